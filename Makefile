@@ -1,0 +1,54 @@
+# Due Regard. `make demo` and `make test` work on a fresh machine; both start with `make setup`.
+PY       := .venv/bin/python
+PIP      := .venv/bin/pip
+PORT     ?= 8000
+APT_PKGS := chromium poppler-utils libreoffice-writer-nogui fonts-dejavu-core
+CSS      := build/static/dueregard/dueregard.css
+
+.PHONY: setup sysdeps demo serve test test-pg lint format bench clean
+
+.venv/.stamp: requirements.txt requirements-dev.txt constraints.txt
+	python3 -m venv .venv
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(CSS): node_modules/.package-lock.json dueregard/static_src/dueregard.scss
+	mkdir -p $(dir $(CSS))
+	npm run --silent build:css
+
+setup: .venv/.stamp node_modules/.package-lock.json $(CSS)  ## virtual environment, front-end packages, compiled CSS
+
+sysdeps:  ## Debian packages the tests use (a browser, PDF and DOCX tools); installed only when missing
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v soffice >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS) >/dev/null; }
+
+demo: setup  ## build the demo borough on SQLite and serve it on http://127.0.0.1:$(PORT)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_sign_ins
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup sysdeps  ## the whole suite, browser tests included (SQLite unless DATABASE_URL is set)
+	.venv/bin/pytest
+
+test-pg: setup sysdeps  ## the whole suite against a throwaway PostgreSQL server
+	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
+	  trap 'scripts/pg-throwaway.sh stop' EXIT; .venv/bin/pytest
+
+lint: setup  ## ruff and mypy
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+bench: setup  ## benchmarks (scripts in benchmarks/ print JSON lines)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf .venv node_modules build staticfiles db.sqlite3 .hypothesis .mypy_cache .ruff_cache

@@ -1,0 +1,135 @@
+"""Access rules on views: every view the project serves declares one.
+
+- `@public`: anyone, signed in or not (sign-in, accessibility statement).
+- `@signed_in`: any user who has signed in with their second factor.
+- `@requires(kind, action)`: users whose role allows `action` on `kind` somewhere.
+  Object pages (`object_scoped=True`) then fetch their record with a domain's
+  `get_..._for_user()`, which gives 404 outside the user's scope.
+
+A user without the action gets 403, except on object pages where they cannot even view
+that kind of record: there the record's existence is not revealed (404).
+The URL-walk test reads the `access` attribute these decorators set, so a view added
+without one fails the suite.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from dueregard.audit.models import AuditAction
+from dueregard.audit.services import record
+
+from .permissions import Action, Kind, can_anywhere
+
+M = TypeVar("M", bound=Model)
+View = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class Access:
+    level: str  # "public", "signed_in" or "permission"
+    kind: Kind | None = None
+    action: Action | None = None
+    object_scoped: bool = False
+    methods: tuple[str, ...] = ("GET", "POST")
+
+
+def _mark(view: View, access: Access) -> View:
+    view.access = access  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: View) -> View:
+    return _mark(view, Access("public"))
+
+
+def _signed_in_or_redirect(request: HttpRequest) -> HttpResponse | None:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user.is_verified():  # type: ignore[union-attr]
+        # Signed in without the second factor (should not happen through our sign-in).
+        logout(request)
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def signed_in(view: View) -> View:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _signed_in_or_redirect(request) or view(request, *args, **kwargs)
+
+    return _mark(wrapper, Access("signed_in"))
+
+
+def requires(
+    kind: Kind,
+    action: Action,
+    *,
+    object_scoped: bool = False,
+    methods: tuple[str, ...] = ("GET", "POST"),
+) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            redirect = _signed_in_or_redirect(request)
+            if redirect:
+                return redirect
+            if request.method not in methods and request.method not in ("HEAD", "OPTIONS"):
+                from django.http import HttpResponseNotAllowed
+
+                return HttpResponseNotAllowed(methods)
+            if not can_anywhere(request.user, kind, action):
+                hidden = object_scoped and not can_anywhere(request.user, kind, Action.VIEW)
+                deny(request, kind=kind, action=action, hidden=hidden)
+            return view(request, *args, **kwargs)
+
+        return _mark(wrapper, Access("permission", kind, action, object_scoped, methods))
+
+    return decorate
+
+
+def deny(request: HttpRequest, *, kind: str, action: str, hidden: bool, object_id: Any = "") -> None:
+    """Audit a refusal, then raise 404 (`hidden`) or 403."""
+    record(
+        AuditAction.PERMISSION_DENIED,
+        actor=request.user,
+        object_type=str(kind),
+        object_id=str(object_id or ""),
+        detail={"action": str(action), "path": request.path[:200]},
+    )
+    if hidden:
+        raise Http404
+    raise PermissionDenied
+
+
+def get_for_user(
+    request: HttpRequest,
+    visible: QuerySet[M],
+    pk: Any,
+    *,
+    kind: Kind,
+    writable: QuerySet[M] | None = None,
+) -> M:
+    """Fetch a record through a domain's scoped querysets.
+
+    Not in `visible`: 404, whether or not it exists. In `visible` but not in `writable`
+    (when given): 403. Both refusals are audited.
+    """
+    try:
+        obj = visible.get(pk=pk)
+    except (visible.model.DoesNotExist, ValueError, TypeError):
+        deny(request, kind=kind, action=Action.VIEW, hidden=True, object_id=pk)
+        raise AssertionError("unreachable") from None
+    if writable is not None and not writable.filter(pk=obj.pk).exists():
+        deny(request, kind=kind, action=Action.CHANGE, hidden=False, object_id=pk)
+    return obj

@@ -1,0 +1,70 @@
+"""Users and their memberships: a user holds a role in an authority (or a region)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from dueregard.areas.models import Authority, Region
+
+
+class Role(models.TextChoices):
+    PREVENT_LEAD = "prevent_lead", "Prevent lead / coordinator"
+    PANEL_CHAIR = "panel_chair", "Channel panel chair"
+    PANEL_MEMBER = "panel_member", "Channel panel member"
+    EDUCATION_OFFICER = "education_officer", "Prevent education / community engagement officer"
+    ANALYST = "analyst", "Analyst"
+    BOARD_MEMBER = "board_member", "Board member / partner viewer"
+    AUDITOR = "auditor", "Auditor"
+    REGIONAL_VIEWER = "regional_viewer", "Regional / national viewer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    """A person who signs in. Their access comes only from their memberships."""
+
+    full_name = models.CharField(max_length=150, blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Membership(models.Model):
+    """A role held by a user: in one authority, or for regional viewers in a region
+    (national viewers hold the role with neither)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    region = models.CharField(max_length=40, choices=Region.choices, blank=True)
+    agency = models.CharField(
+        max_length=150, blank=True, help_text="The partner agency a panel member represents."
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_fits_role",
+                condition=(
+                    models.Q(role="regional_viewer", authority__isnull=True)
+                    | (~models.Q(role="regional_viewer") & models.Q(authority__isnull=False, region=""))
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "authority"],
+                condition=models.Q(authority__isnull=False),
+                name="membership_unique_in_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=models.Q(authority__isnull=True),
+                name="membership_unique_in_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.authority or self.region or "England and Wales"
+        return f"{self.user}: {self.get_role_display()} ({scope})"

@@ -1,0 +1,45 @@
+"""Accounts: second-factor devices and the sign-in events they lead to."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dueregard.audit.models import AuditAction
+from dueregard.audit.services import record
+
+from .models import User
+
+BACKUP_CODE_COUNT = 10
+
+
+def start_totp_enrolment(user: User) -> TOTPDevice:
+    """An unconfirmed authenticator-app device for `user` (replacing an earlier unconfirmed one)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_enrolment(device: TOTPDevice, *, acting_user: Any) -> list[str]:
+    """Confirm the device and issue fresh one-time backup codes, returned once to show."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = issue_backup_codes(device.user)
+    record(AuditAction.CHANGE, actor=acting_user, obj=device.user, detail={"second_factor": "set up"})
+    return codes
+
+
+def issue_backup_codes(user: User, codes: list[str] | None = None) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
+    device.token_set.all().delete()
+    codes = codes or [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

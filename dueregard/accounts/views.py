@@ -1,0 +1,178 @@
+"""Sign-in with a password and a second factor, sign-out, and the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dueregard.audit.models import AuditAction
+from dueregard.audit.services import record
+from dueregard.core import navigation
+
+from . import services
+from .access import public, signed_in
+from .forms import SecurityCodeForm, SetUpCodeForm, SignInForm
+from .models import User
+from .permissions import active_memberships
+
+PENDING = "dr_pending_user"
+NEXT = "dr_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return "/"
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING)
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@public
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            record(
+                AuditAction.FAILED_SIGN_IN,
+                actor=None,
+                object_type="accounts.user",
+                detail={"username": username[:150], "stage": "password"},
+            )
+            form.add_error(None, "Enter a correct username and password")
+        else:
+            request.session.cycle_key()
+            request.session[PENDING] = user.pk
+            request.session[NEXT] = _safe_next(request, request.GET.get("next"))
+            if services.has_second_factor(user):
+                return redirect("accounts:security_code")
+            return redirect("accounts:set_up_second_factor")
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> None:
+    next_url = request.session.get(NEXT, "/")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session[NEXT] = next_url
+    record(AuditAction.SIGN_IN, actor=user, object_type="accounts.user", object_id=user.pk)
+
+
+@public
+def security_code(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:sign_in")
+    form = SecurityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["code"])
+        if device is None:
+            record(
+                AuditAction.FAILED_SIGN_IN,
+                actor=None,
+                object_type="accounts.user",
+                object_id=user.pk,
+                detail={"username": user.username, "stage": "second factor"},
+            )
+            form.add_error("code", "The security code is not correct or has expired")
+        else:
+            _complete_sign_in(request, user, device)
+            return redirect(_safe_next(request, request.session.pop(NEXT, "/")))
+    return render(request, "accounts/security_code.html", {"form": form})
+
+
+@public
+def set_up_second_factor(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:sign_in")
+    if services.has_second_factor(user):
+        return redirect("accounts:security_code")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = services.start_totp_enrolment(user)
+    form = SetUpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            codes = services.confirm_totp_enrolment(device, acting_user=user)
+            _complete_sign_in(request, user, device)
+            return render(request, "accounts/backup_codes.html", {"codes": codes})
+        form.add_error("code", "The security code is not correct: check the time on your phone")
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    svg = image.to_string(encoding="unicode")
+    return render(
+        request,
+        "accounts/set_up_second_factor.html",
+        {"form": form, "qr_svg": svg, "secret": _grouped_secret(device)},
+    )
+
+
+def _grouped_secret(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@require_POST
+@signed_in
+def sign_out(request: HttpRequest) -> HttpResponse:
+    record(AuditAction.SIGN_OUT, actor=request.user, object_type="accounts.user",
+           object_id=request.user.pk)
+    logout(request)
+    return redirect("accounts:signed_out")
+
+
+@public
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signed_out.html")
+
+
+def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """Shown (by django-axes and by sign-in) when a username has too many failed sign-ins."""
+    from django.conf import settings
+
+    record(
+        AuditAction.FAILED_SIGN_IN,
+        actor=None,
+        object_type="accounts.user",
+        detail={"stage": "locked out", "username": request.POST.get("username", "")[:150]},
+    )
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = active_memberships(request.user)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "memberships": memberships,
+            "entries": navigation.entries_for(request.user),
+            "panels": navigation.panels_for(request.user),
+        },
+    )

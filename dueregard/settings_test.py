@@ -1,0 +1,17 @@
+"""Settings for the test suite: the development settings made fast and deterministic."""
+
+import os
+
+from .settings import *  # noqa: F403
+from .settings import STATICFILES_DIRS
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+STATICFILES_DIRS = STATICFILES_DIRS
+AXES_ENABLED = True

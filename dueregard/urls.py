@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from dueregard.accounts import views as account_views
+from dueregard.accounts.admin import site as admin_site
+
+handler403 = "dueregard.core.views.permission_denied"
+handler404 = "dueregard.core.views.page_not_found"
+handler500 = "dueregard.core.views.server_error"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("", include("dueregard.accounts.urls")),
+    path("", include("dueregard.core.urls")),
+    path("audit/", include("dueregard.audit.urls")),
+    path("admin/", admin_site.urls),
+]
