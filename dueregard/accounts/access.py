@@ -23,7 +23,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
@@ -63,12 +63,29 @@ def _signed_in_or_redirect(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def signed_in(view: View) -> View:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return _signed_in_or_redirect(request) or view(request, *args, **kwargs)
+def _method_not_allowed(request: HttpRequest, methods: tuple[str, ...]) -> HttpResponse | None:
+    if request.method in methods or request.method in ("HEAD", "OPTIONS"):
+        return None
+    return HttpResponseNotAllowed(methods)
 
-    return _mark(wrapper, Access("signed_in"))
+
+def signed_in(
+    view: View | None = None, *, methods: tuple[str, ...] = ("GET", "POST")
+) -> Any:
+    """Any user signed in with both factors. Use bare, or with `methods=`."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return (
+                _signed_in_or_redirect(request)
+                or _method_not_allowed(request, methods)
+                or view(request, *args, **kwargs)
+            )
+
+        return _mark(wrapper, Access("signed_in", methods=methods))
+
+    return decorate(view) if view is not None else decorate
 
 
 def requires(
@@ -84,10 +101,9 @@ def requires(
             redirect = _signed_in_or_redirect(request)
             if redirect:
                 return redirect
-            if request.method not in methods and request.method not in ("HEAD", "OPTIONS"):
-                from django.http import HttpResponseNotAllowed
-
-                return HttpResponseNotAllowed(methods)
+            not_allowed = _method_not_allowed(request, methods)
+            if not_allowed:
+                return not_allowed
             if not can_anywhere(request.user, kind, action):
                 hidden = object_scoped and not can_anywhere(request.user, kind, Action.VIEW)
                 deny(request, kind=kind, action=action, hidden=hidden)

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 
-from .models import User
+from .models import Membership, User
 
 BACKUP_CODE_COUNT = 10
 
@@ -43,3 +43,53 @@ def issue_backup_codes(user: User, codes: list[str] | None = None) -> list[str]:
 
 def has_second_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    full_name: str,
+    email: str = "",
+    job_title: str = "",
+    password: str | None = None,
+    acting_user: Any,
+) -> User:
+    user = User(username=username, full_name=full_name, email=email, job_title=job_title)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(AuditAction.CREATE, actor=acting_user, obj=user)
+    return user
+
+
+@transaction.atomic
+def grant_membership(
+    user: User,
+    role: str,
+    *,
+    authority: Any = None,
+    region: str = "",
+    agency: str = "",
+    acting_user: Any,
+) -> Membership:
+    """Give `user` a role in an authority (or, for regional viewers, a region)."""
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, authority=authority, region=region,
+        defaults={"agency": agency},
+    )
+    if not created and (not membership.active or membership.agency != agency):
+        membership.active = True
+        membership.agency = agency
+        membership.save(update_fields=["active", "agency"])
+    record(
+        AuditAction.CREATE if created else AuditAction.CHANGE,
+        actor=acting_user,
+        obj=membership,
+        authority=authority,
+        detail={"role": role},
+    )
+    return membership

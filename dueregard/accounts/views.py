@@ -10,7 +10,6 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -136,8 +135,7 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-@require_POST
-@signed_in
+@signed_in(methods=("POST",))
 def sign_out(request: HttpRequest) -> HttpResponse:
     record(AuditAction.SIGN_OUT, actor=request.user, object_type="accounts.user",
            object_id=request.user.pk)

@@ -1,0 +1,96 @@
+"""Personas shared by every test: one user per role in a test borough, and a Prevent lead
+of another authority to prove isolation. All names are fictional."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dueregard.accounts.models import Membership, Role, User
+from dueregard.areas.models import Authority, Population, Region, Ward
+
+PERSONAS: dict[str, tuple[Role, str]] = {
+    "coordinator": (Role.PREVENT_LEAD, "home"),
+    "chair": (Role.PANEL_CHAIR, "home"),
+    "panel_member": (Role.PANEL_MEMBER, "home"),
+    "education_officer": (Role.EDUCATION_OFFICER, "home"),
+    "analyst": (Role.ANALYST, "home"),
+    "board_member": (Role.BOARD_MEMBER, "home"),
+    "auditor": (Role.AUDITOR, "home"),
+    "regional_viewer": (Role.REGIONAL_VIEWER, "region"),
+    "administrator": (Role.ADMINISTRATOR, "home"),
+    "other_coordinator": (Role.PREVENT_LEAD, "other"),
+}
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+
+
+@dataclass
+class World:
+    authority: Authority
+    other_authority: Authority
+    ward: Ward
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getitem__(self, persona: str) -> User:
+        return self.users[persona]
+
+
+def make_user(username: str, role: Role | None = None, *, authority: Authority | None = None,
+              region: str = "", agency: str = "") -> User:
+    user = User.objects.create_user(username=username, password=TEST_PASSWORD,
+                                    full_name=username.replace("_", " ").title())
+    TOTPDevice.objects.create(user=user, name="Authenticator app", key=TEST_TOTP_KEY,
+                              confirmed=True)
+    if role is not None:
+        Membership.objects.create(user=user, role=role, authority=authority, region=region,
+                                  agency=agency)
+    return user
+
+
+def build_world() -> World:
+    authority = Authority.objects.create(ons_code="E09999801", name="Testborough",
+                                         region=Region.LONDON)
+    other = Authority.objects.create(ons_code="E07999802", name="Otherton",
+                                     region=Region.SOUTH_EAST)
+    ward = Ward.objects.create(authority=authority, ons_code="E05999801", name="Test Ward")
+    Ward.objects.create(authority=other, ons_code="E05999851", name="Other Ward")
+    Population.objects.create(authority=authority, characteristic="total", group="All residents",
+                              count=100_000)
+    world = World(authority, other, ward)
+    for persona, (role, where) in PERSONAS.items():
+        world.users[persona] = make_user(
+            persona,
+            role,
+            authority={"home": authority, "other": other}.get(where),
+            region=Region.LONDON if where == "region" else "",
+            agency="Testborough Mental Health Trust" if role == Role.PANEL_MEMBER else "",
+        )
+    return world
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign `user` in as if through both factors."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def as_user(client: Client) -> Any:
+    def _as(user: User) -> Client:
+        return sign_in(client, user)
+
+    return _as
