@@ -41,27 +41,39 @@ class World:
         return self.users[persona]
 
 
-def make_user(username: str, role: Role | None = None, *, authority: Authority | None = None,
-              region: str = "", agency: str = "") -> User:
-    user = User.objects.create_user(username=username, password=TEST_PASSWORD,
-                                    full_name=username.replace("_", " ").title())
-    TOTPDevice.objects.create(user=user, name="Authenticator app", key=TEST_TOTP_KEY,
-                              confirmed=True)
+def make_user(
+    username: str,
+    role: Role | None = None,
+    *,
+    authority: Authority | None = None,
+    region: str = "",
+    agency: str = "",
+) -> User:
+    user = User.objects.create_user(
+        username=username, password=TEST_PASSWORD, full_name=username.replace("_", " ").title()
+    )
+    TOTPDevice.objects.create(
+        user=user, name="Authenticator app", key=TEST_TOTP_KEY, confirmed=True
+    )
     if role is not None:
-        Membership.objects.create(user=user, role=role, authority=authority, region=region,
-                                  agency=agency)
+        Membership.objects.create(
+            user=user, role=role, authority=authority, region=region, agency=agency
+        )
     return user
 
 
 def build_world() -> World:
-    authority = Authority.objects.create(ons_code="E09999801", name="Testborough",
-                                         region=Region.LONDON)
-    other = Authority.objects.create(ons_code="E07999802", name="Otherton",
-                                     region=Region.SOUTH_EAST)
+    authority = Authority.objects.create(
+        ons_code="E09999801", name="Testborough", region=Region.LONDON
+    )
+    other = Authority.objects.create(
+        ons_code="E07999802", name="Otherton", region=Region.SOUTH_EAST
+    )
     ward = Ward.objects.create(authority=authority, ons_code="E05999801", name="Test Ward")
     Ward.objects.create(authority=other, ons_code="E05999851", name="Other Ward")
-    Population.objects.create(authority=authority, characteristic="total", group="All residents",
-                              count=100_000)
+    Population.objects.create(
+        authority=authority, characteristic="total", group="All residents", count=100_000
+    )
     world = World(authority, other, ward)
     for persona, (role, where) in PERSONAS.items():
         world.users[persona] = make_user(

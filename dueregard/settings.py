@@ -19,7 +19,9 @@ if (BASE_DIR / ".env").exists():
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}")
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}"
+    )
 PRODUCTION = DJANGO_ENV == "production"
 
 _DEVELOPMENT_ONLY_KEY = "django-insecure-" + "development-only-never-in-production"
@@ -75,6 +77,13 @@ INSTALLED_APPS = [
     "dueregard.areas",
     "dueregard.accounts",
     "dueregard.audit",
+    "dueregard.casework",
+    "dueregard.training",
+    "dueregard.assurance",
+    "dueregard.engagement",
+    "dueregard.governance",
+    "dueregard.reports",
+    "dueregard.api",
     "dueregard.demo",
 ]
 

@@ -2,8 +2,7 @@
 
 import os
 
-from .settings import *  # noqa: F403
-from .settings import STATICFILES_DIRS
+from .settings import *
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -13,5 +12,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
-STATICFILES_DIRS = STATICFILES_DIRS
 AXES_ENABLED = True

@@ -12,5 +12,12 @@ urlpatterns = [
     path("", include("dueregard.accounts.urls")),
     path("", include("dueregard.core.urls")),
     path("audit/", include("dueregard.audit.urls")),
+    path("casework/", include("dueregard.casework.urls")),
+    path("training/", include("dueregard.training.urls")),
+    path("assurance/", include("dueregard.assurance.urls")),
+    path("engagement/", include("dueregard.engagement.urls")),
+    path("governance/", include("dueregard.governance.urls")),
+    path("reports/", include("dueregard.reports.urls")),
+    path("api/", include("dueregard.api.urls")),
     path("admin/", admin_site.urls),
 ]

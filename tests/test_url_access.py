@@ -53,7 +53,9 @@ def _url(route: Route, world: World) -> str:
 
 
 def test_every_view_declares_an_access_rule() -> None:
-    missing = [r.name for r in APP_ROUTES if not isinstance(getattr(r.callback, "access", None), Access)]
+    missing = [
+        r.name for r in APP_ROUTES if not isinstance(getattr(r.callback, "access", None), Access)
+    ]
     assert not missing, f"views without @public, @signed_in or @requires: {missing}"
 
 
@@ -98,8 +100,11 @@ def _admin_kwargs(route: Route, world: World) -> dict[str, Any]:
             kwargs[param] = world["coordinator"].pk
         elif param == "object_id":
             model = next(
-                (m for m in site._registry if route.name.startswith(
-                    f"admin:{m._meta.app_label}_{m._meta.model_name}_")),
+                (
+                    m
+                    for m in site._registry
+                    if route.name.startswith(f"admin:{m._meta.app_label}_{m._meta.model_name}_")
+                ),
                 None,
             )
             if model is None:  # view_on_site: any registered record

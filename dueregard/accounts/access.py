@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
@@ -56,7 +56,7 @@ def _signed_in_or_redirect(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not user.is_verified():  # type: ignore[union-attr]
+    if not user.is_verified():  # type: ignore[attr-defined,union-attr]
         # Signed in without the second factor (should not happen through our sign-in).
         logout(request)
         return redirect_to_login(request.get_full_path())
@@ -69,9 +69,7 @@ def _method_not_allowed(request: HttpRequest, methods: tuple[str, ...]) -> HttpR
     return HttpResponseNotAllowed(methods)
 
 
-def signed_in(
-    view: View | None = None, *, methods: tuple[str, ...] = ("GET", "POST")
-) -> Any:
+def signed_in(view: View | None = None, *, methods: tuple[str, ...] = ("GET", "POST")) -> Any:
     """Any user signed in with both factors. Use bare, or with `methods=`."""
 
     def decorate(view: View) -> View:
@@ -114,7 +112,9 @@ def requires(
     return decorate
 
 
-def deny(request: HttpRequest, *, kind: str, action: str, hidden: bool, object_id: Any = "") -> None:
+def deny(
+    request: HttpRequest, *, kind: str, action: str, hidden: bool, object_id: Any = ""
+) -> None:
     """Audit a refusal, then raise 404 (`hidden`) or 403."""
     record(
         AuditAction.PERMISSION_DENIED,
@@ -143,7 +143,7 @@ def get_for_user(
     """
     try:
         obj = visible.get(pk=pk)
-    except (visible.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         deny(request, kind=kind, action=Action.VIEW, hidden=True, object_id=pk)
         raise AssertionError("unreachable") from None
     if writable is not None and not writable.filter(pk=obj.pk).exists():

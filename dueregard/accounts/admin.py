@@ -33,7 +33,9 @@ class DueRegardAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(
-            user.is_active and user.is_authenticated and user.is_verified()  # type: ignore[union-attr]
+            user.is_active
+            and user.is_authenticated
+            and user.is_verified()  # type: ignore[union-attr]
             and is_administrator(user)
         )
 
@@ -115,8 +117,12 @@ class DueRegardUserAdmin(AdministratorAdmin, UserAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
-            record(AuditAction.CHANGE, actor=request.user, obj=form.instance,
-                   detail={"memberships": "changed", "via": "admin"})
+            record(
+                AuditAction.CHANGE,
+                actor=request.user,
+                obj=form.instance,
+                detail={"memberships": "changed", "via": "admin"},
+            )
 
 
 class AuthorityAdmin(AdministratorAdmin):

@@ -50,7 +50,10 @@ class Membership(models.Model):
                 name="membership_scope_fits_role",
                 condition=(
                     models.Q(role="regional_viewer", authority__isnull=True)
-                    | (~models.Q(role="regional_viewer") & models.Q(authority__isnull=False, region=""))
+                    | (
+                        ~models.Q(role="regional_viewer")
+                        & models.Q(authority__isnull=False, region="")
+                    )
                 ),
             ),
             models.UniqueConstraint(

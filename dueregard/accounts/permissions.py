@@ -84,9 +84,7 @@ RULES: dict[Kind, dict[Action, frozenset[Role]]] = {
     Kind.ASSURANCE: _rule(list_=[L, AN], view=[L, AN], change=[L], export=[L, AN]),
     Kind.ENGAGEMENT: _rule(list_=[L, E, AN], view=[L, E, AN], change=[L, E], export=[L, E, AN]),
     Kind.GOVERNANCE: _rule(list_=[L, AN, B], view=[L, AN, B], change=[L], export=[L, AN]),
-    Kind.STATISTICS: _rule(
-        list_=[L, C, AN, B, R], view=[L, C, AN, B, R], export=[L, C, AN, B, R]
-    ),
+    Kind.STATISTICS: _rule(list_=[L, C, AN, B, R], view=[L, C, AN, B, R], export=[L, C, AN, B, R]),
     Kind.AUDIT_LOG: _rule(list_=[AU], view=[AU], export=[AU]),
     Kind.USERS: _rule(list_=[AD], view=[AD], change=[AD], export=[AD]),
     Kind.AREAS: _rule(list_=EVERYONE, view=EVERYONE, change=[AD]),
@@ -134,9 +132,7 @@ def _covers(membership: Membership, authority_id: int, region: str | None) -> bo
 
 def roles_in(user: Any, authority: Authority) -> set[Role]:
     return {
-        Role(m.role)
-        for m in active_memberships(user)
-        if _covers(m, authority.pk, authority.region)
+        Role(m.role) for m in active_memberships(user) if _covers(m, authority.pk, authority.region)
     }
 
 

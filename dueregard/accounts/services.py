@@ -29,7 +29,9 @@ def confirm_totp_enrolment(device: TOTPDevice, *, acting_user: Any) -> list[str]
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = issue_backup_codes(device.user)
-    record(AuditAction.CHANGE, actor=acting_user, obj=device.user, detail={"second_factor": "set up"})
+    record(
+        AuditAction.CHANGE, actor=acting_user, obj=device.user, detail={"second_factor": "set up"}
+    )
     return codes
 
 
@@ -78,7 +80,10 @@ def grant_membership(
 ) -> Membership:
     """Give `user` a role in an authority (or, for regional viewers, a region)."""
     membership, created = Membership.objects.get_or_create(
-        user=user, role=role, authority=authority, region=region,
+        user=user,
+        role=role,
+        authority=authority,
+        region=region,
         defaults={"agency": agency},
     )
     if not created and (not membership.active or membership.agency != agency):
@@ -93,3 +98,18 @@ def grant_membership(
         detail={"role": role},
     )
     return membership
+
+
+def seconds_until_next_attempt(user: User) -> int:
+    """Seconds before the user's second factor accepts another try (0: now).
+
+    django-otp slows guessing down: each wrong code doubles the wait.
+    """
+    from django.utils import timezone
+
+    waits = []
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            waits.append((info["locked_until"] - timezone.now()).total_seconds())
+    return max(0, int(max(waits, default=0)) + (1 if waits else 0))

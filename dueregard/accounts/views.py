@@ -86,8 +86,11 @@ def security_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign_in")
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
-        if device is None:
+        wait = services.seconds_until_next_attempt(user)
+        device = None if wait else match_token(user, form.cleaned_data["code"])
+        if wait:
+            form.add_error("code", f"Too many wrong codes: wait {wait} seconds, then try again")
+        elif device is None:
             record(
                 AuditAction.FAILED_SIGN_IN,
                 actor=None,
@@ -137,8 +140,12 @@ def _grouped_secret(device: TOTPDevice) -> str:
 
 @signed_in(methods=("POST",))
 def sign_out(request: HttpRequest) -> HttpResponse:
-    record(AuditAction.SIGN_OUT, actor=request.user, object_type="accounts.user",
-           object_id=request.user.pk)
+    record(
+        AuditAction.SIGN_OUT,
+        actor=request.user,
+        object_type="accounts.user",
+        object_id=request.user.pk,
+    )
     logout(request)
     return redirect("accounts:signed_out")
 
@@ -148,7 +155,9 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
 
 
-def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
     """Shown (by django-axes and by sign-in) when a username has too many failed sign-ins."""
     from django.conf import settings
 

@@ -31,7 +31,8 @@ class Authority(models.Model):
         verbose_name_plural = "authorities"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ons_code__regex=r"^[EW][0-9]{8}$"), name="authority_ons_code_form"
+                condition=models.Q(ons_code__regex=r"^[EW][0-9]{8}$"),
+                name="authority_ons_code_form",
             )
         ]
 
@@ -47,7 +48,9 @@ class Ward(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "name"], name="ward_name_unique_in_authority")
+            models.UniqueConstraint(
+                fields=["authority", "name"], name="ward_name_unique_in_authority"
+            )
         ]
 
     def __str__(self) -> str:

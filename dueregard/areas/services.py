@@ -38,7 +38,9 @@ def _is_ons_code(value: str, prefixes: str = "EW") -> bool:
 
 def load_authorities(source: str | Path | IO[bytes], *, filename: str | None = None) -> LoadResult:
     table = read_table(
-        source, required=["ons_code", "name", "region"], optional=["ct_policing_region"],
+        source,
+        required=["ons_code", "name", "region"],
+        optional=["ct_policing_region"],
         filename=filename,
     )
     errors: list[RowError] = []
@@ -60,6 +62,7 @@ def load_authorities(source: str | Path | IO[bytes], *, filename: str | None = N
     created = updated = 0
     with transaction.atomic():
         for code, name, region, ct in parsed:
+            assert region is not None  # rows with errors were rejected above
             _, was_created = Authority.objects.update_or_create(
                 ons_code=code, defaults={"name": name, "region": region, "ct_policing_region": ct}
             )
@@ -96,6 +99,7 @@ def load_wards(source: str | Path | IO[bytes], *, filename: str | None = None) -
     created = updated = 0
     with transaction.atomic():
         for code, name, authority in parsed:
+            assert authority is not None
             _, was_created = Ward.objects.update_or_create(
                 ons_code=code, defaults={"name": name, "authority": authority}
             )
@@ -133,6 +137,7 @@ def load_population(source: str | Path | IO[bytes], *, filename: str | None = No
     created = updated = 0
     with transaction.atomic():
         for authority, ward, characteristic, group, count in parsed:
+            assert count is not None
             _, was_created = Population.objects.update_or_create(
                 authority=authority,
                 ward=ward,

@@ -10,4 +10,8 @@ class RequestContext:
     ip: str | None = None
 
 
-current: ContextVar[RequestContext] = ContextVar("audit_request_context", default=RequestContext())
+_NO_REQUEST = RequestContext()
+current: ContextVar[RequestContext] = ContextVar(
+    "audit_request_context",
+    default=_NO_REQUEST,
+)

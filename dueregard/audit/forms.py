@@ -8,7 +8,9 @@ from .models import AuditAction
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label="User (username)", required=False, max_length=150)
     person_id = forms.IntegerField(
-        label="Person record number", required=False, min_value=1,
+        label="Person record number",
+        required=False,
+        min_value=1,
         help_text="Every event about this person's records.",
     )
     action = forms.ChoiceField(
@@ -21,5 +23,5 @@ class AuditFilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
+            self.add_error("date_to", "The to date must be the same as or after the from date")
         return data

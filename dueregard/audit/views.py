@@ -47,8 +47,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-COLUMNS = ["id", "occurred_at", "username", "action", "object_type", "object_id",
-           "person_id", "authority", "request_id", "ip", "detail"]
+COLUMNS = [
+    "id",
+    "occurred_at",
+    "username",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "authority",
+    "request_id",
+    "ip",
+    "detail",
+]
 
 
 @requires(Kind.AUDIT_LOG, Action.EXPORT, methods=("GET",))
@@ -58,8 +69,12 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/log.html", {"form": form, "events": []}, status=400)
     criteria = _filter_from(form) if form.is_bound else AuditFilter()
     events = filter_events(events_visible_to(request.user, Action.EXPORT), criteria)
-    record(AuditAction.EXPORT, actor=request.user, object_type="audit.auditevent",
-           detail={"format": "csv", "filter": request.GET.urlencode()[:500]})
+    record(
+        AuditAction.EXPORT,
+        actor=request.user,
+        object_type="audit.auditevent",
+        detail={"format": "csv", "filter": request.GET.urlencode()[:500]},
+    )
 
     class Echo:
         def write(self, value: str) -> str:
@@ -70,11 +85,23 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     def rows():  # streamed, so a large export never sits in memory
         yield writer.writerow(COLUMNS)
         for e in events.order_by("-id").select_related("authority").iterator(chunk_size=2000):
-            yield writer.writerow(safe_row([
-                e.id, e.occurred_at.isoformat(), e.actor_username, e.action, e.object_type,
-                e.object_id, e.person_id or "", e.authority.ons_code if e.authority else "",
-                e.request_id, e.ip or "", e.detail,
-            ]))
+            yield writer.writerow(
+                safe_row(
+                    [
+                        e.id,
+                        e.occurred_at.isoformat(),
+                        e.actor_username,
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.person_id or "",
+                        e.authority.ons_code if e.authority else "",
+                        e.request_id,
+                        e.ip or "",
+                        e.detail,
+                    ]
+                )
+            )
 
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

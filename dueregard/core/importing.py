@@ -87,8 +87,10 @@ def _read_xlsx(raw: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRejected([RowError(0, "", "the file is not a readable .xlsx workbook")]) from None
+    except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a non-workbook)
+        raise ImportRejected(
+            [RowError(0, "", "the file is not a readable .xlsx workbook")]
+        ) from None
     sheet = workbook.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
@@ -228,7 +230,9 @@ class RowReader:
         try:
             return choices[value.casefold()]
         except KeyError:
-            allowed = ", ".join(sorted(choices)) if len(choices) <= 20 else "see docs/data-formats.md"
+            allowed = (
+                ", ".join(sorted(choices)) if len(choices) <= 20 else "see docs/data-formats.md"
+            )
             self.error(column, f"'{value}' is not one of: {allowed}")
             return None
 

@@ -68,7 +68,5 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
         if not entry.in_navigation:
             continue
         url = reverse(entry.url_name)
-        items.append(
-            {"label": entry.label, "url": url, "current": request.path.startswith(url)}
-        )
+        items.append({"label": entry.label, "url": url, "current": request.path.startswith(url)})
     return items

@@ -16,8 +16,15 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 # Shares used to spread each ward's residents over the equality groups (fictional,
 # roughly like an outer-London borough).
 AGE_BANDS = {
-    "10 or under": 0.135, "11-15": 0.062, "16-17": 0.024, "18-20": 0.036, "21-30": 0.14,
-    "31-40": 0.16, "41-50": 0.14, "51-60": 0.125, "61 and over": 0.178,
+    "10 or under": 0.135,
+    "11-15": 0.062,
+    "16-17": 0.024,
+    "18-20": 0.036,
+    "21-30": 0.14,
+    "31-40": 0.16,
+    "41-50": 0.14,
+    "51-60": 0.125,
+    "61 and over": 0.178,
 }
 SEX = {"Female": 0.515, "Male": 0.485}
 ETHNIC_GROUP = {
@@ -28,8 +35,15 @@ ETHNIC_GROUP = {
     "Other ethnic group": 0.095,
 }
 RELIGION = {
-    "Christian": 0.36, "Muslim": 0.12, "Jewish": 0.1, "Hindu": 0.07, "Buddhist": 0.01,
-    "Sikh": 0.005, "Other religion": 0.02, "No religion": 0.255, "Not answered": 0.06,
+    "Christian": 0.36,
+    "Muslim": 0.12,
+    "Jewish": 0.1,
+    "Hindu": 0.07,
+    "Buddhist": 0.01,
+    "Sikh": 0.005,
+    "Other religion": 0.02,
+    "No religion": 0.255,
+    "Not answered": 0.06,
 }
 
 
@@ -53,7 +67,9 @@ def _population_csv(ctx: DemoContext, wards: list[Ward], borough_total: int) -> 
     code = wards[0].authority.ons_code
     writer.writerow([code, "total", "All residents", borough_total])
     for characteristic, shares in [
-        ("age_band", AGE_BANDS), ("sex", SEX), ("ethnic_group", ETHNIC_GROUP),
+        ("age_band", AGE_BANDS),
+        ("sex", SEX),
+        ("ethnic_group", ETHNIC_GROUP),
         ("religion", RELIGION),
     ]:
         for group, count in _spread(borough_total, shares).items():
@@ -69,4 +85,6 @@ def run(ctx: DemoContext) -> None:
     for authority, total in [(ctx.authority, 352_400), (ctx.other_authority, 128_600)]:
         wards = list(authority.wards.order_by("ons_code"))
         load_population(io.BytesIO(_population_csv(ctx, wards, total)), filename="population.csv")
-    ctx.say(f"Areas: {ctx.authority} with {ctx.authority.wards.count()} wards; {ctx.other_authority}.")
+    ctx.say(
+        f"Areas: {ctx.authority} with {ctx.authority.wards.count()} wards; {ctx.other_authority}."
+    )

@@ -33,7 +33,10 @@ DEMO_USERS = [
     DemoUser("coordinator", "Priya Lockwood", "Prevent Coordinator", Role.PREVENT_LEAD),
     DemoUser("chair", "Martin Okafor", "Community Safety Manager", Role.PANEL_CHAIR),
     DemoUser(
-        "panel.member", "Elena Marsh", "Safeguarding Lead", Role.PANEL_MEMBER,
+        "panel.member",
+        "Elena Marsh",
+        "Safeguarding Lead",
+        Role.PANEL_MEMBER,
         agency="Kingsmere Mental Health Trust (demo)",
     ),
     DemoUser("education", "Tom Adebayo", "Prevent Education Officer", Role.EDUCATION_OFFICER),
@@ -53,7 +56,7 @@ def totp_key(username: str) -> str:
 
 def backup_codes(username: str) -> list[str]:
     digest = hashlib.sha256(f"dueregard-demo-backup:{username}".encode()).hexdigest()
-    return [f"{int(digest[i * 6:(i + 1) * 6], 16) % 10**8:08d}" for i in range(10)]
+    return [f"{int(digest[i * 6 : (i + 1) * 6], 16) % 10**8:08d}" for i in range(10)]
 
 
 def run(ctx: DemoContext) -> None:
@@ -61,19 +64,27 @@ def run(ctx: DemoContext) -> None:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = services.create_user(
-                username=spec.username, full_name=spec.full_name, job_title=spec.job_title,
-                email=f"{spec.username}@kingsmere.example", password=DEMO_PASSWORD,
+                username=spec.username,
+                full_name=spec.full_name,
+                job_title=spec.job_title,
+                email=f"{spec.username}@kingsmere.example",
+                password=DEMO_PASSWORD,
                 acting_user=None,
             )
         authority = {"borough": ctx.authority, "other": ctx.other_authority}.get(spec.authority)
         region = Region.LONDON.value if spec.role == Role.REGIONAL_VIEWER else ""
         if not Membership.objects.filter(user=user, role=spec.role, active=True).exists():
             services.grant_membership(
-                user, spec.role, authority=authority, region=region, agency=spec.agency,
+                user,
+                spec.role,
+                authority=authority,
+                region=region,
+                agency=spec.agency,
                 acting_user=None,
             )
         TOTPDevice.objects.update_or_create(
-            user=user, name="Authenticator app",
+            user=user,
+            name="Authenticator app",
             defaults={"key": totp_key(spec.username), "confirmed": True},
         )
         services.issue_backup_codes(user, backup_codes(spec.username))

@@ -35,8 +35,11 @@ class Command(BaseCommand):
         w(f"{'username':<14} {'role':<50} key for an authenticator app")
         for spec in DEMO_USERS:
             key = base64.b32encode(bytes.fromhex(totp_key(spec.username))).decode()
-            where = "Ashbury" if spec.authority == "other" else (
-                "London region" if not spec.authority else "Kingsmere")
+            where = (
+                "Ashbury"
+                if spec.authority == "other"
+                else ("London region" if not spec.authority else "Kingsmere")
+            )
             w(f"{spec.username:<14} {spec.role.label + ', ' + where:<50} {key}")
             w(f"{'':<14} backup codes: {' '.join(backup_codes(spec.username)[:5])}")
         w("")

@@ -1,0 +1,141 @@
+"""The format-neutral report structure that every renderer reads.
+
+A report definition (reports/definitions/) composes metrics into a `Report` of
+`Section`s holding paragraphs, `Table`s and `Chart`s. Disclosure control
+(reports/disclosure.py) works on `Table`s; renderers (reports/renderers/) turn a
+`Report` into HTML, DOCX, XLSX, CSV, JSON or PDF. No renderer computes a figure.
+
+Cell values: `int` for counts, `float` for percentages and rates (already rounded),
+`str` for labels and text, `None` for "not applicable", and `Suppressed` for a cell that
+disclosure control has hidden.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ColumnKind = Literal["label", "count", "percent", "rate", "money", "text", "date", "flag"]
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A hidden cell. `shown` is what people see: "<5" for a small count, "*" otherwise."""
+
+    shown: str = "*"
+    reason: str = "secondary"  # "small" (primary) or "secondary" or "derived"
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    title: str
+    kind: ColumnKind = "count"
+
+
+@dataclass
+class Table:
+    """A table of rows keyed by column id; the first column is normally the row label.
+
+    `denominator` says what percentages are shares of (e.g. "referrals received") and
+    `denominator_value` how many that is; `not_known` counts records whose value for the
+    table's dimension is not known. `total_row_label` names a row that holds the column
+    totals (disclosure control protects it).
+    """
+
+    id: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    denominator: str | None = None
+    denominator_value: int | None = None
+    not_known: int | None = None
+    notes: list[str] = field(default_factory=list)
+    total_row_label: str | None = None
+    # Columns whose cells are counts of people or cases (disclosure control applies).
+    # By default every "count" column.
+    sensitive_columns: list[str] | None = None
+    # Percent columns derived from a count column: {percent column id: count column id}.
+    derived_from: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def column_ids(self) -> list[str]:
+        return [c.id for c in self.columns]
+
+    def count_columns(self) -> list[str]:
+        if self.sensitive_columns is not None:
+            return self.sensitive_columns
+        return [c.id for c in self.columns if c.kind == "count"]
+
+
+@dataclass
+class Chart:
+    """A chart drawn from a table: one series per column in `series`, by row `x`."""
+
+    id: str
+    title: str
+    table_id: str
+    x: str
+    series: list[str]
+    kind: Literal["bar", "line", "barh"] = "bar"
+    y_label: str = ""
+    target: float | None = None  # a horizontal target line (e.g. 85% compliance)
+    target_label: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    id: str
+    title: str
+    authority_code: str
+    authority_name: str
+    start: datetime.date
+    end: datetime.date
+    audience: str
+    generated_at: datetime.datetime
+    sections: list[Section] = field(default_factory=list)
+    marking: str = "OFFICIAL"
+    # Extra keys a definition wants at the top of the JSON output.
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def all_tables(self) -> list[Table]:
+        found: list[Table] = []
+
+        def walk(sections: list[Section]) -> None:
+            for s in sections:
+                found.extend(s.tables)
+                walk(s.subsections)
+
+        walk(self.sections)
+        return found
+
+    def all_charts(self) -> list[Chart]:
+        found: list[Chart] = []
+
+        def walk(sections: list[Section]) -> None:
+            for s in sections:
+                found.extend(s.charts)
+                walk(s.subsections)
+
+        walk(self.sections)
+        return found
+
+    def table(self, table_id: str) -> Table:
+        for t in self.all_tables():
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)

@@ -1,0 +1,1 @@
+"""Report definitions. Import each module here so it registers itself."""
