@@ -75,6 +75,8 @@ def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> None:
     next_url = request.session.get(NEXT, "/")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
+    for other in TOTPDevice.objects.filter(user=user, confirmed=True):
+        other.throttle_reset()  # a backup code also counted as a wrong authenticator code
     request.session[NEXT] = next_url
     record(AuditAction.SIGN_IN, actor=user, object_type="accounts.user", object_id=user.pk)
 
@@ -86,11 +88,13 @@ def security_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign_in")
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # A wrong code makes the authenticator wait before the next try (throttling);
+        # say so only when this attempt came too soon, not when it was simply wrong.
         wait = services.seconds_until_next_attempt(user)
-        device = None if wait else match_token(user, form.cleaned_data["code"])
-        if wait:
+        device = match_token(user, form.cleaned_data["code"])
+        if wait and device is None:
             form.add_error("code", f"Too many wrong codes: wait {wait} seconds, then try again")
-        elif device is None:
+        if device is None:
             record(
                 AuditAction.FAILED_SIGN_IN,
                 actor=None,
@@ -98,7 +102,8 @@ def security_code(request: HttpRequest) -> HttpResponse:
                 object_id=user.pk,
                 detail={"username": user.username, "stage": "second factor"},
             )
-            form.add_error("code", "The security code is not correct or has expired")
+            if not wait:
+                form.add_error("code", "The security code is not correct or has expired")
         else:
             _complete_sign_in(request, user, device)
             return redirect(_safe_next(request, request.session.pop(NEXT, "/")))
@@ -117,11 +122,15 @@ def set_up_second_factor(request: HttpRequest) -> HttpResponse:
         device = services.start_totp_enrolment(user)
     form = SetUpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", "Too many wrong codes: wait a few seconds, then try again")
+        elif device.verify_token(form.cleaned_data["code"]):
             codes = services.confirm_totp_enrolment(device, acting_user=user)
             _complete_sign_in(request, user, device)
             return render(request, "accounts/backup_codes.html", {"codes": codes})
-        form.add_error("code", "The security code is not correct: check the time on your phone")
+        else:
+            form.add_error("code", "The security code is not correct: check the time on your phone")
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     svg = image.to_string(encoding="unicode")
     return render(
