@@ -5,7 +5,7 @@ PORT     ?= 8000
 APT_PKGS := chromium poppler-utils libreoffice-writer-nogui fonts-dejavu-core
 CSS      := build/static/dueregard/dueregard.css
 
-.PHONY: setup sysdeps demo serve test test-pg lint format bench clean
+.PHONY: setup sysdeps demo test test-pg lint format clean
 
 .venv/.stamp: requirements.txt requirements-dev.txt constraints.txt
 	python3 -m venv .venv
@@ -46,9 +46,6 @@ lint: setup  ## ruff and mypy
 format: setup
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
-
-bench: setup  ## benchmarks (scripts in benchmarks/ print JSON lines)
-	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf .venv node_modules build staticfiles db.sqlite3 .hypothesis .mypy_cache .ruff_cache
