@@ -26,7 +26,7 @@ sysdeps:  ## Debian packages the tests use (a browser, PDF and DOCX tools); inst
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS) >/dev/null; }
 
 demo: setup  ## build the demo borough on SQLite and serve it on http://127.0.0.1:$(PORT)
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_sign_ins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
