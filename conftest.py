@@ -4,10 +4,12 @@ of another authority to prove isolation. All names are fictional."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -83,6 +85,17 @@ def build_world() -> World:
             region=Region.LONDON if where == "region" else "",
             agency="Testborough Mental Health Trust" if role == Role.PANEL_MEMBER else "",
         )
+    from dueregard.accounts.models import ApiToken
+
+    ApiToken.objects.create(
+        user=world.users["panel_member"],
+        agency="Testborough Mental Health Trust",
+        name="Referral system",
+        scopes=["referrals:create"],
+        prefix="0a1b2c3d",
+        key_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=30),
+    )
     return world
 
 

@@ -20,6 +20,26 @@ class Route:
     params: tuple[str, ...]
 
     @property
+    def access(self) -> Any:
+        """The view's access rule: on the function (pages) or the DRF view class (API)."""
+        rule = getattr(self.callback, "access", None)
+        if rule is not None:
+            return rule
+        cls = getattr(self.callback, "cls", None)
+        if cls is None:
+            return None
+        actions = getattr(self.callback, "actions", None)
+        by_action = getattr(cls, "access_by_action", None)
+        if actions and by_action is not None:
+            action = actions.get("get") or actions.get("post")
+            return by_action.get(action)
+        return getattr(cls, "access", None)
+
+    @property
+    def is_api(self) -> bool:
+        return getattr(self.callback, "cls", None) is not None
+
+    @property
     def is_admin(self) -> bool:
         return self.name.startswith("admin:") or self.name == "admin:<unnamed>"
 

@@ -21,7 +21,7 @@ from dueregard.areas.models import Authority, Population, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 from .permissions import is_administrator
 
 
@@ -145,3 +145,38 @@ site.register(User, DueRegardUserAdmin)
 site.register(Authority, AuthorityAdmin)
 site.register(Ward, WardAdmin)
 site.register(Population, PopulationAdmin)
+
+
+class ApiTokenAdmin(AdministratorAdmin):
+    """Tokens are issued with `manage.py api_token issue` (the secret is shown once there);
+    here administrators see them and revoke them."""
+
+    list_display = ["prefix", "agency", "name", "user", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = [
+        "user",
+        "agency",
+        "name",
+        "scopes",
+        "prefix",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "revoked_at",
+        "revoked_by",
+        "last_used_at",
+    ]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        from .services import revoke_api_token
+
+        for token in queryset:
+            revoke_api_token(token, acting_user=request.user)
+
+
+site.register(ApiToken, ApiTokenAdmin)

@@ -71,3 +71,45 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.authority or self.region or "England and Wales"
         return f"{self.user}: {self.get_role_display()} ({scope})"
+
+
+class ApiScope(models.TextChoices):
+    """What a partner system's token may do, on top of its service account's role."""
+
+    REFERRALS_CREATE = "referrals:create", "Send referrals"
+    CASEWORK_READ = "casework:read", "Read people, referrals and stages"
+    PANELS_READ = "panels:read", "Read panels and meetings"
+    PANEL_ACTIONS_READ = "panel_actions:read", "Read its own panel actions"
+    STATISTICS_READ = "statistics:read", "Read aggregate statistics"
+
+
+class ApiToken(models.Model):
+    """A partner system's credential. It belongs to an agency and acts as a service account
+    (`user`, whose memberships decide access as for any user), narrowed by `scopes`.
+
+    Only a hash of the secret is stored; the secret is shown once when issued. A token
+    expires, and can be revoked; neither is undone.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    agency = models.CharField(max_length=150)
+    name = models.CharField(
+        max_length=150, help_text="Which system uses it, e.g. 'MASH referrals'."
+    )
+    scopes = models.JSONField(default=list)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.name} ({self.prefix}…)"

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 
-from .models import Membership, User
+from .models import ApiScope, ApiToken, Membership, User
 
 BACKUP_CODE_COUNT = 10
 
@@ -113,3 +113,85 @@ def seconds_until_next_attempt(user: User) -> int:
         if not allowed and info and info.get("locked_until"):
             waits.append((info["locked_until"] - timezone.now()).total_seconds())
     return max(0, int(max(waits, default=0)) + (1 if waits else 0))
+
+
+TOKEN_BYTES = 32
+
+
+def _hash_key(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(
+    *,
+    service_account: User,
+    agency: str,
+    name: str,
+    scopes: list[str],
+    days: int,
+    acting_user: Any,
+) -> tuple[ApiToken, str]:
+    """Issue a token for a partner system; returns it with the secret, shown only once."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown:
+        raise ValidationError(f"Unknown scopes: {', '.join(unknown)}")
+    if not 1 <= days <= 366:
+        raise ValidationError("A token lasts from 1 to 366 days")
+    prefix = secrets.token_hex(4)
+    key = f"dr_{prefix}_{secrets.token_urlsafe(TOKEN_BYTES)}"
+    token = ApiToken.objects.create(
+        user=service_account,
+        agency=agency,
+        name=name,
+        scopes=sorted(set(scopes)),
+        prefix=prefix,
+        key_hash=_hash_key(key),
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    record(
+        AuditAction.CREATE,
+        actor=acting_user,
+        obj=token,
+        detail={"agency": agency, "scopes": token.scopes},
+    )
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
+    from django.utils import timezone
+
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        record(AuditAction.CHANGE, actor=acting_user, obj=token, detail={"revoked": True})
+    return token
+
+
+def find_api_token(key: str) -> ApiToken | None:
+    """The live token whose secret is `key`, or None (unknown, expired or revoked)."""
+    import hmac
+
+    from django.utils import timezone
+
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != "dr":
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.key_hash, _hash_key(key)):
+        return None
+    if token.revoked_at is not None or token.expires_at <= timezone.now():
+        return None
+    if not token.user.is_active:
+        return None
+    return token

@@ -1,0 +1,51 @@
+"""How API callers prove who they are.
+
+- Partner systems send `Authorization: Bearer dr_<prefix>_<secret>`: a token that belongs to an
+  agency, acts as its service account and carries scopes (accounts.models.ApiToken).
+- People already signed in to the site (both factors) may call the API from their session.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from dueregard.accounts.models import ApiToken
+from dueregard.accounts.services import find_api_token
+
+
+class PartnerTokenAuthentication(BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith(f"{self.keyword} "):
+            return None
+        token = find_api_token(header[len(self.keyword) + 1 :].strip())
+        if token is None:
+            raise AuthenticationFailed("The token is not valid, has expired or was revoked.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{self.keyword} realm="dueregard"'
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """The site's session, only once the second factor was given."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, auth = result
+        if not user.is_verified():
+            return None
+        return user, auth

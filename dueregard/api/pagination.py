@@ -1,0 +1,10 @@
+from rest_framework.pagination import CursorPagination
+
+
+class NewestFirstCursorPagination(CursorPagination):
+    """Keyset pagination: stable under inserts and fast at any depth."""
+
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = "-id"

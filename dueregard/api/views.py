@@ -1,0 +1,57 @@
+"""The API's own endpoints: who am I (for partners checking their token)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dueregard.accounts.access import Access
+from dueregard.accounts.models import ApiToken
+from dueregard.accounts.permissions import active_memberships
+
+from .mixins import AuditedAPIMixin
+
+
+class WhoAmI(AuditedAPIMixin, APIView):
+    """The caller, their roles and, for a partner token, its agency, scopes and expiry."""
+
+    access = Access("signed_in", methods=("GET",))
+    scope = None  # any live token may ask who it is
+    audit_object_type = "accounts.user"
+
+    @extend_schema(
+        responses=inline_serializer(
+            "WhoAmI",
+            {
+                "username": serializers.CharField(),
+                "roles": serializers.ListField(child=serializers.DictField()),
+                "token": serializers.DictField(allow_null=True),
+            },
+        )
+    )
+    def get(self, request: Request) -> Response:
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        return Response(
+            {
+                "username": request.user.username,
+                "roles": [
+                    {
+                        "role": m.role,
+                        "authority": m.authority.ons_code if m.authority else None,
+                        "region": m.region or None,
+                    }
+                    for m in active_memberships(request.user)
+                ],
+                "token": None
+                if token is None
+                else {
+                    "agency": token.agency,
+                    "name": token.name,
+                    "scopes": token.scopes,
+                    "expires_at": token.expires_at.isoformat(),
+                },
+            }
+        )

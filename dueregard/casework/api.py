@@ -1,0 +1,3 @@
+"""The casework API (placeholder until the casework endpoints land)."""
+
+urlpatterns: list = []
