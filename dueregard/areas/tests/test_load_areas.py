@@ -88,3 +88,17 @@ def test_population_counts_must_be_whole_numbers_for_known_areas(tmp_path) -> No
     assert "row 2, column 'count': -4 is outside 0" in message
     assert "row 3, column 'area': 'E05000000' is not a loaded authority or ward" in message
     assert not Population.objects.exists()
+
+
+def test_the_england_and_wales_list_loads_every_authority_with_its_region() -> None:
+    from collections import Counter
+
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "dueregard" / "areas" / "data" / "england_wales_authorities.csv"
+    call_command("load_areas", "authorities", str(path))
+    assert Authority.objects.count() == 331
+    assert Authority.objects.get(ons_code="E09000003").name == "Barnet"
+    by_region = Counter(Authority.objects.values_list("region", flat=True))
+    assert by_region["London"] == 33 and by_region["Wales"] == 22
+    assert sum(by_region.values()) - by_region["Wales"] == 309
