@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ColumnKind = Literal["label", "count", "percent", "rate", "money", "text", "date", "flag"]
+NUMERIC_KINDS: frozenset[str] = frozenset({"count", "percent", "rate", "money"})
+
+# Security markings (Government Security Classifications: OFFICIAL, with the SENSITIVE
+# handling caveat where need-to-know must be enforced).
+OFFICIAL = "OFFICIAL"
+OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,14 @@ class Table:
     `denominator` says what percentages are shares of (e.g. "referrals received") and
     `denominator_value` how many that is; `not_known` counts records whose value for the
     table's dimension is not known. `total_row_label` names a row that holds the column
-    totals (disclosure control protects it).
+    totals and `total_column` a count column that holds each row's total (disclosure
+    control protects both, see reports/disclosure.py and docs/reports.md).
+
+    Percent and rate columns say which count column they are computed from in
+    `derived_from`; a percentage whose denominator is another column of the same row
+    (e.g. "% of those discussed") names that column in `percent_of`, otherwise it is a
+    share of `denominator_value`. Disclosure control uses both to hide a percentage
+    whenever its count or its denominator is hidden.
     """
 
     id: str
@@ -52,8 +65,8 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     denominator: str | None = None
-    denominator_value: int | None = None
-    not_known: int | None = None
+    denominator_value: int | Suppressed | None = None
+    not_known: int | Suppressed | None = None
     notes: list[str] = field(default_factory=list)
     total_row_label: str | None = None
     # Columns whose cells are counts of people or cases (disclosure control applies).
@@ -61,6 +74,13 @@ class Table:
     sensitive_columns: list[str] | None = None
     # Percent columns derived from a count column: {percent column id: count column id}.
     derived_from: dict[str, str] = field(default_factory=dict)
+    # A count column holding each row's total (the sum of the other count columns).
+    total_column: str | None = None
+    # Percent columns whose denominator is a count column of the same row, not
+    # `denominator_value`: {percent column id: denominator column id}.
+    percent_of: dict[str, str] = field(default_factory=dict)
+    # What disclosure control hid in this table, in words (set by reports.disclosure).
+    suppression_note: str = ""
 
     @property
     def column_ids(self) -> list[str]:
@@ -70,6 +90,16 @@ class Table:
         if self.sensitive_columns is not None:
             return self.sensitive_columns
         return [c.id for c in self.columns if c.kind == "count"]
+
+    def column(self, column_id: str) -> Column:
+        for c in self.columns:
+            if c.id == column_id:
+                return c
+        raise KeyError(column_id)
+
+    def is_total_row(self, row: dict[str, Any]) -> bool:
+        """Rows are matched on their "label" column, the row label's conventional id."""
+        return self.total_row_label is not None and row.get("label") == self.total_row_label
 
 
 @dataclass
@@ -85,6 +115,9 @@ class Chart:
     y_label: str = ""
     target: float | None = None  # a horizontal target line (e.g. 85% compliance)
     target_label: str = ""
+    # Words for people who cannot see the chart (the SVG <desc>); the table beside the
+    # chart always carries the figures.
+    description: str = ""
 
 
 @dataclass
@@ -108,9 +141,11 @@ class Report:
     audience: str
     generated_at: datetime.datetime
     sections: list[Section] = field(default_factory=list)
-    marking: str = "OFFICIAL"
+    marking: str = OFFICIAL
     # Extra keys a definition wants at the top of the JSON output.
     meta: dict[str, Any] = field(default_factory=dict)
+    # Report-level notes (sources, caveats); disclosure control adds its rule here.
+    notes: list[str] = field(default_factory=list)
 
     def all_tables(self) -> list[Table]:
         found: list[Table] = []
@@ -133,6 +168,9 @@ class Report:
 
         walk(self.sections)
         return found
+
+    def charts_for(self, table_id: str) -> list[Chart]:
+        return [c for c in self.all_charts() if c.table_id == table_id]
 
     def table(self, table_id: str) -> Table:
         for t in self.all_tables():
