@@ -102,7 +102,7 @@ class GovUKDateInput(forms.MultiWidget):
     parts = ("day", "month", "year")
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             part: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
             for part in self.parts
         }
