@@ -1,0 +1,915 @@
+"""Training pages: the compliance dashboard, organisations and their headcounts, sessions,
+attendees and feedback, trainers, imports and the authority's lists.
+
+Views are thin: a form, a scoped query from `queries`, one service, then a redirect.
+Named attendees are personal data: a page showing them is marked OFFICIAL-SENSITIVE,
+writes a VIEW audit event and is shown only to users who manage training (the Prevent
+lead and education officer; analysts see counts).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from dueregard.accounts.access import requires
+from dueregard.accounts.permissions import Action, Kind, can
+from dueregard.areas.models import Authority
+from dueregard.audit.models import AuditAction
+from dueregard.audit.services import record
+from dueregard.core.importing import ImportRejected
+
+from . import charts, imports, metrics, queries, services
+from .forms import (
+    ArchiveForm,
+    AttendeeForm,
+    AudienceForm,
+    CourseForm,
+    FeedbackForm,
+    ImportForm,
+    LevelForm,
+    OrganisationForm,
+    QuestionForm,
+    RequirementForm,
+    SessionForm,
+    SnapshotForm,
+    TrainerForm,
+)
+from .models import (
+    Audience,
+    Course,
+    EvaluationQuestion,
+    Organisation,
+    Sector,
+    Session,
+    TrainingLevel,
+)
+
+T = Kind.TRAINING
+DASHBOARD_YEARS = 2
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e.messages[0])
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data, so that an empty submission is still checked (and refused)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _authority(request: HttpRequest, action: Action = Action.LIST) -> Authority:
+    """The authority a list page is about: ?authority=ONS code, else the user's first."""
+    authorities = queries.training_authorities(request.user, action)
+    code = request.GET.get("authority", "")
+    chosen = authorities.filter(ons_code=code).first() if code else authorities.first()
+    if chosen is None:
+        raise Http404
+    return chosen
+
+
+def _may_change(user: Any, authority: Authority) -> bool:
+    return can(user, T, Action.CHANGE, authority)
+
+
+def _report_url() -> str | None:
+    try:
+        return reverse("reports:report", kwargs={"report_id": "training"})
+    except NoReverseMatch:
+        return None
+
+
+# Dashboard ----------------------------------------------------------------------------------
+
+
+def organisation_charts(
+    authority: Authority, start: datetime.date, organisations: QuerySet[Organisation] | None = None
+) -> list[dict[str, Any]]:
+    """For each organisation with snapshots since `start`: its chart and the same figures
+    as table rows (one row per date, a column per level)."""
+    ids = list(organisations.values_list("pk", flat=True)) if organisations is not None else None
+    rows = metrics.compliance(authority, start, organisation_ids=ids)
+    by_org: dict[int, list[metrics.ComplianceRow]] = defaultdict(list)
+    for row in rows:
+        by_org[row.organisation_id].append(row)
+    blocks = []
+    for organisation_id, org_rows in by_org.items():
+        levels: dict[str, list[metrics.ComplianceRow]] = defaultdict(list)
+        for row in org_rows:
+            levels[row.level].append(row)
+        series = [
+            charts.Series(
+                level=level,
+                points=[(r.as_of, r.percent_compliant or 0.0) for r in points],
+                target=points[-1].target,
+            )
+            for level, points in levels.items()
+        ]
+        dates = sorted({r.as_of for r in org_rows})
+        cells = {(r.as_of, r.level): r for r in org_rows}
+        name = org_rows[0].organisation
+        blocks.append(
+            {
+                "id": organisation_id,
+                "name": name,
+                "svg": charts.compliance_svg(
+                    f"chart-{organisation_id}", f"{name}: compliance over time", series
+                ),
+                "levels": [(s.level, s.target) for s in series],
+                "rows": [(d, [cells.get((d, level)) for level in levels]) for d in dates],
+            }
+        )
+    return blocks
+
+
+@requires(T, Action.LIST, methods=("GET",))
+def dashboard(request: HttpRequest) -> HttpResponse:
+    authority = _authority(request)
+    today = timezone.localdate()
+    start = datetime.date(today.year - DASHBOARD_YEARS, today.month, 1)
+    latest = metrics.latest_compliance(authority)
+    year = metrics.reach(authority, datetime.date(today.year - 1, today.month, today.day), today)
+    return render(
+        request,
+        "training/dashboard.html",
+        {
+            "authority": authority,
+            "authorities": queries.training_authorities(request.user),
+            "latest": [(row, row.out_of_date(today)) for row in latest],
+            "charts": organisation_charts(authority, start),
+            "start": start,
+            "reach": year,
+            "may_change": _may_change(request.user, authority),
+            "report_url": _report_url(),
+        },
+    )
+
+
+# Organisations ------------------------------------------------------------------------------
+
+
+@requires(T, Action.LIST, methods=("GET",))
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    authority = _authority(request)
+    organisations = (
+        queries.organisations_visible_to(request.user)
+        .filter(authority=authority)
+        .annotate(
+            levels=Count("requirements", filter=Q(requirements__archived=False), distinct=True),
+            snapshots_count=Count("snapshots", filter=Q(snapshots__archived=False), distinct=True),
+        )
+        .order_by("archived", "name")
+    )
+    return render(
+        request,
+        "training/organisation_list.html",
+        {
+            "authority": authority,
+            "organisations": organisations,
+            "may_change": _may_change(request.user, authority),
+        },
+    )
+
+
+@requires(T, Action.CHANGE)
+def organisation_add(request: HttpRequest) -> HttpResponse:
+    authorities = queries.training_authorities(request.user, Action.CHANGE)
+    form = OrganisationForm(
+        _posted(request), authorities=authorities, initial={"sector": Sector.COUNCIL}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.create_organisation(
+                form.authority(),
+                name=form.cleaned_data["name"],
+                sector=form.cleaned_data["sector"],
+                notes=form.cleaned_data["notes"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, f"{organisation} added")
+            return redirect("training:organisation", pk=organisation.pk)
+    return render(
+        request, "training/form.html", {"form": form, "title": "Add an organisation", **_back()}
+    )
+
+
+def _back(url_name: str = "training:organisations", label: str = "Organisations") -> dict:
+    return {"back_url": reverse(url_name), "back_label": label}
+
+
+@requires(T, Action.VIEW, object_scoped=True, methods=("GET",))
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = queries.get_organisation_for_user(request, pk)
+    authority = organisation.authority
+    requirements = [
+        row for row in metrics.latest_compliance(authority) if row.organisation_id == pk
+    ]
+    snapshots = organisation.snapshots.filter(archived=False).select_related("level")
+    sessions = (
+        Session.objects.filter(audiences__organisation=organisation, archived=False)
+        .select_related("course", "trainer")
+        .order_by("-held_on")[:20]
+    )
+    return render(
+        request,
+        "training/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "requirements": requirements,
+            "snapshots": snapshots.order_by("-as_of", "level__order"),
+            "charts": organisation_charts(
+                authority, metrics.EARLIEST, Organisation.objects.filter(pk=pk)
+            ),
+            "sessions": sessions,
+            "trainers": organisation.trainers.filter(archived=False),
+            "may_change": _may_change(request.user, authority),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = queries.get_organisation_for_user(request, pk, write=True)
+    form = OrganisationForm(
+        _posted(request),
+        authorities=Authority.objects.filter(pk=organisation.authority_id),
+        initial={
+            "name": organisation.name,
+            "sector": organisation.sector,
+            "notes": organisation.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(
+                organisation,
+                name=form.cleaned_data["name"],
+                sector=form.cleaned_data["sector"],
+                notes=form.cleaned_data["notes"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, f"{organisation} updated")
+            return redirect("training:organisation", pk=pk)
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": f"Change {organisation}",
+            "back_url": reverse("training:organisation", kwargs={"pk": pk}),
+            "back_label": str(organisation),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def requirement_set(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = queries.get_organisation_for_user(request, pk, write=True)
+    form = RequirementForm(_posted(request), authority=organisation.authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_requirement(
+                organisation,
+                form.cleaned_data["level"],
+                target=form.cleaned_data["target"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, f"Training level and target saved for {organisation}")
+            return redirect("training:organisation", pk=pk)
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": "Set a training level and target",
+            "caption": str(organisation),
+            "hint": "Setting a level that already applies changes its target.",
+            "back_url": reverse("training:organisation", kwargs={"pk": pk}),
+            "back_label": str(organisation),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = queries.get_organisation_for_user(request, pk, write=True)
+    form = SnapshotForm(_posted(request), authority=organisation.authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, created = services.record_snapshot(
+                organisation,
+                form.cleaned_data["level"],
+                as_of=form.cleaned_data["as_of"],
+                eligible=form.cleaned_data["eligible"],
+                compliant=form.cleaned_data["compliant"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            verb = "recorded" if created else "updated (one already existed for that date)"
+            messages.success(request, f"Headcount {verb}")
+            return redirect("training:organisation", pk=pk)
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": "Record a headcount",
+            "caption": str(organisation),
+            "hint": "How many staff needed the level of training on the date, and how many "
+            "had it. A headcount for a level and date already recorded is replaced.",
+            "back_url": reverse("training:organisation", kwargs={"pk": pk}),
+            "back_label": str(organisation),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def snapshot_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = queries.get_snapshot_for_user(request, pk, write=True)
+    back = reverse("training:organisation", kwargs={"pk": snapshot.organisation_id})
+    return _archive_page(
+        request,
+        snapshot,
+        services.withdraw_snapshot,
+        title="Withdraw a headcount",
+        caption=f"{snapshot.organisation}, {snapshot.level}, {snapshot.as_of:%-d %B %Y}",
+        hint="The headcount is kept with your reason but left out of every figure.",
+        button="Withdraw headcount",
+        done="Headcount withdrawn",
+        back_url=back,
+        back_label=str(snapshot.organisation),
+    )
+
+
+def _archive_page(
+    request: HttpRequest, obj: Any, service: Any, *, done: str, back_url: str, **context: Any
+) -> HttpResponse:
+    if getattr(obj, "archived", False):
+        messages.success(request, "That was already done")
+        return redirect(back_url)
+    form = ArchiveForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(obj, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, done)
+            return redirect(back_url)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "back_url": back_url, "warning": True, **context},
+    )
+
+
+# Import -------------------------------------------------------------------------------------
+
+
+@requires(T, Action.CHANGE)
+def import_file(request: HttpRequest) -> HttpResponse:
+    authorities = queries.training_authorities(request.user, Action.CHANGE)
+    form = ImportForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        authorities=authorities,
+    )
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        upload = form.cleaned_data["file"]
+        try:
+            result = imports.IMPORTERS[kind](
+                form.authority(), upload.read(), acting_user=request.user, filename=upload.name
+            )
+        except ImportRejected as rejected:
+            form.add_error(
+                "file",
+                f"{upload.name} has {len(rejected.errors)} "
+                f"error{'s' if len(rejected.errors) != 1 else ''}: nothing was imported. "
+                "Correct the file and upload it again",
+            )
+            for error in rejected.errors:
+                form.add_error("file", str(error)[0].upper() + str(error)[1:])
+        else:
+            noun = {"evaluations": "feedback forms"}.get(kind, kind)
+            messages.success(request, f"{upload.name} imported: {result.summary(noun)}")
+            target = {"sessions": "training:sessions", "evaluations": "training:sessions"}
+            return redirect(target.get(kind, "training:home"))
+    question_columns = []
+    authority = authorities.first()
+    if authority is not None:
+        question_columns = list(imports.evaluation_columns(authority))
+    return render(
+        request,
+        "training/import.html",
+        {
+            "form": form,
+            "snapshot_columns": imports.SNAPSHOT_COLUMNS,
+            "session_required": imports.SESSION_REQUIRED,
+            "session_optional": imports.SESSION_OPTIONAL,
+            "evaluation_columns": [
+                *imports.EVALUATION_REQUIRED,
+                *imports.EVALUATION_OPTIONAL,
+                *question_columns,
+            ],
+        },
+    )
+
+
+# Sessions -----------------------------------------------------------------------------------
+
+
+@requires(T, Action.LIST, methods=("GET",))
+def session_list(request: HttpRequest) -> HttpResponse:
+    authority = _authority(request)
+    audience = request.GET.get("audience", "")
+    sessions = (
+        queries.sessions_visible_to(request.user)
+        .filter(authority=authority)
+        .select_related("course", "trainer")
+        .annotate(
+            forms_returned=Count("evaluation_forms", filter=Q(evaluation_forms__archived=False))
+        )
+        .order_by("-held_on", "-id")
+    )
+    if audience in Audience.values:
+        sessions = sessions.filter(audience=audience)
+    return render(
+        request,
+        "training/session_list.html",
+        {
+            "authority": authority,
+            "sessions": sessions[:200],
+            "total": sessions.count(),
+            "audience": audience,
+            "audiences": Audience.choices,
+            "may_change": _may_change(request.user, authority),
+        },
+    )
+
+
+@requires(T, Action.CHANGE)
+def session_add(request: HttpRequest) -> HttpResponse:
+    authorities = queries.training_authorities(request.user, Action.CHANGE)
+    form = SessionForm(_posted(request), authorities=authorities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.record_session(
+                form.authority(),
+                held_on=data["held_on"],
+                course=data["course"],
+                audiences=[(data["organisation"], data["attendees"])],
+                trainer=data["trainer"],
+                venue=data["venue"],
+                online=data["online"],
+                notes=data["notes"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, f"Session {session.reference} recorded")
+            return redirect("training:session", pk=session.pk)
+    # Adding an organisation gives the authority its standard courses too.
+    no_organisations = not Organisation.objects.filter(authority__in=authorities).exists()
+    return render(
+        request,
+        "training/session_form.html",
+        {
+            "form": form,
+            "no_organisations": no_organisations,
+            **_back("training:sessions", "Sessions"),
+        },
+    )
+
+
+@requires(T, Action.VIEW, object_scoped=True, methods=("GET",))
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = queries.get_session_for_user(request, pk)
+    may_change = _may_change(request.user, session.authority)
+    named = []
+    if may_change:
+        # Named attendees are personal data: shown only to those who manage training, and
+        # every showing is audited.
+        named = list(session.named_attendees.filter(archived=False).select_related("organisation"))
+        if named:
+            record(
+                AuditAction.VIEW,
+                actor=request.user,
+                obj=session,
+                detail={"named_attendees": len(named)},
+            )
+    forms_by_org = dict(
+        session.evaluation_forms.filter(archived=False)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .values_list("organisation_id", "n")
+    )
+    audiences = [
+        (a, forms_by_org.get(a.organisation_id, 0))
+        for a in session.audiences.select_related("organisation")
+    ]
+    needs = list(
+        session.evaluation_forms.filter(archived=False)
+        .exclude(needs="")
+        .values_list("needs", flat=True)[:50]
+    )
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "audiences": audiences,
+            "forms_returned": sum(forms_by_org.values()),
+            "named": named,
+            "named_count": session.named_attendees.filter(archived=False).count(),
+            "needs": needs,
+            "may_change": may_change,
+            "personal_data": bool(named),
+            "professional": session.audience == Audience.PROFESSIONALS,
+        },
+    )
+
+
+def _session_back(session: Session) -> dict[str, str]:
+    return {
+        "back_url": reverse("training:session", kwargs={"pk": session.pk}),
+        "back_label": f"Session {session.reference}",
+        "caption": f"{session.course}, {session.held_on:%-d %B %Y}",
+    }
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def session_audience(request: HttpRequest, pk: int) -> HttpResponse:
+    session = queries.get_session_for_user(request, pk, write=True)
+    form = AudienceForm(_posted(request), authority=session.authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_session_audience(
+                session,
+                form.cleaned_data["organisation"],
+                attendees=form.cleaned_data["attendees"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, "Attendance saved")
+            return redirect("training:session", pk=pk)
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": "Add an organisation or change its attendance",
+            "hint": "Choosing an organisation already listed changes how many came from it.",
+            **_session_back(session),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = queries.get_session_for_user(request, pk, write=True)
+    form = AttendeeForm(_posted(request), session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendee = services.add_attendee(
+                session,
+                name=form.cleaned_data["name"],
+                job_title=form.cleaned_data["job_title"],
+                organisation=form.cleaned_data["organisation"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, f"{attendee} added to the attendees")
+            if "add_another" in request.POST:
+                return redirect("training:attendee_add", pk=pk)
+            return redirect("training:session", pk=pk)
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": "Name an attendee",
+            "hint": "Names are personal data: record them only where you need to, for example "
+            "to send certificates or follow up training.",
+            "add_another": True,
+            **_session_back(session),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attendee = queries.get_attendee_for_user(request, pk, write=True)
+    return _archive_page(
+        request,
+        attendee,
+        services.remove_attendee,
+        title="Remove a named attendee",
+        caption=f"Session {attendee.session.reference}",
+        hint="The session's attendance count does not change.",
+        button="Remove attendee",
+        done="Attendee removed",
+        back_url=reverse("training:session", kwargs={"pk": attendee.session_id}),
+        back_label=f"Session {attendee.session.reference}",
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def feedback_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = queries.get_session_for_user(request, pk, write=True)
+    questions = list(
+        EvaluationQuestion.objects.filter(
+            authority_id=session.authority_id, disabled_on__isnull=True
+        )
+    )
+    form = FeedbackForm(_posted(request), session=session, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_evaluations(
+                session,
+                [
+                    services.Feedback(
+                        answers=form.answers(),
+                        organisation=form.cleaned_data.get("organisation"),
+                        needs=form.cleaned_data["needs"],
+                    )
+                ],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, "Feedback form recorded")
+            if "add_another" in request.POST:
+                return redirect("training:feedback_add", pk=pk)
+            return redirect("training:session", pk=pk)
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": "Record a feedback form",
+            "hint": "Copy one attendee's answers from their form. Forms are anonymous.",
+            "add_another": True,
+            "no_questions": not questions,
+            **_session_back(session),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def session_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    session = queries.get_session_for_user(request, pk, write=True)
+    return _archive_page(
+        request,
+        session,
+        services.archive_session,
+        title="Archive this session",
+        caption=f"Session {session.reference}",
+        hint="Use this for a session recorded in error. It is kept with your reason but "
+        "left out of every figure.",
+        button="Archive session",
+        done=f"Session {session.reference} archived",
+        back_url=reverse("training:sessions"),
+        back_label="Sessions",
+    )
+
+
+# Trainers -----------------------------------------------------------------------------------
+
+
+@requires(T, Action.LIST, methods=("GET",))
+def trainer_list(request: HttpRequest) -> HttpResponse:
+    authority = _authority(request)
+    trainers = (
+        queries.trainers_visible_to(request.user)
+        .filter(authority=authority)
+        .select_related("organisation", "accredited_level")
+        .annotate(delivered=Count("sessions", filter=Q(sessions__archived=False)))
+        .order_by("archived", "name")
+    )
+    return render(
+        request,
+        "training/trainer_list.html",
+        {
+            "authority": authority,
+            "trainers": trainers,
+            "may_change": _may_change(request.user, authority),
+        },
+    )
+
+
+@requires(T, Action.CHANGE)
+def trainer_add(request: HttpRequest) -> HttpResponse:
+    authorities = queries.training_authorities(request.user, Action.CHANGE)
+    form = TrainerForm(_posted(request), authorities=authorities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            trainer = services.create_trainer(
+                form.authority(),
+                name=data["name"],
+                organisation=data["organisation"],
+                accredited_level=data["accredited_level"],
+                accreditation=data["accreditation"],
+                accredited_on=data["accredited_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, f"{trainer} added")
+            return redirect("training:trainer", pk=trainer.pk)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": "Add a trainer", **_back("training:trainers", "Trainers")},
+    )
+
+
+@requires(T, Action.VIEW, object_scoped=True, methods=("GET",))
+def trainer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    trainer = queries.get_trainer_for_user(request, pk)
+    sessions = trainer.sessions.filter(archived=False).select_related("course").order_by("-held_on")
+    by_year = (
+        sessions.values_list("held_on__year").annotate(n=Count("id")).order_by("-held_on__year")
+    )
+    return render(
+        request,
+        "training/trainer_detail.html",
+        {
+            "trainer": trainer,
+            "sessions": sessions[:100],
+            "delivered": sessions.count(),
+            "by_year": list(by_year),
+            "may_change": _may_change(request.user, trainer.authority),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def trainer_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    trainer = queries.get_trainer_for_user(request, pk, write=True)
+    return _archive_page(
+        request,
+        trainer,
+        services.archive_trainer,
+        title="Archive this trainer",
+        caption=str(trainer),
+        hint="For a trainer who has left or no longer delivers. Their sessions stay.",
+        button="Archive trainer",
+        done=f"{trainer} archived",
+        back_url=reverse("training:trainers"),
+        back_label="Trainers",
+    )
+
+
+# Lists: levels, courses and feedback questions ----------------------------------------------
+
+
+@requires(T, Action.LIST, methods=("GET",))
+def lists(request: HttpRequest) -> HttpResponse:
+    authority = _authority(request)
+    return render(
+        request,
+        "training/lists.html",
+        {
+            "authority": authority,
+            "levels": TrainingLevel.objects.filter(authority=authority),
+            "courses": Course.objects.filter(authority=authority).select_related("level"),
+            "questions": EvaluationQuestion.objects.filter(authority=authority),
+            "may_change": _may_change(request.user, authority),
+        },
+    )
+
+
+def _first_changeable(request: HttpRequest) -> Authority:
+    authority = queries.training_authorities(request.user, Action.CHANGE).first()
+    if authority is None:  # pragma: no cover (the decorator has checked)
+        raise Http404
+    services.ensure_standard_lists(authority, acting_user=request.user)
+    return authority
+
+
+@requires(T, Action.CHANGE)
+def level_add(request: HttpRequest) -> HttpResponse:
+    form = LevelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_level(
+                _first_changeable(request),
+                label=form.cleaned_data["label"],
+                default_target=form.cleaned_data["default_target"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, "Level added")
+            return redirect("training:lists")
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": "Add a training level", **_back("training:lists", "Lists")},
+    )
+
+
+@requires(T, Action.CHANGE)
+def course_add(request: HttpRequest) -> HttpResponse:
+    authority = queries.training_authorities(request.user, Action.CHANGE).first()
+    if authority is None:  # pragma: no cover
+        raise Http404
+    form = CourseForm(_posted(request), authority=authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_course(
+                _first_changeable(request),
+                label=form.cleaned_data["label"],
+                level=form.cleaned_data["level"],
+                audience=form.cleaned_data["audience"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, "Course added")
+            return redirect("training:lists")
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": "Add a course", **_back("training:lists", "Lists")},
+    )
+
+
+@requires(T, Action.CHANGE)
+def question_add(request: HttpRequest) -> HttpResponse:
+    form = QuestionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_question(
+                _first_changeable(request),
+                label=form.cleaned_data["label"],
+                kind=form.cleaned_data["kind"],
+                asks_before=form.cleaned_data["asks_before"],
+                acting_user=request.user,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, "Question added to the feedback form")
+            return redirect("training:lists")
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": "Add a feedback question",
+            **_back("training:lists", "Lists"),
+        },
+    )
+
+
+@requires(T, Action.CHANGE, object_scoped=True)
+def question_disable(request: HttpRequest, pk: int) -> HttpResponse:
+    question = queries.get_question_for_user(request, pk, write=True)
+    if request.method == "POST":
+        services.disable_question(question, acting_user=request.user)
+        messages.success(request, "Question taken off the feedback form")
+        return redirect("training:lists")
+    return render(request, "training/question_disable.html", {"question": question})
