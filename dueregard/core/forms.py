@@ -33,10 +33,11 @@ class GovUKBoundField(BoundField):
     def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
         super().__init__(form, field, name)
         widget = field.widget
-        if isinstance(widget, forms.RadioSelect):
-            widget.template_name = "govuk/widgets/radios.html"
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
+        # CheckboxSelectMultiple is a subclass of RadioSelect in Django: test it first.
+        if isinstance(widget, forms.CheckboxSelectMultiple):
             widget.template_name = "govuk/widgets/checkboxes.html"
+        elif isinstance(widget, forms.RadioSelect):
+            widget.template_name = "govuk/widgets/radios.html"
 
     @property
     def hint_id(self) -> str:

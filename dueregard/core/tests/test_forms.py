@@ -19,6 +19,8 @@ class ExampleForm(forms.Form):
     )
     received_on = GovUKDateField(label="Date received")
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+    needs = forms.MultipleChoiceField(label="Needs", choices=[("a", "A"), ("b", "B")],
+                                      widget=forms.CheckboxSelectMultiple, required=False)
 
 
 def test_fields_render_as_govuk_components_with_errors_linked() -> None:
@@ -32,6 +34,7 @@ def test_fields_render_as_govuk_components_with_errors_linked() -> None:
     assert '<p id="id_name-error" class="govuk-error-message">' in html
     assert 'class="govuk-radios__input"' in html and 'id="id_sector_0"' in html
     assert 'class="govuk-textarea"' in html
+    assert 'class="govuk-checkboxes__input" type="checkbox" name="needs"' in html
     assert 'id="id_received_on_day"' in html and "govuk-date-input__input" in html
     assert form.errors["received_on"] == ["Date received must be a real date"]
 
