@@ -1,5 +1,45 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from . import views
 
 app_name = "casework"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/change/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/refer-again/", views.refer_again, name="refer_again"),
+    path("referrals/new/", views.intake, name="intake"),
+    path("referrals/new/matches/", views.intake_match, name="intake_match"),
+    path("referrals/new/details/", views.intake_details, name="intake_details"),
+    path("referrals/<int:pk>/", views.referral, name="referral"),
+    path("referrals/<int:pk>/change/", views.referral_edit, name="referral_edit"),
+    path("referrals/<int:pk>/triage/", views.triage, name="triage"),
+    path("referrals/<int:pk>/gateway/", views.gateway, name="gateway"),
+    path("referrals/<int:pk>/consent/", views.consent, name="consent"),
+    path("referrals/<int:pk>/support-plan/", views.support_plan, name="support_plan"),
+    path("referrals/<int:pk>/start-support/", views.start_support, name="start_support"),
+    path("referrals/<int:pk>/sessions/new/", views.session, name="session"),
+    path("referrals/<int:pk>/leave/", views.leave, name="leave"),
+    path("referrals/<int:pk>/reviews/<str:kind>/", views.review, name="review"),
+    path("referrals/<int:pk>/close/", views.close, name="close"),
+    path("panels/", views.panels, name="panels"),
+    path("panels/new/", views.panel_new, name="panel_new"),
+    path("panels/<int:pk>/", views.panel, name="panel"),
+    path("panels/<int:pk>/members/new/", views.member_new, name="member_new"),
+    path("panels/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("members/<int:pk>/end/", views.member_end, name="member_end"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("meetings/<int:pk>/actions/", views.action_new, name="action_new"),
+    path("meetings/<int:pk>/complete/", views.meeting_complete, name="meeting_complete"),
+    path("agenda-items/<int:pk>/", views.item_decision, name="item_decision"),
+    path("agenda-items/<int:pk>/close/", views.item_close, name="item_close"),
+    path("panel-cases/<int:pk>/", views.panel_case, name="panel_case"),
+    path("panel-cases/<int:pk>/assessment/", views.assessment, name="assessment"),
+    path("actions/", views.actions, name="actions"),
+    path("actions/<int:pk>/", views.action, name="action"),
+    path("", include("dueregard.casework.extra_urls")),
+]

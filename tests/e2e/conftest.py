@@ -46,8 +46,26 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": {"width": 1100, "height": 900}}
 
 
+# Data migrations that load reference lists. Transactional tests empty every table when they
+# finish, so each browser test loads the lists again (the loaders are idempotent).
+REFERENCE_DATA_MIGRATIONS = [
+    "dueregard.casework.migrations.0002_reference_lists",
+    "dueregard.assurance.migrations.0002_toolkit_benchmarks",
+]
+
+
+def load_reference_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)
+
+
 @pytest.fixture
 def live_world(transactional_db: Any) -> World:
+    load_reference_data()
     return build_world()
 
 

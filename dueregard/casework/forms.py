@@ -1,0 +1,532 @@
+"""Casework forms. Field names match the services' keyword arguments, so a rule the
+service refuses is shown against the field the person has to correct."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dueregard.accounts.models import Membership, Role, User
+from dueregard.areas.models import Authority, Ward
+from dueregard.core.forms import GovUKDateField
+
+from .models import (
+    ActionStatus,
+    ConcernType,
+    ConsentGivenBy,
+    ConsentStatus,
+    EthnicGroup,
+    ExitReason,
+    GatewayOutcome,
+    Gender,
+    InterventionKind,
+    PanelDecision,
+    PanelMember,
+    PanelType,
+    Referral,
+    Religion,
+    Sector,
+    SessionStatus,
+    TriageOutcome,
+    Vulnerability,
+)
+from .queries import concern_types_on
+
+NOT_KNOWN = [("", "Not known")]
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: keyed errors on their field when the form has
+    it, everything else at the top of the error summary."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def today_date() -> Any:
+    return timezone.localdate()
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _enabled(model: Any) -> QuerySet[Any]:
+    return model.objects.filter(disabled_on__isnull=True)
+
+
+class ConcernChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.parent.label}: {obj.label}" if obj.parent_id else obj.label
+
+
+def concern_field(label: str, help_text: str = "") -> ConcernChoiceField:
+    return ConcernChoiceField(
+        queryset=concern_types_on(today_date()).select_related("parent"),
+        required=False,
+        empty_label="Not known",
+        label=label,
+        help_text=help_text
+        or "Home Office categories in use today. Earlier lists are kept for old referrals.",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Intake
+
+
+class IntakeNameForm(forms.Form):
+    given_name = forms.CharField(max_length=100, required=False)
+    family_name = forms.CharField(max_length=100, required=False)
+    other_names = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Other names or spellings (optional)",
+        help_text="For example a previous family name or a nickname.",
+    )
+    date_of_birth = GovUKDateField(
+        required=False, label="Date of birth (if known)", help_text="For example, 27 3 2009"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            not (data.get("given_name") or "").strip()
+            and not (data.get("family_name") or "").strip()
+        ):
+            self.add_error("family_name", "Enter the person's given name or family name")
+        return data
+
+
+class MatchChoiceForm(forms.Form):
+    choice = forms.ChoiceField(
+        widget=forms.RadioSelect, label="Is this person already known?", choices=[]
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [*choices, ("new", "None of these: a new person")]
+        self.fields["choice"].error_messages["required"] = (
+            "Choose a person, or say this is a new person"
+        )
+
+
+class PersonFieldsMixin(forms.Form):
+    gender = forms.ChoiceField(
+        choices=NOT_KNOWN + list(Gender.choices), required=False, widget=forms.RadioSelect
+    )
+    address = forms.CharField(widget=_textarea(3), required=False)
+    ward = forms.ModelChoiceField(queryset=Ward.objects.none(), required=False, empty_label="")
+    ethnic_group = forms.ChoiceField(
+        choices=NOT_KNOWN + list(EthnicGroup.choices), required=False, label="Ethnic group"
+    )
+    religion = forms.ChoiceField(choices=NOT_KNOWN + list(Religion.choices), required=False)
+    health_details = forms.CharField(
+        widget=_textarea(3),
+        required=False,
+        label="Health details (optional)",
+        help_text="Diagnoses and support already in place. Shown only to the case team.",
+    )
+
+
+class ReferralDetailsForm(forms.Form):
+    received_on = GovUKDateField(label="Date received")
+    referrer_name = forms.CharField(max_length=150, required=False, label="Referrer's name")
+    referrer_organisation = forms.CharField(
+        max_length=150, required=False, label="Referrer's organisation"
+    )
+    referrer_contact = forms.CharField(
+        max_length=200, required=False, label="Referrer's phone or email"
+    )
+    sector = forms.ModelChoiceField(
+        queryset=Sector.objects.none(),
+        required=False,
+        empty_label="Not known",
+        label="Sector of the referrer",
+    )
+    concern_description = forms.CharField(
+        widget=_textarea(5), label="The concern, as the referrer described it"
+    )
+    concern = forms.Field(required=False)  # replaced in __init__ (the list in force today)
+    age_at_referral = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=120,
+        label="Age at referral (if the date of birth is not known)",
+    )
+    vulnerabilities = forms.ModelMultipleChoiceField(
+        queryset=Vulnerability.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Vulnerabilities noted by the referrer",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = _enabled(Sector)
+        self.fields["vulnerabilities"].queryset = _enabled(Vulnerability)
+        self.fields["concern"] = concern_field("Type of concern raised by the referrer")
+        self.order_fields(
+            [
+                "received_on",
+                "referrer_name",
+                "referrer_organisation",
+                "referrer_contact",
+                "sector",
+                "concern_description",
+                "concern",
+                "vulnerabilities",
+            ]
+        )
+
+
+class NewPersonReferralForm(PersonFieldsMixin, ReferralDetailsForm):
+    """Intake of a referral of someone not known before: the referral and their details."""
+
+    def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Ward.objects.filter(authority=authority)
+        self.fields["ward"].empty_label = "Not known"
+
+
+class KnownPersonReferralForm(ReferralDetailsForm):
+    ward = forms.ModelChoiceField(
+        queryset=Ward.objects.none(),
+        required=False,
+        empty_label="As on the person's record",
+        label="Ward at referral",
+    )
+
+    def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Ward.objects.filter(authority=authority)
+
+
+class PersonForm(PersonFieldsMixin):
+    given_name = forms.CharField(max_length=100, required=False)
+    family_name = forms.CharField(max_length=100, required=False)
+    other_names = forms.CharField(max_length=200, required=False, label="Other names")
+    date_of_birth = GovUKDateField(required=False, label="Date of birth")
+
+    def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Ward.objects.filter(authority=authority)
+        self.fields["ward"].empty_label = "Not known"
+        self.order_fields(["given_name", "family_name", "other_names", "date_of_birth", "gender"])
+
+
+class ReferralEditForm(forms.Form):
+    sector = forms.ModelChoiceField(
+        queryset=Sector.objects.none(), required=False, empty_label="Not known"
+    )
+    concern_description = forms.CharField(
+        widget=_textarea(5), label="The concern, as the referrer described it"
+    )
+    concern = forms.Field(required=False)
+    vulnerabilities = forms.ModelMultipleChoiceField(
+        queryset=Vulnerability.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    panel_summary = forms.CharField(
+        widget=_textarea(6),
+        required=False,
+        label="What the Channel panel is told",
+        help_text=(
+            "Panel members from partner agencies see only this summary, the panel's "
+            "assessments and decisions, and only while the case is on their agenda."
+        ),
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = _enabled(Sector)
+        self.fields["vulnerabilities"].queryset = _enabled(Vulnerability)
+        concern = concern_field("Type of concern raised by the referrer")
+        if referral.concern_id:
+            concern.queryset = (
+                concern.queryset | ConcernType.objects.filter(pk=referral.concern_id)
+            ).distinct()
+        self.fields["concern"] = concern
+        self.order_fields(["sector", "concern_description", "concern", "vulnerabilities"])
+
+
+# --------------------------------------------------------------------------------------
+# Pathway
+
+
+class TriageForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=TriageOutcome.choices, widget=forms.RadioSelect, label="Triage outcome"
+    )
+    occurred_on = GovUKDateField(label="Date triaged")
+    referred_to_police_on = GovUKDateField(
+        required=False,
+        label="Date referred to police (if different)",
+        help_text="Only if referred to police on a later day than the triage.",
+    )
+    reason = forms.CharField(
+        widget=_textarea(), label="Why you reached this outcome", help_text="Your rationale."
+    )
+
+
+class GatewayForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=GatewayOutcome.choices, widget=forms.RadioSelect, label="Police gateway outcome"
+    )
+    occurred_on = GovUKDateField(label="Date of the outcome")
+    concern = forms.Field(required=False)
+    reason = forms.CharField(widget=_textarea(), label="The reasons given for this outcome")
+    police_notes = forms.CharField(
+        widget=_textarea(),
+        required=False,
+        label="Police information (optional)",
+        help_text="Kept separately from the rest of the record.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["concern"] = concern_field("Type of concern as assessed by the police")
+        self.order_fields(["outcome", "occurred_on", "concern", "reason", "police_notes"])
+
+
+class DecisionForm(forms.Form):
+    discussion = forms.CharField(widget=_textarea(6), label="Notes of the discussion")
+    decision = forms.ChoiceField(
+        choices=PanelDecision.choices, widget=forms.RadioSelect, label="The panel's decision"
+    )
+    decision_reason = forms.CharField(widget=_textarea(), label="The panel's reasons")
+    concern = forms.Field(required=False)
+    alternative_support = forms.CharField(
+        widget=_textarea(3),
+        required=False,
+        label="Alternative support (if not adopted)",
+        help_text="Where the case goes instead: for example mental health or social care.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["concern"] = concern_field("Type of concern as the panel sees it")
+        self.order_fields(
+            ["discussion", "decision", "decision_reason", "concern", "alternative_support"]
+        )
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = GovUKDateField(label="Date of the assessment")
+    engagement = forms.CharField(
+        widget=_textarea(5),
+        label="Engagement with a group, cause or ideology",
+        help_text="The panel's own words. No scores or ratings.",
+    )
+    intent = forms.CharField(widget=_textarea(5), label="Intent to cause harm")
+    capability = forms.CharField(widget=_textarea(5), label="Capability to cause harm")
+    conclusion = forms.CharField(widget=_textarea(4), required=False, label="Panel's conclusion")
+
+
+class ConsentForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=ConsentStatus.choices, widget=forms.RadioSelect, label="Consent"
+    )
+    given_by = forms.ChoiceField(
+        choices=ConsentGivenBy.choices,
+        widget=forms.RadioSelect,
+        label="Who gave or refused consent",
+        help_text="For a child under 18, a parent or guardian.",
+    )
+    given_by_name = forms.CharField(
+        max_length=150, required=False, label="Name of the parent or guardian"
+    )
+    capacity_considered = forms.BooleanField(
+        required=False, label="The person's capacity to consent was considered"
+    )
+    occurred_on = GovUKDateField(label="Date")
+    notes = forms.CharField(widget=_textarea(3), required=False)
+
+
+class SupportPlanForm(forms.Form):
+    agreed_on = GovUKDateField(label="Date agreed")
+    intervention_provider = forms.CharField(
+        max_length=150, required=False, label="Intervention provider (if any)"
+    )
+    interventions = forms.ModelMultipleChoiceField(
+        queryset=InterventionKind.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Kinds of support",
+    )
+    other_support = forms.CharField(widget=_textarea(3), required=False)
+    sessions_planned = forms.IntegerField(min_value=0, max_value=500, label="Sessions planned")
+    planned_start_on = GovUKDateField(label="Planned start")
+    planned_end_on = GovUKDateField(label="Planned end")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interventions"].queryset = _enabled(InterventionKind)
+
+
+class StartSupportForm(forms.Form):
+    started_on = GovUKDateField(label="Date support started")
+
+
+class SessionForm(forms.Form):
+    occurred_on = GovUKDateField(label="Date of the session")
+    status = forms.ChoiceField(
+        choices=SessionStatus.choices, widget=forms.RadioSelect, label="Was it delivered?"
+    )
+    provider = forms.CharField(max_length=150, required=False, label="Delivered by")
+    notes = forms.CharField(widget=_textarea(3), required=False)
+
+
+class LeaveForm(forms.Form):
+    left_on = GovUKDateField(label="Date left Channel")
+    exit_reason = forms.ModelChoiceField(
+        queryset=ExitReason.objects.none(),
+        widget=forms.RadioSelect,
+        label="Reason for leaving",
+        empty_label=None,
+    )
+    reason = forms.CharField(widget=_textarea(), label="The panel's reasons")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exit_reason"].queryset = _enabled(ExitReason)
+
+
+class ReviewForm(forms.Form):
+    held_on = GovUKDateField(label="Date of the review")
+    further_concerns = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        label="Are there further concerns?",
+    )
+    notes = forms.CharField(widget=_textarea(), label="What the review found")
+
+
+class CloseForm(forms.Form):
+    closed_on = GovUKDateField(label="Date closed")
+    reason = forms.CharField(widget=_textarea(), label="Why the referral is being closed")
+
+
+# --------------------------------------------------------------------------------------
+# Panels
+
+
+class PanelForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    panel_type = forms.ChoiceField(
+        choices=PanelType.choices, widget=forms.RadioSelect, label="Type of panel"
+    )
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    agency = forms.CharField(max_length=150)
+    role_title = forms.CharField(max_length=150, required=False, label="Role")
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No account: does not sign in",
+        label="Their Due Regard account",
+        help_text="A member with an account sees cases while they are on the agenda.",
+    )
+
+    def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = Membership.objects.filter(
+            authority=authority,
+            active=True,
+            role__in=[Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.PREVENT_LEAD],
+        ).values("user")
+        self.fields["user"].queryset = User.objects.filter(pk__in=users).order_by("full_name")
+
+
+class MeetingForm(forms.Form):
+    held_on = GovUKDateField(label="Date of the meeting")
+    notes = forms.CharField(widget=_textarea(3), required=False)
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        queryset=PanelMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Standing members present",
+        help_text="Members not ticked are recorded as sending apologies.",
+    )
+    others = forms.CharField(
+        widget=_textarea(3),
+        required=False,
+        label="Others who attended (optional)",
+        help_text="One per line: name, agency. For example: Case manager, Kingsmere College",
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[PanelMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members
+
+    def clean_others(self) -> list[tuple[str, str]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["others"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _, agency = line.partition(",")
+            if not name.strip() or not agency.strip():
+                raise ValidationError(f"Line {number}: write a name, a comma, then the agency")
+            rows.append((name.strip(), agency.strip()))
+        return rows
+
+
+class AgendaAddForm(forms.Form):
+    referral = forms.ModelChoiceField(
+        queryset=Referral.objects.none(), label="Case to add", empty_label=""
+    )
+
+    def __init__(self, *args: Any, cases: QuerySet[Referral], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "agenda")  # shares the meeting page with ActionForm
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = cases
+        self.fields["referral"].label_from_instance = lambda r: (
+            f"{r.person.display_name} ({r.reference}): {r.get_stage_display()}"
+        )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(widget=_textarea(3), label="Action")
+    owner = forms.ModelChoiceField(
+        queryset=PanelMember.objects.none(), empty_label="", label="Owner"
+    )
+    due_on = GovUKDateField(label="Due date")
+    referral = forms.ModelChoiceField(
+        queryset=Referral.objects.none(),
+        required=False,
+        empty_label="Not about one case",
+        label="About the case",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: QuerySet[PanelMember],
+        cases: QuerySet[Referral],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "action")
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
+        self.fields["referral"].queryset = cases
+        self.fields["referral"].label_from_instance = lambda r: (
+            f"{r.person.display_name} ({r.reference})"
+        )
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status"
+    )
+    progress = forms.CharField(widget=_textarea(3), required=False, label="Progress update")
+    completed_on = GovUKDateField(required=False, label="Date completed (if done)")

@@ -1,0 +1,375 @@
+"""Casework statistics: counts with their denominators and unknowns, aggregated in the
+database from the referral's cached milestone dates (one or a few queries each).
+
+Every function takes `(authority, start, end)`: an authority and an inclusive date range.
+The counting rules (docs/casework-statistics.md):
+
+- A referral is **received in the period** if `received_on` is in it. The breakdowns by
+  sector, concern, gender and age count those referrals, with the ones whose value is not
+  known counted apart; shares are of the known (the Home Office convention).
+- `journey` follows the referrals received in the period and counts how many of *them*
+  had reached each stage by the end of the period (the stage's date on or before `end`),
+  so a report for a past period gives the same figures whenever it is produced.
+- `quarters` counts the *events dated in each quarter* (referrals received, referred to
+  police, adopted, triaged with advice provided) whatever quarter the referral came in,
+  with percentages of that quarter's new referrals: the shape of the quarterly tables
+  councils send to their boards (seed 002 Table 1).
+- Channel cases (`adopted_by_concern`, `vulnerabilities_of_adopted`) are the referrals
+  adopted in the period (`adopted_on` in it).
+- Type of concern is the concern raised at referral (the Home Office statistics describe
+  the concern as the one raised by the initial referrer). Concern types with the same
+  label in different versions of the code list are counted as one group.
+
+Nothing here looks at a single person: every figure is a count of referrals, meetings
+or attendances.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from dueregard.areas.models import Authority
+from dueregard.core.figures import Breakdown
+from dueregard.core.periods import Period, financial_quarters
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    ConcernCodeList,
+    ConcernType,
+    Gender,
+    MeetingStatus,
+    PanelMeeting,
+    Referral,
+    Sector,
+    TriageOutcome,
+    Vulnerability,
+)
+
+NOT_KNOWN = "Not known"
+
+# (label, lowest age, highest age): the Home Office bands from 2023/24.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("10 or under", 0, 10),
+    ("11-15", 11, 15),
+    ("16-17", 16, 17),
+    ("18-20", 18, 20),
+    ("21-30", 21, 30),
+    ("31-40", 31, 40),
+    ("41-50", 41, 50),
+    ("51-60", 51, 60),
+    ("61 and over", 61, None),
+)
+
+
+def _received(authority: Authority, start: datetime.date, end: datetime.date) -> Q:
+    return Q(authority=authority, received_on__gte=start, received_on__lte=end)
+
+
+def _adopted(authority: Authority, start: datetime.date, end: datetime.date) -> Q:
+    return Q(authority=authority, adopted_on__gte=start, adopted_on__lte=end)
+
+
+# --------------------------------------------------------------------------------------
+# The journey
+
+
+@dataclass(frozen=True)
+class Journey:
+    """Of the referrals received in the period, how many reached each stage by its end."""
+
+    received: int
+    referred_to_police: int
+    discussed_at_panel: int
+    adopted: int
+    left_channel: int
+    awaiting_triage: int  # received in the period and still not triaged at its end
+
+
+def journey(authority: Authority, start: datetime.date, end: datetime.date) -> Journey:
+    """One query. A stage counts when its date is on or before `end`."""
+
+    def reached(field: str) -> Count:
+        return Count("pk", filter=Q(**{f"{field}__lte": end}))
+
+    counts = Referral.objects.filter(_received(authority, start, end)).aggregate(
+        received=Count("pk"),
+        referred_to_police=reached("referred_to_police_on"),
+        discussed_at_panel=reached("discussed_at_panel_on"),
+        adopted=reached("adopted_on"),
+        left_channel=reached("left_channel_on"),
+        awaiting_triage=Count("pk", filter=Q(triaged_on__isnull=True) | Q(triaged_on__gt=end)),
+    )
+    return Journey(**counts)
+
+
+# --------------------------------------------------------------------------------------
+# Who was referred
+
+
+def _breakdown(labels: list[str], counts: Mapping[str | None, int]) -> Breakdown:
+    """Groups in `labels` order (then any others), with None counted as not known."""
+    ordered = list(dict.fromkeys(labels))
+    ordered += [k for k in counts if k is not None and k not in ordered]
+    groups = tuple((label, counts.get(label, 0)) for label in ordered)
+    return Breakdown(groups=groups, not_known=counts.get(None, 0))
+
+
+def by_sector(authority: Authority, start: datetime.date, end: datetime.date) -> Breakdown:
+    """Referrals received in the period by sector of referral (two queries). Every enabled
+    sector is listed, with zeros; a disabled one only if it was used."""
+    rows = (
+        Referral.objects.filter(_received(authority, start, end))
+        .values("sector__label")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str | None, int] = {r["sector__label"]: r["n"] for r in rows}
+    labels = list(
+        Sector.objects.filter(disabled_on__isnull=True)
+        .order_by("order", "label")
+        .values_list("label", flat=True)
+    )
+    return _breakdown(labels, counts)
+
+
+def _concern_labels(start: datetime.date, end: datetime.date) -> list[str]:
+    """Labels of the enabled concern types of the code lists in force during the period,
+    in list order (newest list first, so its order wins)."""
+    lists = ConcernCodeList.objects.filter(valid_from__lte=end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
+    types = ConcernType.objects.filter(code_list__in=lists, disabled_on__isnull=True).order_by(
+        "-code_list__valid_from", "order"
+    )
+    return list(dict.fromkeys(types.values_list("label", flat=True)))
+
+
+def _by_concern(filter_: Q, start: datetime.date, end: datetime.date) -> Breakdown:
+    rows = (
+        Referral.objects.filter(filter_).values("concern__label").annotate(n=Count("pk")).order_by()
+    )
+    counts: dict[str | None, int] = {r["concern__label"]: r["n"] for r in rows}
+    return _breakdown(_concern_labels(start, end), counts)
+
+
+def by_concern(authority: Authority, start: datetime.date, end: datetime.date) -> Breakdown:
+    """Referrals received in the period by the type of concern raised at referral (two
+    queries). Lists every type of the code lists in force in the period, with zeros."""
+    return _by_concern(_received(authority, start, end), start, end)
+
+
+def by_gender(authority: Authority, start: datetime.date, end: datetime.date) -> Breakdown:
+    """Referrals received in the period by gender recorded at referral (one query)."""
+    rows = (
+        Referral.objects.filter(_received(authority, start, end))
+        .values("gender")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    labels = dict(Gender.choices)
+    counts: dict[str | None, int] = {}
+    for r in rows:
+        key = labels.get(r["gender"]) if r["gender"] else None
+        counts[key] = counts.get(key, 0) + r["n"]
+    return _breakdown([label for _, label in Gender.choices], counts)
+
+
+def by_age_band(authority: Authority, start: datetime.date, end: datetime.date) -> Breakdown:
+    """Referrals received in the period by age at referral, in `AGE_BANDS` (one query)."""
+
+    def band(low: int, high: int | None) -> Q:
+        condition = Q(age_at_referral__gte=low)
+        return condition & Q(age_at_referral__lte=high) if high is not None else condition
+
+    aggregates = {
+        f"band_{i}": Count("pk", filter=band(low, high))
+        for i, (_, low, high) in enumerate(AGE_BANDS)
+    }
+    counts = Referral.objects.filter(_received(authority, start, end)).aggregate(
+        not_known=Count("pk", filter=Q(age_at_referral__isnull=True)), **aggregates
+    )
+    return Breakdown(
+        groups=tuple((label, counts[f"band_{i}"]) for i, (label, _, _) in enumerate(AGE_BANDS)),
+        not_known=counts["not_known"],
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Channel cases
+
+
+def adopted_by_concern(authority: Authority, start: datetime.date, end: datetime.date) -> Breakdown:
+    """Channel cases (adopted in the period) by type of concern at referral (two queries)."""
+    return _by_concern(_adopted(authority, start, end), start, end)
+
+
+@dataclass(frozen=True)
+class VulnerabilityShares:
+    """How many Channel cases adopted in the period had each vulnerability recorded.
+
+    A case can have several, so the groups do not add up to `cases`. `none_recorded`
+    counts cases with no vulnerability recorded (none, or not known).
+    """
+
+    cases: int
+    none_recorded: int
+    groups: tuple[tuple[str, int], ...]
+
+    def count(self, label: str) -> int:
+        return dict(self.groups).get(label, 0)
+
+
+def vulnerabilities_of_adopted(
+    authority: Authority, start: datetime.date, end: datetime.date
+) -> VulnerabilityShares:
+    """Three queries: the cases, their vulnerabilities grouped, and the reference list.
+    Every enabled vulnerability is listed (zeros too); a disabled one only if recorded."""
+    adopted = Referral.objects.filter(_adopted(authority, start, end))
+    totals = adopted.aggregate(
+        cases=Count("pk", distinct=True),
+        none_recorded=Count("pk", filter=Q(vulnerabilities__isnull=True), distinct=True),
+    )
+    links = (
+        Referral.vulnerabilities.through.objects.filter(referral__in=adopted)
+        .values("vulnerability_id")
+        .annotate(n=Count("referral_id", distinct=True))
+        .order_by()
+    )
+    counts = {r["vulnerability_id"]: r["n"] for r in links}
+    groups = tuple(
+        (v.label, counts.get(v.pk, 0))
+        for v in Vulnerability.objects.order_by("order", "label")
+        if v.disabled_on is None or counts.get(v.pk)
+    )
+    return VulnerabilityShares(
+        cases=totals["cases"], none_recorded=totals["none_recorded"], groups=groups
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Quarter by quarter
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """Events dated in one financial quarter (clipped to the period)."""
+
+    quarter: Period
+    partial: bool  # the period covers only part of the quarter
+    new_referrals: int
+    referred_to_police: int
+    adopted: int
+    advice_provided: int
+
+
+def quarters(
+    authority: Authority, start: datetime.date, end: datetime.date
+) -> list[QuarterFigures]:
+    """For each financial quarter overlapping the period (clipped to it): referrals
+    received, referred to police, adopted, and triaged with advice provided, each counted
+    by the date of that event. One query, however many quarters."""
+    periods = [(q, max(q.start, start), min(q.end, end)) for q in financial_quarters(start, end)]
+
+    def between(field: str, first: datetime.date, last: datetime.date, **extra: object) -> Count:
+        return Count("pk", filter=Q(**{f"{field}__gte": first, f"{field}__lte": last}, **extra))
+
+    aggregates: dict[str, Count] = {}
+    for i, (_, first, last) in enumerate(periods):
+        aggregates[f"new_{i}"] = between("received_on", first, last)
+        aggregates[f"police_{i}"] = between("referred_to_police_on", first, last)
+        aggregates[f"adopted_{i}"] = between("adopted_on", first, last)
+        aggregates[f"advice_{i}"] = between(
+            "triaged_on", first, last, triage_outcome=TriageOutcome.ADVICE
+        )
+    in_period = Q(received_on__range=(start, end)) | Q(referred_to_police_on__range=(start, end))
+    in_period |= Q(adopted_on__range=(start, end)) | Q(triaged_on__range=(start, end))
+    counts = Referral.objects.filter(in_period, authority=authority).aggregate(**aggregates)
+    return [
+        QuarterFigures(
+            quarter=quarter,
+            partial=(first, last) != (quarter.start, quarter.end),
+            new_referrals=counts[f"new_{i}"],
+            referred_to_police=counts[f"police_{i}"],
+            adopted=counts[f"adopted_{i}"],
+            advice_provided=counts[f"advice_{i}"],
+        )
+        for i, (quarter, first, last) in enumerate(periods)
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Channel panels
+
+
+@dataclass(frozen=True)
+class PanelFigures:
+    panel: str
+    meetings_held: int
+    cases_discussed: int  # agenda items of those meetings with the panel's decision
+
+
+@dataclass(frozen=True)
+class AgencyAttendance:
+    agency: str
+    meetings_attended: int
+    apologies: int  # meetings the agency sent apologies to (and nobody from it attended)
+
+
+def _held(authority: Authority, start: datetime.date, end: datetime.date) -> Q:
+    return Q(authority=authority, held_on__gte=start, held_on__lte=end, status=MeetingStatus.HELD)
+
+
+def panels_held(
+    authority: Authority, start: datetime.date, end: datetime.date
+) -> list[PanelFigures]:
+    """Meetings marked held with a date in the period, by panel (two queries)."""
+    meetings = (
+        PanelMeeting.objects.filter(_held(authority, start, end))
+        .values("panel__name")
+        .annotate(n=Count("pk"))
+        .order_by("panel__name")
+    )
+    decided = (
+        AgendaItem.objects.filter(
+            meeting__in=PanelMeeting.objects.filter(_held(authority, start, end)),
+            decision__isnull=False,
+        )
+        .values("meeting__panel__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    discussed = {r["meeting__panel__name"]: r["n"] for r in decided}
+    return [
+        PanelFigures(r["panel__name"], r["n"], discussed.get(r["panel__name"], 0)) for r in meetings
+    ]
+
+
+def meetings_held(authority: Authority, start: datetime.date, end: datetime.date) -> int:
+    """Panel meetings marked held with a date in the period (one query)."""
+    return PanelMeeting.objects.filter(_held(authority, start, end)).count()
+
+
+def attendance_by_agency(
+    authority: Authority, start: datetime.date, end: datetime.date
+) -> list[AgencyAttendance]:
+    """For each agency recorded at a meeting held in the period: the meetings someone from
+    it attended, and those it only sent apologies to (one query)."""
+    rows = (
+        Attendance.objects.filter(
+            meeting__in=PanelMeeting.objects.filter(_held(authority, start, end))
+        )
+        .values("agency")
+        .annotate(
+            attended=Count("meeting", filter=Q(attended=True), distinct=True),
+            recorded=Count("meeting", distinct=True),
+        )
+        .order_by("agency")
+    )
+    return [
+        AgencyAttendance(r["agency"], r["attended"], r["recorded"] - r["attended"]) for r in rows
+    ]

@@ -1,0 +1,508 @@
+"""Who sees which casework records: scoped querysets built on accounts.permissions.
+
+The rules (accounts/permissions.py decides the roles; this module applies them):
+
+- People, referrals and their history (Kind.CASEWORK): the Prevent lead / coordinator
+  and the Channel panel chair of the record's authority.
+- What a panel shares about a case (Kind.PANEL_CASE): those users for every case of their
+  authority; a **panel member** only for a case that is on an *open* agenda item of a
+  meeting of a panel where they are an *active standing member* (PanelMember.user is
+  them). When the item is closed (or the meeting completed, or they leave the panel),
+  the case disappears for them. They see the panel's summary, its assessments, its
+  decisions and actions, never the referral's police notes, health details or address.
+- Panels and meetings (Kind.PANEL): lead and chair see every panel of their authority;
+  a panel member sees the panels they are an active standing member of.
+- Panel actions (Kind.PANEL_ACTION): lead and chair see and change every action of their
+  authority; a panel member sees and updates the actions they own.
+
+Outside these, a record does not exist for the user (404).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+
+from dueregard.accounts.access import get_for_user
+from dueregard.accounts.permissions import Action, Kind, authorities_for
+from dueregard.areas.models import Authority
+
+from .matching import dates_alike, name_key, names_alike, soundex, swapped_day_month
+from .models import (
+    ActionStatus,
+    AgendaItem,
+    ConcernCodeList,
+    ConcernType,
+    Panel,
+    PanelAction,
+    PanelMeeting,
+    PanelMember,
+    Person,
+    Referral,
+    Review,
+    SessionStatus,
+    Stage,
+    SupportPlan,
+)
+
+# --------------------------------------------------------------------------------------
+# People and referrals (Kind.CASEWORK)
+
+
+def people_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Person]:
+    return Person.objects.filter(authority__in=authorities_for(user, Kind.CASEWORK, action))
+
+
+def referrals_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        authority__in=authorities_for(user, Kind.CASEWORK, action)
+    ).select_related("person", "sector", "concern")
+
+
+def get_person_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Person:
+    return get_for_user(
+        request,
+        people_visible_to(request.user),
+        pk,
+        kind=Kind.CASEWORK,
+        writable=people_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def get_referral_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Referral:
+    return get_for_user(
+        request,
+        referrals_visible_to(request.user),
+        pk,
+        kind=Kind.CASEWORK,
+        writable=referrals_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def search_people(user: Any, text: str) -> QuerySet[Person]:
+    """People whose name (or other names) or a referral reference contains `text`."""
+    people = people_visible_to(user, Action.LIST).filter(unidentified_historical=False)
+    text = text.strip()
+    if not text:
+        return people.none()
+    condition = Q(referrals__reference__iexact=text)
+    for word in text.split()[:4]:
+        key = name_key(word)
+        if key:
+            condition |= Q(given_name_key__contains=key) | Q(family_name_key__contains=key)
+            condition |= Q(other_names__icontains=word) | Q(family_name_sound=soundex(word))
+    return people.filter(condition).distinct().order_by("family_name", "given_name", "pk")[:50]
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    """A person who may be the one being referred, with the reasons (never a score)."""
+
+    person: Person
+    reasons: tuple[str, ...]
+    strong: bool  # name and date of birth both agree
+    open_referrals: int
+
+
+def possible_matches(
+    authority: Authority,
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date | None,
+    other_names: str = "",
+) -> list[PossibleMatch]:
+    """People already known in `authority` who may be the person being referred.
+
+    Tolerant: names that sound alike or are spelt nearly the same, other names, a date
+    of birth with day and month swapped or a year out. Unidentified historical people
+    and archived records are never offered. The coordinator decides.
+    """
+    candidates = Q()
+    sound = soundex(family_name)
+    if sound:
+        candidates |= Q(family_name_sound=sound)
+    if name_key(family_name):
+        candidates |= Q(family_name_key=name_key(family_name))
+    if date_of_birth:
+        dates = [date_of_birth]
+        swapped = swapped_day_month(date_of_birth)
+        if swapped:
+            dates.append(swapped)
+        candidates |= Q(date_of_birth__in=dates)
+    for word in other_names.split()[:3]:
+        if name_key(word):
+            candidates |= Q(family_name_key=name_key(word))
+    if not candidates:
+        return []
+    people = (
+        Person.objects.filter(candidates, authority=authority)
+        .filter(unidentified_historical=False, archived=False)
+        .annotate(
+            open_count=Count("referrals", filter=~Q(referrals__stage=Stage.CLOSED), distinct=True)
+        )[:200]
+    )
+    matches = []
+    for person in people:
+        family = names_alike(family_name, person.family_name) or next(
+            (
+                "matches another name"
+                for n in person.other_names.split()
+                if names_alike(family_name, n)
+            ),
+            "",
+        )
+        given = names_alike(given_name, person.given_name)
+        initials = name_key(given_name)[:1], name_key(person.given_name)[:1]
+        if not given and initials[0] and initials[0] == initials[1]:
+            given = "same initial"
+        born = dates_alike(date_of_birth, person.date_of_birth)
+        name_fits = bool(family and given)
+        if not (
+            (name_fits and (born or not date_of_birth or not person.date_of_birth))
+            or (born == "same" and (family or given))
+        ):
+            continue
+        reasons = []
+        if family:
+            reasons.append(f"Family name: {family}")
+        if given:
+            reasons.append(f"Given name: {given}")
+        if born:
+            reasons.append(f"Date of birth: {born}")
+        elif not date_of_birth or not person.date_of_birth:
+            reasons.append("Date of birth: not known on one record")
+        strong = family == "same" and given == "same" and born == "same"
+        matches.append(PossibleMatch(person, tuple(reasons), strong, person.open_count))
+    matches.sort(key=lambda m: (not m.strong, m.person.family_name, m.person.given_name))
+    return matches
+
+
+# --------------------------------------------------------------------------------------
+# Reference lists
+
+
+def concern_types_on(day: datetime.date | None = None) -> QuerySet[ConcernType]:
+    """The enabled entries of the code list in force on `day` (default: the newest)."""
+    lists = ConcernCodeList.objects.all()
+    code_list = None
+    if day is not None:
+        code_list = (
+            lists.filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .order_by("-valid_from")
+            .first()
+        )
+    code_list = code_list or lists.order_by("-valid_from").first()
+    return ConcernType.objects.filter(code_list=code_list, disabled_on__isnull=True)
+
+
+def concern_by_label(label: str, day: datetime.date | None = None) -> ConcernType | None:
+    """The concern type called `label` (any case) in the list in force on `day`, else in
+    the newest list that has it."""
+    wanted = label.strip().casefold()
+    if not wanted:
+        return None
+    for concern in concern_types_on(day):
+        if concern.label.casefold() == wanted:
+            return concern
+    for concern in ConcernType.objects.order_by("-code_list__valid_from", "order"):
+        if concern.label.casefold() == wanted:
+            return concern
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Panels (Kind.PANEL, Kind.PANEL_CASE, Kind.PANEL_ACTION)
+
+
+def _case_roles(user: Any, action: Action) -> QuerySet[Authority]:
+    """Authorities where `user` holds a casework role (lead, chair): full panel access."""
+    return authorities_for(user, Kind.CASEWORK, action)
+
+
+def _member_of(user: Any) -> QuerySet[PanelMember]:
+    if not getattr(user, "is_authenticated", False):
+        return PanelMember.objects.none()
+    return PanelMember.objects.filter(user=user, active=True)
+
+
+def panels_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Panel]:
+    allowed = authorities_for(user, Kind.PANEL, action)
+    full = _case_roles(user, Action.VIEW)
+    member = _member_of(user).filter(panel=OuterRef("pk"))
+    return Panel.objects.filter(authority__in=allowed).filter(
+        Q(authority__in=full) | Exists(member)
+    )
+
+
+def meetings_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[PanelMeeting]:
+    return PanelMeeting.objects.filter(panel__in=panels_visible_to(user, action)).select_related(
+        "panel"
+    )
+
+
+def get_panel_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Panel:
+    return get_for_user(
+        request,
+        panels_visible_to(request.user),
+        pk,
+        kind=Kind.PANEL,
+        writable=panels_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def get_meeting_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PanelMeeting:
+    return get_for_user(
+        request,
+        meetings_visible_to(request.user),
+        pk,
+        kind=Kind.PANEL,
+        writable=meetings_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def open_agenda_items_for_member(user: Any) -> QuerySet[AgendaItem]:
+    """Open agenda items of meetings of the panels `user` is an active standing member of."""
+    return AgendaItem.objects.filter(
+        is_open=True,
+        meeting__panel__in=_member_of(user).values("panel"),
+        authority__in=authorities_for(user, Kind.PANEL_CASE, Action.VIEW),
+    )
+
+
+def panel_cases_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Referral]:
+    """Cases whose panel view `user` may see: every case of the authorities where they hold
+    a casework role; otherwise only cases on an open agenda item of their panel."""
+    allowed = authorities_for(user, Kind.PANEL_CASE, action)
+    on_agenda = open_agenda_items_for_member(user).filter(referral=OuterRef("pk"))
+    return (
+        Referral.objects.filter(authority__in=allowed)
+        .filter(Q(authority__in=_case_roles(user, Action.VIEW)) | Exists(on_agenda))
+        .select_related("person", "concern", "gateway_concern", "panel_concern")
+    )
+
+
+def get_panel_case_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Referral:
+    return get_for_user(
+        request,
+        panel_cases_visible_to(request.user),
+        pk,
+        kind=Kind.PANEL_CASE,
+        writable=panel_cases_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def agenda_items_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(
+        referral__in=panel_cases_visible_to(user, action)
+    ).select_related("referral__person", "meeting__panel")
+
+
+def get_agenda_item_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> AgendaItem:
+    return get_for_user(
+        request,
+        agenda_items_visible_to(request.user),
+        pk,
+        kind=Kind.PANEL_CASE,
+        writable=agenda_items_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def actions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[PanelAction]:
+    allowed = authorities_for(user, Kind.PANEL_ACTION, action)
+    return (
+        PanelAction.objects.filter(authority__in=allowed)
+        .filter(
+            Q(authority__in=_case_roles(user, Action.VIEW))
+            | Q(owner__in=_member_of(user).values("pk"))
+        )
+        .select_related("owner", "meeting__panel", "referral__person")
+    )
+
+
+def get_action_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PanelAction:
+    return get_for_user(
+        request,
+        actions_visible_to(request.user),
+        pk,
+        kind=Kind.PANEL_ACTION,
+        writable=actions_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def carried_actions(meeting: PanelMeeting) -> QuerySet[PanelAction]:
+    """Open actions from the panel's earlier meetings, carried to this one."""
+    return PanelAction.objects.filter(
+        meeting__panel=meeting.panel,
+        meeting__held_on__lt=meeting.held_on,
+        status=ActionStatus.OPEN,
+    ).select_related("owner", "meeting", "referral__person")
+
+
+def cases_for_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
+    """Cases that may be added: awaiting the panel (new) or in Channel support (review)."""
+    return (
+        Referral.objects.filter(
+            authority_id=meeting.authority_id,
+            stage__in=[Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT],
+        )
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("person")
+        .order_by("gateway_outcome_on", "pk")
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Work queue
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: SupportPlan
+    delivered: int
+    expected: int
+
+    @property
+    def behind_by(self) -> int:
+        return max(0, self.expected - self.delivered)
+
+
+def expected_sessions(plan: SupportPlan, day: datetime.date) -> int:
+    """Sessions a plan should have delivered by `day`, spread evenly from its planned
+    start to its planned end (all of them by the end)."""
+    if day < plan.planned_start_on:
+        return 0
+    span = (plan.planned_end_on - plan.planned_start_on).days
+    if span <= 0 or day >= plan.planned_end_on:
+        return plan.sessions_planned
+    return plan.sessions_planned * (day - plan.planned_start_on).days // span
+
+
+def plans_behind(referrals: QuerySet[Referral], day: datetime.date) -> list[PlanProgress]:
+    """Support plans of cases in support that have delivered fewer sessions than planned
+    by `day` (see `expected_sessions`)."""
+    plans = (
+        SupportPlan.objects.filter(referral__in=referrals, referral__stage=Stage.IN_SUPPORT)
+        .annotate(delivered=Count("sessions", filter=Q(sessions__status=SessionStatus.DELIVERED)))
+        .select_related("referral__person")
+        .order_by("planned_start_on", "pk")
+    )
+    result = []
+    for plan in plans:
+        progress = PlanProgress(plan, plan.delivered, expected_sessions(plan, day))
+        if progress.behind_by:
+            result.append(progress)
+    return result
+
+
+REVIEW_NOTICE_DAYS = 28
+
+
+@dataclass
+class WorkQueue:
+    """What a coordinator has to do next, each list oldest first."""
+
+    awaiting_triage: list[Referral] = field(default_factory=list)
+    awaiting_gateway: list[Referral] = field(default_factory=list)
+    awaiting_agenda: list[Referral] = field(default_factory=list)
+    agenda_items: list[AgendaItem] = field(default_factory=list)
+    overdue_actions: list[PanelAction] = field(default_factory=list)
+    reviews_due: list[Review] = field(default_factory=list)
+    plans_behind: list[PlanProgress] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "awaiting_triage": len(self.awaiting_triage),
+            "awaiting_gateway": len(self.awaiting_gateway),
+            "awaiting_agenda": len(self.awaiting_agenda),
+            "agenda_items": len(self.agenda_items),
+            "overdue_actions": len(self.overdue_actions),
+            "reviews_due": len(self.reviews_due),
+            "plans_behind": len(self.plans_behind),
+        }
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts().values())
+
+    def person_ids(self) -> list[int]:
+        ids: set[int] = set()
+        for r in self.awaiting_triage + self.awaiting_gateway + self.awaiting_agenda:
+            ids.add(r.person_id)
+        for item in self.agenda_items:
+            ids.add(item.referral.person_id)
+        for review in self.reviews_due:
+            ids.add(review.referral.person_id)
+        for p in self.plans_behind:
+            ids.add(p.plan.referral.person_id)
+        for a in self.overdue_actions:
+            if a.referral is not None:
+                ids.add(a.referral.person_id)
+        return sorted(ids)
+
+
+def work_queue(user: Any, day: datetime.date, *, mine: bool = False) -> WorkQueue:
+    """The casework to do in the authorities where `user` holds a casework role.
+
+    `mine` keeps referrals whose coordinator is `user` (and unassigned ones).
+    Reviews show from 28 days before they are due; actions once past their due date.
+    """
+    referrals = referrals_visible_to(user, Action.LIST)
+    if mine:
+        referrals = referrals.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+    on_open_agenda = AgendaItem.objects.filter(referral=OuterRef("pk"), is_open=True)
+    return WorkQueue(
+        awaiting_triage=list(referrals.filter(stage=Stage.RECEIVED).order_by("received_on")),
+        awaiting_gateway=list(
+            referrals.filter(stage=Stage.WITH_GATEWAY).order_by("referred_to_police_on")
+        ),
+        awaiting_agenda=list(
+            referrals.filter(stage__in=[Stage.FOR_PANEL, Stage.DISCUSSED])
+            .exclude(Exists(on_open_agenda))
+            .order_by("gateway_outcome_on")
+        ),
+        agenda_items=list(
+            AgendaItem.objects.filter(referral__in=referrals, is_open=True)
+            .select_related("referral__person", "meeting__panel")
+            .order_by("meeting__held_on", "pk")
+        ),
+        overdue_actions=list(
+            actions_visible_to(user)
+            .filter(authority__in=_case_roles(user, Action.LIST))
+            .filter(status=ActionStatus.OPEN, due_on__lt=day)
+            .filter(Q(referral__isnull=True) | Q(referral__in=referrals))
+            .order_by("due_on")
+        ),
+        reviews_due=list(
+            Review.objects.filter(
+                referral__in=referrals,
+                referral__stage=Stage.LEFT_CHANNEL,
+                held_on__isnull=True,
+                due_on__lte=day + datetime.timedelta(days=REVIEW_NOTICE_DAYS),
+            )
+            .select_related("referral__person")
+            .order_by("due_on")
+        ),
+        plans_behind=plans_behind(referrals, day),
+    )
+
+
+def member_queue(user: Any, day: datetime.date) -> dict[str, Any]:
+    """A panel member's own work: their open actions and the cases on their agenda."""
+    actions = actions_visible_to(user).filter(
+        owner__in=_member_of(user).values("pk"), status=ActionStatus.OPEN
+    )
+    return {
+        "actions": list(actions.order_by("due_on")),
+        "overdue": actions.filter(due_on__lt=day).count(),
+        "agenda_items": list(
+            open_agenda_items_for_member(user)
+            .select_related("referral__person", "meeting__panel")
+            .order_by("meeting__held_on")
+        ),
+    }

@@ -1,0 +1,1329 @@
+"""Every change to casework: one function per business event.
+
+Each service is atomic, takes the acting user keyword-only, checks the rule (allowed
+stage, required fields, date order), writes, appends the referral's history
+(`StageEvent`) and an audit event with the person filled, all in one transaction, and
+returns the changed record. Broken rules raise `ValidationError` keyed by the field the
+person has to correct, so forms show the message against that field.
+
+Views, the import, the API and the demo all call these; there is no other way to change a
+case record. Nothing here scores, ranks or predicts anything about a person: the
+outcomes and judgements are the ones people record.
+
+The pathway (see docs/casework.md):
+
+    received --triage: referred to police--> with_gateway --for Channel panel--> for_panel
+    received --triage: advice / signposted / no further action--> closed
+    with_gateway --no further action / signposted / police-led--> closed
+    for_panel --discussed--> discussed --adopted--> adopted --support started--> in_support
+    for_panel/discussed --not adopted (alternative support)--> closed
+    adopted/in_support --left Channel--> left_channel --6 and 12-month reviews--> closed
+    any open stage --closed with a reason--> closed
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dueregard.areas.models import Authority, Ward
+from dueregard.audit.models import AuditAction
+from dueregard.audit.services import record
+
+from .matching import age_on, name_key, soundex
+from .models import (
+    OPEN_STAGES,
+    ActionStatus,
+    AgendaItem,
+    AgendaReason,
+    Attendance,
+    ConcernType,
+    Consent,
+    ConsentGivenBy,
+    ConsentStatus,
+    EventKind,
+    ExitReason,
+    GatewayOutcome,
+    InterventionKind,
+    MeetingStatus,
+    Panel,
+    PanelAction,
+    PanelDecision,
+    PanelMeeting,
+    PanelMember,
+    Person,
+    Referral,
+    ReferralSource,
+    Review,
+    ReviewKind,
+    Sector,
+    SessionStatus,
+    Stage,
+    StageEvent,
+    SupportPlan,
+    SupportSession,
+    TriageOutcome,
+    Vulnerability,
+    VulnerabilityAssessment,
+)
+
+# Which stage each kind of stage change may start from.
+TRANSITIONS: dict[EventKind, frozenset[Stage]] = {
+    EventKind.TRIAGED: frozenset({Stage.RECEIVED}),
+    EventKind.GATEWAY_OUTCOME: frozenset({Stage.WITH_GATEWAY}),
+    EventKind.DISCUSSED: frozenset({Stage.FOR_PANEL}),
+    EventKind.ADOPTED: frozenset({Stage.FOR_PANEL, Stage.DISCUSSED}),
+    EventKind.NOT_ADOPTED: frozenset({Stage.FOR_PANEL, Stage.DISCUSSED}),
+    EventKind.SUPPORT_STARTED: frozenset({Stage.ADOPTED}),
+    EventKind.LEFT_CHANNEL: frozenset({Stage.ADOPTED, Stage.IN_SUPPORT}),
+    EventKind.CLOSED: frozenset(OPEN_STAGES),
+}
+PANEL_STAGES = frozenset(
+    {Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT, Stage.LEFT_CHANNEL}
+)
+SUPPORT_STAGES = frozenset({Stage.ADOPTED, Stage.IN_SUPPORT})
+ADULT_AGE = 18
+REVIEW_MONTHS = {ReviewKind.SIX_MONTHS: 6, ReviewKind.TWELVE_MONTHS: 12}
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _require(value: Any, field: str, message: str) -> None:
+    if value in (None, "", [], ()):
+        raise ValidationError({field: message})
+
+
+def _check_date(
+    day: datetime.date | None,
+    field: str,
+    label: str,
+    *,
+    not_before: datetime.date | None = None,
+    not_before_label: str = "",
+) -> datetime.date:
+    if day is None:
+        raise ValidationError({field: f"Enter {label.lower()}"})
+    if day > today():
+        raise ValidationError({field: f"{label} must be today or in the past"})
+    if not_before is not None and day < not_before:
+        raise ValidationError(
+            {field: f"{label} must be on or after {not_before_label} ({not_before:%-d %B %Y})"}
+        )
+    return day
+
+
+def _same_authority(authority_id: int, *records: Any) -> None:
+    for obj in records:
+        if obj is not None and getattr(obj, "authority_id", authority_id) != authority_id:
+            raise ValidationError("These records belong to different authorities.")
+
+
+def _check_stage(referral: Referral, kind: EventKind) -> None:
+    allowed = TRANSITIONS.get(kind)
+    if allowed is not None and referral.stage not in allowed:
+        raise ValidationError(
+            f"This referral is {Stage(referral.stage).label.lower()}: it cannot be "
+            f"{EventKind(kind).label.lower()} now."
+        )
+
+
+def _event(
+    referral: Referral,
+    kind: EventKind,
+    *,
+    occurred_on: datetime.date,
+    acting_user: Any,
+    to_stage: Stage | None = None,
+    reason: str = "",
+    outcome: str = "",
+    outcome_label: str = "",
+    concern: ConcernType | None = None,
+) -> StageEvent:
+    """Append a history row; with `to_stage`, move the referral there (rule checked)."""
+    from_stage = Stage(referral.stage)
+    if to_stage is not None:
+        _check_stage(referral, kind)
+        referral.stage = to_stage
+    return StageEvent.objects.create(
+        authority_id=referral.authority_id,
+        referral=referral,
+        person_id=referral.person_id,
+        kind=kind,
+        from_stage=from_stage if to_stage is not None else "",
+        to_stage=to_stage or from_stage,
+        outcome=outcome,
+        outcome_label=outcome_label,
+        concern=concern,
+        occurred_on=occurred_on,
+        reason=reason,
+        recorded_by=_user(acting_user),
+    )
+
+
+def _user(acting_user: Any) -> Any:
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
+def _audit(
+    action: AuditAction, obj: Any, acting_user: Any, **detail: Any
+) -> None:  # one event per business event, person filled from obj.audit_person_id
+    record(action, actor=acting_user, obj=obj, detail={k: str(v) for k, v in detail.items()})
+
+
+def _set_name_keys(person: Person) -> None:
+    person.given_name_key = name_key(person.given_name)
+    person.family_name_key = name_key(person.family_name)
+    person.family_name_sound = soundex(person.family_name)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole months, clamped to the month's last day (31 Aug + 6 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def age_at(referral: Referral, day: datetime.date) -> int | None:
+    """The person's age on `day`, from their date of birth or the age at referral."""
+    if referral.person.date_of_birth:
+        return age_on(referral.person.date_of_birth, day)
+    if referral.age_at_referral is not None:
+        return referral.age_at_referral + max(0, (day - referral.received_on).days // 366)
+    return None
+
+
+def next_reference(authority: Authority, received_on: datetime.date) -> str:
+    """The next free reference of the form R-2024-0007 for the year received."""
+    prefix = f"R-{received_on.year}-"
+    taken = Referral.objects.filter(authority=authority, reference__startswith=prefix)
+    numbers = [
+        int(ref[len(prefix) :])
+        for ref in taken.values_list("reference", flat=True)
+        if ref[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+# --------------------------------------------------------------------------------------
+# People
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    given_name: str = ""
+    family_name: str = ""
+    other_names: str = ""
+    date_of_birth: datetime.date | None = None
+    gender: str | None = None
+    ethnic_group: str = ""
+    religion: str = ""
+    address: str = ""
+    ward: Ward | None = None
+    health_details: str = ""
+
+
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "gender",
+    "ethnic_group",
+    "religion",
+    "address",
+    "ward",
+    "health_details",
+]
+
+
+def _check_person(details: PersonDetails, authority: Authority, *, identified: bool) -> None:
+    if identified and not (details.given_name.strip() or details.family_name.strip()):
+        raise ValidationError({"family_name": "Enter the person's given name or family name"})
+    if details.date_of_birth and details.date_of_birth > today():
+        raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+    if details.ward is not None and details.ward.authority_id != authority.pk:
+        raise ValidationError({"ward": "Choose a ward of this authority"})
+
+
+@transaction.atomic
+def create_person(
+    *,
+    authority: Authority,
+    details: PersonDetails,
+    unidentified_historical: bool = False,
+    acting_user: Any,
+) -> Person:
+    """A new person record. Unidentified historical people (import rows without a name)
+    carry no name and are never offered as matches at intake."""
+    _check_person(details, authority, identified=not unidentified_historical)
+    person = Person(
+        authority=authority,
+        unidentified_historical=unidentified_historical,
+        created_by=_user(acting_user),
+        modified_by=_user(acting_user),
+        **{f: getattr(details, f) for f in PERSON_FIELDS},
+    )
+    _set_name_keys(person)
+    person.save()
+    _audit(AuditAction.CREATE, person, acting_user)
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, *, details: PersonDetails, acting_user: Any) -> Person:
+    """Change a person's details; the audit event names the fields changed, not the values."""
+    _check_person(details, person.authority, identified=True)
+    changed = [f for f in PERSON_FIELDS if getattr(person, f) != getattr(details, f)]
+    for f in changed:
+        setattr(person, f, getattr(details, f))
+    if changed:
+        person.unidentified_historical = False
+        person.modified_by = _user(acting_user)
+        _set_name_keys(person)
+        person.save()
+        _audit(AuditAction.CHANGE, person, acting_user, fields=",".join(changed))
+    return person
+
+
+@transaction.atomic
+def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: Any) -> Person:
+    _require(reason.strip(), "reason", "Enter why the legal hold is being changed")
+    person.legal_hold = on
+    person.legal_hold_reason = reason.strip() if on else ""
+    person.modified_by = _user(acting_user)
+    person.save(update_fields=["legal_hold", "legal_hold_reason", "modified_by", "modified_at"])
+    _audit(AuditAction.CHANGE, person, acting_user, fields="legal_hold", on=on)
+    return person
+
+
+# --------------------------------------------------------------------------------------
+# Intake and the police gateway
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    received_on: datetime.date
+    referrer_name: str = ""
+    referrer_organisation: str = ""
+    referrer_contact: str = ""
+    sector: Sector | None = None
+    concern_description: str = ""
+    concern: ConcernType | None = None
+    age_at_referral: int | None = None
+    gender: str | None = None
+    ward: Ward | None = None
+    vulnerabilities: Sequence[Vulnerability] = ()
+    reference: str = ""
+    source: str = ReferralSource.INTAKE
+
+
+@transaction.atomic
+def receive_referral(
+    *,
+    person: Person,
+    details: ReferralDetails,
+    coordinator: Any = None,
+    acting_user: Any,
+) -> Referral:
+    """Record a referral of `person` (a new person, or one the coordinator matched).
+
+    Checks: received date not in the future nor before the person's birth; reference, if
+    given, unique in the authority (otherwise the next R-YYYY-NNNN); age at referral
+    taken from the date of birth when known; ward in the same authority.
+    """
+    authority = person.authority
+    received_on = _check_date(details.received_on, "received_on", "Date received")
+    dob = person.date_of_birth
+    if dob and received_on < dob:
+        raise ValidationError({"received_on": "Date received is before the date of birth"})
+    if details.ward is not None and details.ward.authority_id != authority.pk:
+        raise ValidationError({"ward": "Choose a ward of this authority"})
+    reference = details.reference.strip() or next_reference(authority, received_on)
+    if Referral.objects.filter(authority=authority, reference=reference).exists():
+        raise ValidationError({"reference": f"Reference {reference} is already used"})
+    age = details.age_at_referral
+    if dob is not None:
+        age = age_on(dob, received_on)
+    if age is not None and not 0 <= age <= 120:
+        raise ValidationError({"age_at_referral": "Age must be between 0 and 120"})
+    referral = Referral.objects.create(
+        authority=authority,
+        person=person,
+        reference=reference,
+        source=details.source,
+        coordinator=coordinator if coordinator is not None else _user(acting_user),
+        received_on=received_on,
+        referrer_name=details.referrer_name,
+        referrer_organisation=details.referrer_organisation,
+        referrer_contact=details.referrer_contact,
+        sector=details.sector,
+        concern_description=details.concern_description,
+        concern=details.concern,
+        age_at_referral=age,
+        gender=details.gender if details.gender is not None else person.gender,
+        ward=details.ward if details.ward is not None else person.ward,
+        created_by=_user(acting_user),
+        modified_by=_user(acting_user),
+    )
+    if details.vulnerabilities:
+        referral.vulnerabilities.set(details.vulnerabilities)
+    _event(
+        referral,
+        EventKind.RECEIVED,
+        occurred_on=received_on,
+        acting_user=acting_user,
+        concern=details.concern,
+        outcome=details.sector.code if details.sector else "",
+        outcome_label=details.sector.label if details.sector else "",
+    )
+    _audit(AuditAction.CREATE, referral, acting_user, event=EventKind.RECEIVED)
+    return referral
+
+
+@transaction.atomic
+def update_referral_details(
+    referral: Referral,
+    *,
+    concern_description: str,
+    concern: ConcernType | None,
+    sector: Sector | None,
+    vulnerabilities: Iterable[Vulnerability],
+    panel_summary: str,
+    acting_user: Any,
+) -> Referral:
+    """Correct what was recorded at intake, and what the panel is told."""
+    referral.concern_description = concern_description
+    referral.concern = concern
+    referral.sector = sector
+    referral.panel_summary = panel_summary
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    referral.vulnerabilities.set(list(vulnerabilities))
+    _audit(AuditAction.CHANGE, referral, acting_user, fields="intake details")
+    return referral
+
+
+def _close(referral: Referral, occurred_on: datetime.date, reason: str, acting_user: Any) -> None:
+    _event(
+        referral,
+        EventKind.CLOSED,
+        occurred_on=occurred_on,
+        acting_user=acting_user,
+        to_stage=Stage.CLOSED,
+        reason=reason,
+    )
+    referral.closed_on = occurred_on
+    referral.closure_reason = reason
+
+
+@transaction.atomic
+def triage_referral(
+    referral: Referral,
+    *,
+    outcome: str,
+    occurred_on: datetime.date,
+    reason: str,
+    referred_to_police_on: datetime.date | None = None,
+    acting_user: Any,
+) -> Referral:
+    """Record the coordinator's triage of a received referral.
+
+    "Referred to police" moves it to the police gateway (on `referred_to_police_on`,
+    default the triage date); advice, signposting or no further action close it, with
+    the rationale as the closing reason.
+    """
+    _check_stage(referral, EventKind.TRIAGED)
+    _require(outcome, "outcome", "Choose the triage outcome")
+    outcome = TriageOutcome(outcome)
+    _require(reason.strip(), "reason", "Enter why you reached this outcome")
+    _check_date(
+        occurred_on,
+        "occurred_on",
+        "Date triaged",
+        not_before=referral.received_on,
+        not_before_label="the date received",
+    )
+    _event(
+        referral,
+        EventKind.TRIAGED,
+        occurred_on=occurred_on,
+        acting_user=acting_user,
+        outcome=outcome.value,
+        outcome_label=outcome.label,
+        reason=reason.strip(),
+    )
+    referral.triaged_on = occurred_on
+    referral.triage_outcome = outcome
+    if outcome == TriageOutcome.POLICE:
+        police_on = _check_date(
+            referred_to_police_on or occurred_on,
+            "referred_to_police_on",
+            "Date referred to police",
+            not_before=referral.received_on,
+            not_before_label="the date received",
+        )
+        _event(
+            referral,
+            EventKind.REFERRED_TO_POLICE,
+            occurred_on=police_on,
+            acting_user=acting_user,
+            to_stage=Stage.WITH_GATEWAY,
+        )
+        referral.referred_to_police_on = police_on
+    else:
+        _close(referral, occurred_on, f"Triaged: {outcome.label}. {reason.strip()}", acting_user)
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.TRIAGED, outcome=outcome)
+    return referral
+
+
+@transaction.atomic
+def record_gateway_outcome(
+    referral: Referral,
+    *,
+    outcome: str,
+    occurred_on: datetime.date,
+    reason: str,
+    concern: ConcernType | None = None,
+    police_notes: str = "",
+    acting_user: Any,
+) -> Referral:
+    """Record the police gateway's outcome. "For Channel panel" makes the case await a
+    panel; the others close it with the outcome and rationale as the reason."""
+    _check_stage(referral, EventKind.GATEWAY_OUTCOME)
+    _require(outcome, "outcome", "Choose the gateway outcome")
+    outcome = GatewayOutcome(outcome)
+    _require(reason.strip(), "reason", "Enter the reason the police gave for this outcome")
+    _check_date(
+        occurred_on,
+        "occurred_on",
+        "Date of the gateway outcome",
+        not_before=referral.referred_to_police_on,
+        not_before_label="the date referred to police",
+    )
+    to_stage = Stage.FOR_PANEL if outcome == GatewayOutcome.PANEL else Stage.WITH_GATEWAY
+    _event(
+        referral,
+        EventKind.GATEWAY_OUTCOME,
+        occurred_on=occurred_on,
+        acting_user=acting_user,
+        to_stage=to_stage,
+        outcome=outcome.value,
+        outcome_label=outcome.label,
+        concern=concern,
+        reason=reason.strip(),
+    )
+    referral.gateway_outcome = outcome
+    referral.gateway_outcome_on = occurred_on
+    referral.gateway_concern = concern
+    if police_notes:
+        referral.gateway_police_notes = police_notes
+    if outcome != GatewayOutcome.PANEL:
+        _close(
+            referral,
+            occurred_on,
+            f"Police gateway: {outcome.label}. {reason.strip()}",
+            acting_user,
+        )
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    _audit(
+        AuditAction.CHANGE, referral, acting_user, event=EventKind.GATEWAY_OUTCOME, outcome=outcome
+    )
+    return referral
+
+
+# --------------------------------------------------------------------------------------
+# The panel's decision
+
+
+@transaction.atomic
+def record_panel_decision(
+    referral: Referral,
+    *,
+    decision: str,
+    occurred_on: datetime.date,
+    reason: str,
+    concern: ConcernType | None = None,
+    alternative_support: str = "",
+    agenda_item: AgendaItem | None = None,
+    acting_user: Any,
+) -> Referral:
+    """Record a panel's discussion of a case and what it decided.
+
+    The first discussion sets `discussed_at_panel_on`. Adopt and not-adopt are for cases
+    awaiting a decision; not adopting needs the alternative support and closes the
+    referral. "Continue support" is for Channel cases. Defer and noted change no stage.
+    Used with an agenda item from the meeting page, and without one for history.
+    """
+    _require(decision, "decision", "Choose what the panel decided")
+    decision = PanelDecision(decision)
+    _require(reason.strip(), "decision_reason", "Enter the panel's reasons")
+    occurred_on = _check_date(
+        occurred_on,
+        "occurred_on",
+        "Date of the panel",
+        not_before=referral.gateway_outcome_on,
+        not_before_label="the gateway outcome",
+    )
+    if referral.stage not in PANEL_STAGES - {Stage.LEFT_CHANNEL}:
+        raise ValidationError(
+            f"This referral is {Stage(referral.stage).label.lower()}: the panel cannot decide on it."
+        )
+    awaiting = referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED)
+    if decision in (PanelDecision.ADOPT, PanelDecision.NOT_ADOPT) and not awaiting:
+        raise ValidationError({"decision": "This case has already been adopted"})
+    if decision == PanelDecision.CONTINUE and awaiting:
+        raise ValidationError({"decision": "Only an adopted Channel case can continue support"})
+    if decision == PanelDecision.NOT_ADOPT:
+        _require(
+            alternative_support.strip(),
+            "alternative_support",
+            "Enter the alternative support offered",
+        )
+    reason = reason.strip()
+    if referral.stage == Stage.FOR_PANEL:
+        _event(
+            referral,
+            EventKind.DISCUSSED,
+            occurred_on=occurred_on,
+            acting_user=acting_user,
+            to_stage=Stage.DISCUSSED,
+            outcome=decision.value,
+            outcome_label=decision.label,
+            concern=concern,
+            reason=reason,
+        )
+        referral.discussed_at_panel_on = occurred_on
+    else:
+        _event(
+            referral,
+            EventKind.DISCUSSED,
+            occurred_on=occurred_on,
+            acting_user=acting_user,
+            outcome=decision.value,
+            outcome_label=decision.label,
+            concern=concern,
+            reason=reason,
+        )
+    if concern is not None:
+        referral.panel_concern = concern
+    if decision == PanelDecision.ADOPT:
+        _event(
+            referral,
+            EventKind.ADOPTED,
+            occurred_on=occurred_on,
+            acting_user=acting_user,
+            to_stage=Stage.ADOPTED,
+            reason=reason,
+        )
+        referral.adopted_on = occurred_on
+    elif decision == PanelDecision.NOT_ADOPT:
+        _event(
+            referral,
+            EventKind.NOT_ADOPTED,
+            occurred_on=occurred_on,
+            acting_user=acting_user,
+            reason=alternative_support.strip(),
+        )
+        referral.not_adopted_on = occurred_on
+        referral.alternative_support = alternative_support.strip()
+        _close(
+            referral,
+            occurred_on,
+            f"Not adopted by the panel. Alternative support: {alternative_support.strip()}",
+            acting_user,
+        )
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    if agenda_item is not None:
+        agenda_item.decision = decision
+        agenda_item.decision_reason = reason
+        agenda_item.decided_at = timezone.now()
+        agenda_item.decided_by = _user(acting_user)
+        agenda_item.save()
+    _audit(
+        AuditAction.CHANGE,
+        agenda_item or referral,
+        acting_user,
+        event=EventKind.DISCUSSED,
+        decision=decision,
+    )
+    return referral
+
+
+# --------------------------------------------------------------------------------------
+# Consent, support, leaving Channel, reviews, closing
+
+
+@transaction.atomic
+def record_consent(
+    referral: Referral,
+    *,
+    status: str,
+    given_by: str,
+    occurred_on: datetime.date,
+    given_by_name: str = "",
+    capacity_considered: bool = False,
+    notes: str = "",
+    acting_user: Any,
+) -> Consent:
+    """Record consent given, declined or withdrawn for Channel support.
+
+    For a child (under 18 on the date), consent comes from a parent or guardian, named.
+    Only the latest consent counts; earlier ones stay in the history.
+    """
+    _require(status, "status", "Choose whether consent was given, declined or withdrawn")
+    _require(given_by, "given_by", "Choose who gave or refused consent")
+    status, given_by = ConsentStatus(status), ConsentGivenBy(given_by)
+    if referral.stage not in PANEL_STAGES - {Stage.LEFT_CHANNEL}:
+        raise ValidationError("Consent is recorded for cases at panel or in Channel support.")
+    _check_date(
+        occurred_on,
+        "occurred_on",
+        "Date of consent",
+        not_before=referral.gateway_outcome_on or referral.received_on,
+        not_before_label="the gateway outcome",
+    )
+    age = age_at(referral, occurred_on)
+    if age is not None and age < ADULT_AGE and given_by == ConsentGivenBy.PERSON:
+        raise ValidationError(
+            {"given_by": f"The person was {age} on that date: a parent or guardian must consent"}
+        )
+    if given_by != ConsentGivenBy.PERSON and not given_by_name.strip():
+        raise ValidationError({"given_by_name": "Enter the name of the parent or guardian"})
+    consent = Consent.objects.create(
+        authority_id=referral.authority_id,
+        referral=referral,
+        status=status,
+        given_by=given_by,
+        given_by_name=given_by_name.strip(),
+        capacity_considered=capacity_considered,
+        occurred_on=occurred_on,
+        notes=notes,
+        recorded_by=_user(acting_user),
+    )
+    _event(
+        referral,
+        EventKind.CONSENT,
+        occurred_on=occurred_on,
+        acting_user=acting_user,
+        outcome=status.value,
+        outcome_label=f"{status.label} ({given_by.label.lower()})",
+        reason=notes,
+    )
+    _audit(AuditAction.CREATE, consent, acting_user, status=status)
+    return consent
+
+
+def current_consent(referral: Referral) -> Consent | None:
+    return referral.consents.order_by("-occurred_on", "-pk").first()
+
+
+@transaction.atomic
+def agree_support_plan(
+    referral: Referral,
+    *,
+    agreed_on: datetime.date,
+    planned_start_on: datetime.date,
+    planned_end_on: datetime.date,
+    sessions_planned: int,
+    intervention_provider: str = "",
+    interventions: Iterable[InterventionKind] = (),
+    other_support: str = "",
+    acting_user: Any,
+) -> SupportPlan:
+    """Agree (or revise) the support plan of an adopted Channel case."""
+    if referral.stage not in SUPPORT_STAGES:
+        raise ValidationError("A support plan is agreed for an adopted Channel case.")
+    _check_date(
+        agreed_on,
+        "agreed_on",
+        "Date agreed",
+        not_before=referral.adopted_on,
+        not_before_label="the date adopted",
+    )
+    if planned_end_on < planned_start_on:
+        raise ValidationError({"planned_end_on": "Planned end must be after the planned start"})
+    if sessions_planned < 0:
+        raise ValidationError({"sessions_planned": "Sessions planned cannot be negative"})
+    interventions = list(interventions)
+    if not interventions and not other_support.strip() and not intervention_provider.strip():
+        raise ValidationError({"interventions": "Choose at least one kind of support"})
+    plan, created = SupportPlan.objects.update_or_create(
+        referral=referral,
+        defaults={
+            "authority_id": referral.authority_id,
+            "agreed_on": agreed_on,
+            "planned_start_on": planned_start_on,
+            "planned_end_on": planned_end_on,
+            "sessions_planned": sessions_planned,
+            "intervention_provider": intervention_provider.strip(),
+            "other_support": other_support.strip(),
+            "modified_by": _user(acting_user),
+        },
+        create_defaults={
+            "authority_id": referral.authority_id,
+            "agreed_on": agreed_on,
+            "planned_start_on": planned_start_on,
+            "planned_end_on": planned_end_on,
+            "sessions_planned": sessions_planned,
+            "intervention_provider": intervention_provider.strip(),
+            "other_support": other_support.strip(),
+            "created_by": _user(acting_user),
+            "modified_by": _user(acting_user),
+        },
+    )
+    plan.interventions.set(interventions)
+    _event(
+        referral,
+        EventKind.SUPPORT_PLAN,
+        occurred_on=agreed_on,
+        acting_user=acting_user,
+        outcome="agreed" if created else "revised",
+        outcome_label=(
+            f"{'Agreed' if created else 'Revised'}: {sessions_planned} sessions planned"
+        ),
+    )
+    _audit(AuditAction.CREATE if created else AuditAction.CHANGE, plan, acting_user)
+    return plan
+
+
+@transaction.atomic
+def start_support(referral: Referral, *, started_on: datetime.date, acting_user: Any) -> Referral:
+    """Support starts only with a support plan and consent given (and not since withdrawn)."""
+    if not SupportPlan.objects.filter(referral=referral).exists():
+        raise ValidationError("Agree a support plan before support starts.")
+    consent = current_consent(referral)
+    if consent is None or consent.status != ConsentStatus.GIVEN:
+        raise ValidationError(
+            "Support cannot start until consent is recorded as given"
+            + (f" (latest: {consent.get_status_display().lower()})." if consent else ".")
+        )
+    _check_date(
+        started_on,
+        "started_on",
+        "Date support started",
+        not_before=max(consent.occurred_on, referral.adopted_on or consent.occurred_on),
+        not_before_label="consent and adoption",
+    )
+    _event(
+        referral,
+        EventKind.SUPPORT_STARTED,
+        occurred_on=started_on,
+        acting_user=acting_user,
+        to_stage=Stage.IN_SUPPORT,
+    )
+    referral.support_started_on = started_on
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.SUPPORT_STARTED)
+    return referral
+
+
+@transaction.atomic
+def record_session(
+    plan: SupportPlan,
+    *,
+    occurred_on: datetime.date,
+    status: str,
+    provider: str = "",
+    notes: str = "",
+    acting_user: Any,
+) -> SupportSession:
+    """Record a support session (delivered, not attended or cancelled) while in support."""
+    referral = plan.referral
+    if referral.stage != Stage.IN_SUPPORT:
+        raise ValidationError("Sessions are recorded while the person is receiving support.")
+    _require(status, "status", "Choose whether the session was delivered")
+    status = SessionStatus(status)
+    _check_date(
+        occurred_on,
+        "occurred_on",
+        "Date of the session",
+        not_before=referral.support_started_on,
+        not_before_label="the start of support",
+    )
+    session = SupportSession.objects.create(
+        authority_id=plan.authority_id,
+        plan=plan,
+        occurred_on=occurred_on,
+        status=status,
+        provider=provider.strip() or plan.intervention_provider,
+        notes=notes,
+        recorded_by=_user(acting_user),
+    )
+    _event(
+        referral,
+        EventKind.SESSION,
+        occurred_on=occurred_on,
+        acting_user=acting_user,
+        outcome=status.value,
+        outcome_label=status.label,
+    )
+    _audit(AuditAction.CREATE, session, acting_user, status=status)
+    return session
+
+
+@transaction.atomic
+def leave_channel(
+    referral: Referral,
+    *,
+    left_on: datetime.date,
+    exit_reason: ExitReason | None,
+    reason: str,
+    acting_user: Any,
+) -> Referral:
+    """The person leaves Channel support; the 6- and 12-month reviews are scheduled."""
+    _require(exit_reason, "exit_reason", "Choose why the person is leaving Channel")
+    assert exit_reason is not None
+    _require(reason.strip(), "reason", "Enter the panel's reasons")
+    _check_date(
+        left_on,
+        "left_on",
+        "Date left Channel",
+        not_before=referral.support_started_on or referral.adopted_on,
+        not_before_label="support starting",
+    )
+    _event(
+        referral,
+        EventKind.LEFT_CHANNEL,
+        occurred_on=left_on,
+        acting_user=acting_user,
+        to_stage=Stage.LEFT_CHANNEL,
+        outcome=exit_reason.code,
+        outcome_label=exit_reason.label,
+        reason=reason.strip(),
+    )
+    referral.left_channel_on = left_on
+    referral.exit_reason = exit_reason
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    for kind, months in REVIEW_MONTHS.items():
+        Review.objects.update_or_create(
+            referral=referral,
+            kind=kind,
+            defaults={"authority_id": referral.authority_id, "due_on": add_months(left_on, months)},
+        )
+    _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.LEFT_CHANNEL)
+    return referral
+
+
+@transaction.atomic
+def record_review(
+    review: Review,
+    *,
+    held_on: datetime.date,
+    further_concerns: bool | None,
+    notes: str,
+    acting_user: Any,
+) -> Review:
+    """Record a post-exit review. The 12-month review follows the 6-month one."""
+    referral = review.referral
+    if review.held_on is not None:
+        raise ValidationError("This review has already been recorded.")
+    if referral.stage != Stage.LEFT_CHANNEL:
+        raise ValidationError("Reviews are recorded after the person has left Channel.")
+    if further_concerns is None:
+        raise ValidationError({"further_concerns": "Say whether there are further concerns"})
+    _require(notes.strip(), "notes", "Enter what the review found")
+    if review.kind == ReviewKind.TWELVE_MONTHS:
+        earlier = Review.objects.filter(referral=referral, kind=ReviewKind.SIX_MONTHS).first()
+        if earlier is not None and earlier.held_on is None:
+            raise ValidationError("Record the 6-month review first.")
+    assert referral.left_channel_on is not None
+    _check_date(
+        held_on,
+        "held_on",
+        "Date of the review",
+        not_before=referral.left_channel_on,
+        not_before_label="the date the person left Channel",
+    )
+    review.held_on = held_on
+    review.further_concerns = further_concerns
+    review.notes = notes.strip()
+    review.recorded_by = _user(acting_user)
+    review.save()
+    _event(
+        referral,
+        EventKind.REVIEW,
+        occurred_on=held_on,
+        acting_user=acting_user,
+        outcome=review.kind,
+        outcome_label=(
+            f"{review.get_kind_display()}: "
+            + ("further concerns" if further_concerns else "no further concerns")
+        ),
+        reason=notes.strip(),
+    )
+    _audit(AuditAction.CHANGE, review, acting_user, event=EventKind.REVIEW, kind=review.kind)
+    return review
+
+
+@transaction.atomic
+def close_referral(
+    referral: Referral, *, closed_on: datetime.date, reason: str, acting_user: Any
+) -> Referral:
+    """Close an open referral. A reason is always required; nothing is deleted, and the
+    person can be referred again later with a new referral."""
+    _require(reason.strip(), "reason", "Enter why the referral is being closed")
+    latest = referral.events.order_by("-occurred_on").values_list("occurred_on", flat=True)
+    _check_date(
+        closed_on,
+        "closed_on",
+        "Date closed",
+        not_before=latest.first(),
+        not_before_label="the latest event in its history",
+    )
+    if referral.stage == Stage.CLOSED:
+        raise ValidationError("This referral is already closed.")
+    _close(referral, closed_on, reason.strip(), acting_user)
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    AgendaItem.objects.filter(referral=referral, is_open=True).update(is_open=False)
+    _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.CLOSED)
+    return referral
+
+
+# --------------------------------------------------------------------------------------
+# Panels, meetings, agendas, assessments, actions
+
+
+@transaction.atomic
+def create_panel(*, authority: Authority, name: str, panel_type: str, acting_user: Any) -> Panel:
+    _require(name.strip(), "name", "Enter the panel's name")
+    if Panel.objects.filter(authority=authority, name=name.strip()).exists():
+        raise ValidationError({"name": "A panel with this name already exists"})
+    panel = Panel.objects.create(
+        authority=authority,
+        name=name.strip(),
+        panel_type=panel_type,
+        created_by=_user(acting_user),
+        modified_by=_user(acting_user),
+    )
+    _audit(AuditAction.CREATE, panel, acting_user)
+    return panel
+
+
+@transaction.atomic
+def add_panel_member(
+    panel: Panel,
+    *,
+    name: str,
+    agency: str,
+    role_title: str = "",
+    user: Any = None,
+    joined_on: datetime.date | None = None,
+    acting_user: Any,
+) -> PanelMember:
+    """Add a standing member. A member with a user account sees cases on the agenda."""
+    _require(name.strip(), "name", "Enter the member's name")
+    _require(agency.strip(), "agency", "Enter the agency the member represents")
+    if user is not None:
+        from dueregard.accounts.permissions import Action, Kind, can
+
+        if not can(user, Kind.PANEL, Action.VIEW, panel.authority):
+            raise ValidationError({"user": "This user has no panel role in this authority"})
+        if PanelMember.objects.filter(panel=panel, user=user, active=True).exists():
+            raise ValidationError({"user": "This user is already a member of the panel"})
+    member = PanelMember.objects.create(
+        panel=panel,
+        user=user,
+        name=name.strip(),
+        agency=agency.strip(),
+        role_title=role_title.strip(),
+        joined_on=joined_on or today(),
+    )
+    record(
+        AuditAction.CREATE,
+        actor=acting_user,
+        obj=member,
+        authority=panel.authority_id,
+        detail={"panel": str(panel.pk)},
+    )
+    return member
+
+
+@transaction.atomic
+def end_panel_membership(
+    member: PanelMember, *, left_on: datetime.date, acting_user: Any
+) -> PanelMember:
+    """A standing member leaves the panel: their access to its agenda ends."""
+    member.active = False
+    member.left_on = left_on
+    member.save(update_fields=["active", "left_on"])
+    record(
+        AuditAction.CHANGE,
+        actor=acting_user,
+        obj=member,
+        authority=member.panel.authority_id,
+        detail={"active": "False"},
+    )
+    return member
+
+
+@transaction.atomic
+def schedule_meeting(
+    panel: Panel, *, held_on: datetime.date, notes: str = "", acting_user: Any
+) -> PanelMeeting:
+    if held_on is None:
+        raise ValidationError({"held_on": "Enter the date of the meeting"})
+    meeting = PanelMeeting.objects.create(
+        authority_id=panel.authority_id,
+        panel=panel,
+        held_on=held_on,
+        notes=notes,
+        created_by=_user(acting_user),
+        modified_by=_user(acting_user),
+    )
+    _audit(AuditAction.CREATE, meeting, acting_user)
+    return meeting
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    agency: str
+    attended: bool = True
+    member: PanelMember | None = None
+
+
+@transaction.atomic
+def record_attendance(
+    meeting: PanelMeeting, *, attendees: Sequence[Attendee], acting_user: Any
+) -> list[Attendance]:
+    """Replace the meeting's attendance list (who came, by agency, and apologies)."""
+    if meeting.held_on > today():
+        raise ValidationError("Attendance is recorded on or after the day of the meeting.")
+    for a in attendees:
+        if not a.name.strip() or not a.agency.strip():
+            raise ValidationError("Each attendee needs a name and an agency.")
+    # Attendance is not case content: it is replaced whole, and the change audited.
+    meeting.attendance.all().delete()
+    rows = Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            member=a.member,
+            name=a.name.strip(),
+            agency=a.agency.strip(),
+            attended=a.attended,
+        )
+        for a in attendees
+    )
+    _audit(AuditAction.CHANGE, meeting, acting_user, fields="attendance", count=len(rows))
+    return rows
+
+
+@transaction.atomic
+def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any) -> AgendaItem:
+    """Put a case awaiting the panel (new) or in Channel support (review) on the agenda.
+
+    From then until the item is closed, the panel's standing members can see what the
+    panel shares about the case.
+    """
+    _same_authority(meeting.authority_id, referral)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("This meeting was cancelled.")
+    if referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED):
+        reason = AgendaReason.NEW
+    elif referral.stage in SUPPORT_STAGES:
+        reason = AgendaReason.REVIEW
+    else:
+        raise ValidationError(
+            f"This referral is {Stage(referral.stage).label.lower()}: it cannot go on the agenda."
+        )
+    if AgendaItem.objects.filter(meeting=meeting, referral=referral).exists():
+        raise ValidationError("This case is already on the agenda.")
+    item = AgendaItem.objects.create(
+        authority_id=meeting.authority_id, meeting=meeting, referral=referral, reason=reason
+    )
+    _event(
+        referral,
+        EventKind.ADDED_TO_AGENDA,
+        occurred_on=min(today(), max(meeting.held_on, referral.received_on)),
+        acting_user=acting_user,
+        outcome=reason.value,
+        outcome_label=f"{reason.label}: {meeting}",
+    )
+    _audit(AuditAction.CREATE, item, acting_user, meeting=meeting.pk)
+    return item
+
+
+@transaction.atomic
+def record_discussion(
+    item: AgendaItem,
+    *,
+    discussion: str,
+    decision: str,
+    decision_reason: str,
+    concern: ConcernType | None = None,
+    alternative_support: str = "",
+    acting_user: Any,
+) -> AgendaItem:
+    """The panel's notes and decision on an agenda item (once per item)."""
+    if item.decision:
+        raise ValidationError("The panel's decision on this item is already recorded.")
+    if not item.is_open:
+        raise ValidationError("This agenda item is closed.")
+    _require(discussion.strip(), "discussion", "Enter the notes of the discussion")
+    item.discussion = discussion.strip()
+    record_panel_decision(
+        item.referral,
+        decision=decision,
+        occurred_on=item.meeting.held_on,
+        reason=decision_reason,
+        concern=concern,
+        alternative_support=alternative_support,
+        agenda_item=item,
+        acting_user=acting_user,
+    )
+    return item
+
+
+@transaction.atomic
+def close_agenda_item(item: AgendaItem, *, acting_user: Any) -> AgendaItem:
+    """Take the case off the agenda: the panel's members no longer see it."""
+    item.is_open = False
+    item.save(update_fields=["is_open"])
+    _audit(AuditAction.CHANGE, item, acting_user, fields="is_open")
+    return item
+
+
+@transaction.atomic
+def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
+    """Mark the meeting held and close its agenda (members' access to its cases ends)."""
+    if meeting.held_on > today():
+        raise ValidationError("A meeting can be completed on or after its date.")
+    undecided = meeting.items.filter(is_open=True, decision__isnull=True).count()
+    if undecided:
+        raise ValidationError(
+            f"Record the panel's decision on every case first ({undecided} still to do)."
+        )
+    meeting.status = MeetingStatus.HELD
+    meeting.modified_by = _user(acting_user)
+    meeting.save(update_fields=["status", "modified_by", "modified_at"])
+    for item in meeting.items.filter(is_open=True).select_related("referral"):
+        close_agenda_item(item, acting_user=acting_user)
+    _audit(AuditAction.CHANGE, meeting, acting_user, fields="status")
+    return meeting
+
+
+@transaction.atomic
+def record_assessment(
+    referral: Referral,
+    *,
+    assessed_on: datetime.date,
+    engagement: str,
+    intent: str,
+    capability: str,
+    conclusion: str = "",
+    agenda_item: AgendaItem | None = None,
+    acting_user: Any,
+) -> VulnerabilityAssessment:
+    """The panel's Vulnerability Assessment Framework narrative, as the panel wrote it."""
+    if referral.stage not in PANEL_STAGES:
+        raise ValidationError("The panel assesses cases that have reached it.")
+    for field, text in (("engagement", engagement), ("intent", intent), ("capability", capability)):
+        _require(text.strip(), field, f"Enter the panel's assessment of {field}")
+    _check_date(
+        assessed_on,
+        "assessed_on",
+        "Date of the assessment",
+        not_before=referral.gateway_outcome_on or referral.received_on,
+        not_before_label="the gateway outcome",
+    )
+    assessment = VulnerabilityAssessment.objects.create(
+        authority_id=referral.authority_id,
+        referral=referral,
+        agenda_item=agenda_item,
+        assessed_on=assessed_on,
+        engagement=engagement.strip(),
+        intent=intent.strip(),
+        capability=capability.strip(),
+        conclusion=conclusion.strip(),
+        recorded_by=_user(acting_user),
+    )
+    _event(referral, EventKind.VAF_RECORDED, occurred_on=assessed_on, acting_user=acting_user)
+    _audit(AuditAction.CREATE, assessment, acting_user)
+    return assessment
+
+
+@transaction.atomic
+def add_panel_action(
+    meeting: PanelMeeting,
+    *,
+    description: str,
+    owner: PanelMember,
+    due_on: datetime.date,
+    referral: Referral | None = None,
+    acting_user: Any,
+) -> PanelAction:
+    _require(description.strip(), "description", "Enter what needs to be done")
+    if owner is None or owner.panel_id != meeting.panel_id:
+        raise ValidationError({"owner": "Choose a standing member of this panel"})
+    _require(due_on, "due_on", "Enter the date the action is due")
+    if due_on < meeting.held_on:
+        raise ValidationError({"due_on": "The due date must be on or after the meeting"})
+    _same_authority(meeting.authority_id, referral)
+    action = PanelAction.objects.create(
+        authority_id=meeting.authority_id,
+        meeting=meeting,
+        referral=referral,
+        description=description.strip(),
+        owner=owner,
+        due_on=due_on,
+        created_by=_user(acting_user),
+        modified_by=_user(acting_user),
+    )
+    _audit(AuditAction.CREATE, action, acting_user)
+    return action
+
+
+@transaction.atomic
+def update_panel_action(
+    action: PanelAction,
+    *,
+    status: str,
+    progress: str,
+    completed_on: datetime.date | None = None,
+    acting_user: Any,
+) -> PanelAction:
+    """The owner (or the coordinator or chair) reports progress or completes an action."""
+    status = ActionStatus(status)
+    if status == ActionStatus.DONE:
+        completed_on = _check_date(
+            completed_on or today(),
+            "completed_on",
+            "Date completed",
+            not_before=action.meeting.held_on,
+            not_before_label="the meeting",
+        )
+    else:
+        completed_on = None
+    if status == ActionStatus.DROPPED:
+        _require(progress.strip(), "progress", "Enter why the action is no longer needed")
+    action.status = status
+    action.progress = progress.strip()
+    action.completed_on = completed_on
+    action.modified_by = _user(acting_user)
+    action.save()
+    _audit(AuditAction.CHANGE, action, acting_user, status=status)
+    return action

@@ -1,0 +1,83 @@
+"""The casework API against its own OpenAPI schema (schemathesis): whatever a partner
+sends that the schema allows, and plenty it does not, the API answers without a server
+error, and what it answers fits the schema.
+
+Runs against the Django WSGI app in-process, as a partner token holding every casework
+scope, a bounded number of examples per operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from conftest import make_user
+from dueregard.accounts import services as accounts
+from dueregard.accounts.models import ApiScope, Role
+from dueregard.casework.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 8
+CASEWORK_PATHS = r"^/api/v1/(people|referrals|panels|panel-actions)/"
+
+
+@pytest.fixture
+def partner_key(world: Any) -> str:
+    account = make_user("partner.system", Role.PREVENT_LEAD, authority=world.authority)
+    _, key = accounts.issue_api_token(
+        service_account=account,
+        agency="Testborough MASH",
+        name="Schema test",
+        scopes=list(ApiScope.values),
+        days=1,
+        acting_user=world["administrator"],
+    )
+    # Something to read, so detail pages are not all 404.
+    referral = factories.make_referral(world.authority, world["coordinator"])
+    factories.make_panel(world.authority, world["coordinator"])
+    assert referral.pk
+    return key
+
+
+def operations() -> list[Any]:
+    from dueregard.wsgi import application
+
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    found = [
+        result.ok() for result in schema.include(path_regex=CASEWORK_PATHS).get_all_operations()
+    ]
+    assert len(found) == 10, [op.label for op in found]
+    return found
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_no_casework_operation_answers_with_a_server_error(world, partner_key, mode) -> None:
+    headers = {"Authorization": f"Bearer {partner_key}"}
+    for operation in operations():
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def call(case: Any) -> None:
+            response = case.call(headers=headers)
+            assert response.status_code < 500, (
+                case.operation.label,
+                case.body,
+                response.text[:500],
+            )
+            if mode == GenerationMode.POSITIVE:
+                case.validate_response(
+                    response, checks=[not_a_server_error, response_schema_conformance]
+                )
+
+        call()

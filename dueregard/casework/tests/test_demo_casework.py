@@ -1,0 +1,66 @@
+"""The demo borough's casework: seed volumes, date order, idempotence, the panel member."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db.models import Count
+
+from dueregard.areas.models import Authority, Region, Ward
+from dueregard.casework.models import PanelMeeting, PanelMember, Referral, StageEvent
+from dueregard.casework.queries import panel_cases_visible_to, work_queue
+from dueregard.core.periods import financial_year, financial_year_start
+from dueregard.demo.context import DemoContext
+from dueregard.demo.steps import casework, users
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> None:
+    monkeypatch.setattr(casework, "YEARS", 2)
+    ctx = DemoContext()
+    # The borough without its census counts (areas.run loads those too, slowly).
+    ctx.authority = Authority.objects.create(
+        ons_code="E09999901", name="Kingsmere (demo)", region=Region.LONDON
+    )
+    ctx.other_authority = Authority.objects.create(
+        ons_code="E07999902", name="Ashbury (demo)", region=Region.SOUTH_EAST
+    )
+    for n in range(3):
+        Ward.objects.create(authority=ctx.authority, ons_code=f"E0599990{n}", name=f"Ward {n}")
+    users.run(ctx)
+    casework.run(ctx)
+    today = ctx.today
+    complete_years = [financial_year(financial_year_start(today) - n) for n in (2, 1)]
+    for year in complete_years:
+        in_year = Referral.objects.filter(
+            authority=ctx.authority, received_on__range=(year.start, year.end)
+        )
+        # Seed 000 §1.17-1.18: 79 enquiries, 41 to the police, 7 at panel, 11 panels a year.
+        assert 70 <= in_year.count() <= 90, year.label
+        police = in_year.filter(referred_to_police_on__isnull=False).count()
+        assert 28 <= police <= 55, (year.label, police)
+        discussed = Referral.objects.filter(
+            authority=ctx.authority, discussed_at_panel_on__range=(year.start, year.end)
+        ).count()
+        assert 2 <= discussed <= 14, (year.label, discussed)
+        meetings = PanelMeeting.objects.filter(held_on__range=(year.start, year.end)).count()
+        assert meetings == 11, year.label
+    assert not StageEvent.objects.filter(occurred_on__gte=today).exclude(kind="added_to_agenda")
+    # Every milestone agrees with its history row.
+    for referral in Referral.objects.filter(adopted_on__isnull=False):
+        assert referral.events.filter(kind="adopted", occurred_on=referral.adopted_on).exists()
+
+    # The demo panel member sits on the panel and sees exactly the coming agenda's cases.
+    member = ctx.users["panel.member"]
+    assert PanelMember.objects.filter(user=member, active=True).exists()
+    upcoming = PanelMeeting.objects.get(held_on__gte=today)
+    assert set(panel_cases_visible_to(member)) == {i.referral for i in upcoming.items.all()}
+    assert work_queue(ctx.users["coordinator"], today).total > 0
+
+    counts = dict(Referral.objects.values_list("stage").annotate(n=Count("id")))
+    casework.run(ctx)  # a second run adds nothing
+    assert dict(Referral.objects.values_list("stage").annotate(n=Count("id"))) == counts
+    assert PanelMember.objects.count() == len(casework.MEMBERS)
+    assert upcoming.held_on - today < datetime.timedelta(days=70)

@@ -1,0 +1,1233 @@
+"""Casework pages: thin views over `queries` (who sees what) and `services` (every change).
+
+Each page showing a person's details passes `personal_data=True` (the OFFICIAL-SENSITIVE
+marking) and writes one VIEW audit event: with the person for a person's or case's page,
+and for a list (work queue, search, meeting) one event naming the people listed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from dueregard.accounts.access import requires
+from dueregard.accounts.permissions import Action, Kind, authorities_for, can
+from dueregard.audit.models import AuditAction
+from dueregard.audit.services import record
+
+from . import forms, queries, services
+from .models import (
+    ActionStatus,
+    AgendaItem,
+    MeetingStatus,
+    Person,
+    Referral,
+    ReviewKind,
+    Stage,
+    StageEvent,
+)
+
+INTAKE_SESSION_KEY = "casework_intake"
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+
+
+def _viewed(request: HttpRequest, obj: Model, **detail: Any) -> None:
+    """One VIEW audit event for a page showing this record (person filled from it)."""
+    record(
+        AuditAction.VIEW,
+        actor=request.user,
+        obj=obj,
+        detail={"path": request.path[:200], **{k: str(v) for k, v in detail.items()}},
+    )
+
+
+def _viewed_list(request: HttpRequest, what: str, person_ids: list[int], authority: Any) -> None:
+    """One VIEW audit event for a page listing several people (their ids in the detail)."""
+    if not person_ids:
+        return
+    record(
+        AuditAction.VIEW,
+        actor=request.user,
+        object_type=f"casework.{what}",
+        authority=authority,
+        person_id=person_ids[0] if len(person_ids) == 1 else None,
+        detail={"path": request.path[:200], "people": ",".join(map(str, person_ids[:500]))},
+    )
+
+
+def _home_authority(request: HttpRequest, kind: Kind, action: Action) -> Any:
+    return authorities_for(request.user, kind, action).order_by("name").first()
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST (even an empty one), None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _today() -> datetime.date:
+    return services.today()
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: Any,
+    title: str,
+    on_valid: Callable[[dict[str, Any]], Any],
+    success: str,
+    done_url: str,
+    back_url: str,
+    record_obj: Model | None,
+    caption: str = "",
+    intro: str = "",
+    submit: str = "Save",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The shape every casework form page shares: validate, call one service, redirect."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            on_valid(form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(done_url)
+    if record_obj is not None:
+        _viewed(request, record_obj, form=title)
+    context = {
+        "form": form,
+        "title": title,
+        "caption": caption,
+        "intro": intro,
+        "submit": submit,
+        "back_url": back_url,
+        "personal_data": record_obj is not None,
+        **(extra or {}),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "casework/form.html", context, status=status)
+
+
+def _caption(referral: Referral) -> str:
+    return f"{referral.person.display_name}, referral {referral.reference}"
+
+
+# --------------------------------------------------------------------------------------
+# Work queue, people, person
+
+
+@requires(Kind.CASEWORK, Action.LIST, methods=("GET",))
+def queue(request: HttpRequest) -> HttpResponse:
+    mine = request.GET.get("mine") == "1"
+    work = queries.work_queue(request.user, _today(), mine=mine)
+    _viewed_list(
+        request,
+        "workqueue",
+        work.person_ids(),
+        _home_authority(request, Kind.CASEWORK, Action.LIST),
+    )
+    return render(
+        request,
+        "casework/queue.html",
+        {
+            "work": work,
+            "counts": work.counts(),
+            "mine": mine,
+            "today": _today(),
+            "personal_data": True,
+        },
+    )
+
+
+@requires(Kind.CASEWORK, Action.LIST, methods=("GET",))
+def people(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:100]
+    results = list(queries.search_people(request.user, text)) if text else []
+    _viewed_list(
+        request,
+        "search",
+        [p.pk for p in results],
+        _home_authority(request, Kind.CASEWORK, Action.LIST),
+    )
+    return render(
+        request,
+        "casework/people.html",
+        {"q": text, "results": results, "searched": bool(text), "personal_data": bool(results)},
+    )
+
+
+@requires(Kind.CASEWORK, Action.VIEW, object_scoped=True, methods=("GET",))
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    person = queries.get_person_for_user(request, pk)
+    referrals = list(
+        person.referrals.select_related(
+            "sector", "concern", "gateway_concern", "panel_concern", "exit_reason"
+        ).order_by("received_on", "pk")
+    )
+    events = (
+        StageEvent.objects.filter(person=person)
+        .select_related("referral", "recorded_by", "concern")
+        .order_by("occurred_on", "pk")
+    )
+    _viewed(request, person)
+    return render(
+        request,
+        "casework/person.html",
+        {
+            "person": person,
+            "referrals": referrals,
+            "events": events,
+            "can_change": can(request.user, Kind.CASEWORK, Action.CHANGE, person.authority),
+            "personal_data": True,
+        },
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = queries.get_person_for_user(request, pk, write=True)
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    initial["gender"] = person.gender or ""
+    form = forms.PersonForm(_posted(request), initial=initial, authority=person.authority)
+
+    def save(data: dict[str, Any]) -> None:
+        services.update_person(
+            person,
+            details=services.PersonDetails(
+                **{f: data.get(f) for f in services.PERSON_FIELDS if f != "gender"},
+                gender=data.get("gender") or None,
+            ),
+            acting_user=request.user,
+        )
+
+    return _form_page(
+        request,
+        form=form,
+        title="Change the person's details",
+        caption=person.display_name,
+        on_valid=save,
+        success="The person's details were saved.",
+        done_url=reverse("casework:person", args=[person.pk]),
+        back_url=reverse("casework:person", args=[person.pk]),
+        record_obj=person,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Intake: name and date of birth -> possible matches -> the referral
+
+
+@requires(Kind.CASEWORK, Action.CHANGE)
+def intake(request: HttpRequest) -> HttpResponse:
+    form = forms.IntakeNameForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        dob = data.get("date_of_birth")
+        request.session[INTAKE_SESSION_KEY] = {
+            "given_name": data["given_name"].strip(),
+            "family_name": data["family_name"].strip(),
+            "other_names": data["other_names"].strip(),
+            "date_of_birth": dob.isoformat() if dob else "",
+            "person": None,
+        }
+        return redirect("casework:intake_match")
+    return render(
+        request,
+        "casework/intake_name.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _intake_state(request: HttpRequest) -> dict[str, Any] | None:
+    state = request.session.get(INTAKE_SESSION_KEY)
+    return state if isinstance(state, dict) else None
+
+
+def _intake_dob(state: dict[str, Any]) -> datetime.date | None:
+    return datetime.date.fromisoformat(state["date_of_birth"]) if state["date_of_birth"] else None
+
+
+@requires(Kind.CASEWORK, Action.CHANGE)
+def intake_match(request: HttpRequest) -> HttpResponse:
+    state = _intake_state(request)
+    authority = _home_authority(request, Kind.CASEWORK, Action.CHANGE)
+    if state is None or authority is None:
+        return render(request, "casework/intake_start_again.html")
+    matches = queries.possible_matches(
+        authority,
+        given_name=state["given_name"],
+        family_name=state["family_name"],
+        date_of_birth=_intake_dob(state),
+        other_names=state["other_names"],
+    )
+    if not matches and request.method == "GET":
+        state["person"] = "new"
+        request.session[INTAKE_SESSION_KEY] = state
+        return render(request, "casework/intake_no_matches.html", {"state": state})
+    form = forms.MatchChoiceForm(
+        _posted(request), choices=[(str(m.person.pk), m.person.display_name) for m in matches]
+    )
+    if request.method == "POST" and form.is_valid():
+        state["person"] = form.cleaned_data["choice"]
+        request.session[INTAKE_SESSION_KEY] = state
+        return redirect("casework:intake_details")
+    _viewed_list(request, "possiblematches", [m.person.pk for m in matches], authority)
+    return render(
+        request,
+        "casework/intake_match.html",
+        {"form": form, "matches": matches, "state": state, "personal_data": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE)
+def intake_details(request: HttpRequest) -> HttpResponse:
+    state = _intake_state(request)
+    authority = _home_authority(request, Kind.CASEWORK, Action.CHANGE)
+    if state is None or not state.get("person") or authority is None:
+        return render(request, "casework/intake_start_again.html")
+    known: Person | None = None
+    if state["person"] != "new":
+        known = queries.get_person_for_user(request, state["person"], write=True)
+        authority = known.authority
+        form: Any = forms.KnownPersonReferralForm(
+            _posted(request), authority=authority, initial={"received_on": _today()}
+        )
+    else:
+        form = forms.NewPersonReferralForm(
+            _posted(request), authority=authority, initial={"received_on": _today()}
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = _create_referral(request, authority, state, known, data)
+        except ValidationError as error:
+            forms.apply_service_errors(form, error)
+        else:
+            del request.session[INTAKE_SESSION_KEY]
+            messages.success(request, f"Referral {referral.reference} was recorded.")
+            return redirect("casework:referral", pk=referral.pk)
+    if known is not None:
+        _viewed(request, known, form="intake")
+    return render(
+        request,
+        "casework/intake_details.html",
+        {
+            "form": form,
+            "state": state,
+            "known": known,
+            "date_of_birth": _intake_dob(state),
+            "personal_data": True,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _create_referral(
+    request: HttpRequest,
+    authority: Any,
+    state: dict[str, Any],
+    known: Person | None,
+    data: dict[str, Any],
+) -> Referral:
+    from django.db import transaction
+
+    with transaction.atomic():  # the new person and the referral, or neither
+        person = known or services.create_person(
+            authority=authority,
+            details=services.PersonDetails(
+                given_name=state["given_name"],
+                family_name=state["family_name"],
+                other_names=state["other_names"],
+                date_of_birth=_intake_dob(state),
+                gender=data.get("gender") or None,
+                ethnic_group=data.get("ethnic_group") or "",
+                religion=data.get("religion") or "",
+                address=data.get("address") or "",
+                ward=data.get("ward"),
+                health_details=data.get("health_details") or "",
+            ),
+            acting_user=request.user,
+        )
+        return services.receive_referral(
+            person=person,
+            details=services.ReferralDetails(
+                received_on=data["received_on"],
+                referrer_name=data["referrer_name"],
+                referrer_organisation=data["referrer_organisation"],
+                referrer_contact=data["referrer_contact"],
+                sector=data["sector"],
+                concern_description=data["concern_description"],
+                concern=data["concern"],
+                age_at_referral=data.get("age_at_referral"),
+                ward=data.get("ward"),
+                vulnerabilities=list(data["vulnerabilities"]),
+            ),
+            acting_user=request.user,
+        )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True, methods=("POST",))
+def refer_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a new referral of a known person (a repeat referral)."""
+    person = queries.get_person_for_user(request, pk, write=True)
+    request.session[INTAKE_SESSION_KEY] = {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "other_names": person.other_names,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "person": str(person.pk),
+    }
+    return redirect("casework:intake_details")
+
+
+# --------------------------------------------------------------------------------------
+# A referral and its pathway
+
+
+def _next_steps(referral: Referral) -> list[tuple[str, str]]:
+    """The actions the referral's stage allows, as (label, url name)."""
+    stage = referral.stage
+    steps: list[tuple[str, str]] = []
+    if stage == Stage.RECEIVED:
+        steps.append(("Record the triage outcome", "casework:triage"))
+    elif stage == Stage.WITH_GATEWAY:
+        steps.append(("Record the police gateway outcome", "casework:gateway"))
+    if stage in (Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT):
+        steps.append(("Record consent", "casework:consent"))
+    if stage in (Stage.ADOPTED, Stage.IN_SUPPORT):
+        label = "Revise the support plan" if hasattr(referral, "support_plan") else None
+        steps.append((label or "Agree the support plan", "casework:support_plan"))
+    if stage == Stage.ADOPTED:
+        steps.append(("Record that support has started", "casework:start_support"))
+    if stage == Stage.IN_SUPPORT:
+        steps.append(("Record a support session", "casework:session"))
+    if stage in (Stage.ADOPTED, Stage.IN_SUPPORT):
+        steps.append(("Record that the person left Channel", "casework:leave"))
+    if stage != Stage.CLOSED:
+        steps.append(("Close the referral", "casework:close"))
+    return steps
+
+
+@requires(Kind.CASEWORK, Action.VIEW, object_scoped=True, methods=("GET",))
+def referral(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk)
+    plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
+    sessions = list(plan.sessions.all()) if plan else []
+    delivered = sum(1 for s in sessions if s.status == "delivered")
+    _viewed(request, referral)
+    return render(
+        request,
+        "casework/referral.html",
+        {
+            "referral": referral,
+            "person": referral.person,
+            "events": referral.events.select_related("recorded_by", "concern"),
+            "consents": referral.consents.all(),
+            "plan": plan,
+            "sessions": sessions,
+            "delivered": delivered,
+            "expected": queries.expected_sessions(plan, _today()) if plan else 0,
+            "reviews": referral.reviews.all(),
+            "items": referral.agenda_items.select_related("meeting__panel"),
+            "vulnerabilities": referral.vulnerabilities.all(),
+            "steps": _next_steps(referral),
+            "can_change": can(request.user, Kind.CASEWORK, Action.CHANGE, referral.authority),
+            "personal_data": True,
+        },
+    )
+
+
+def _referral_url(referral: Referral) -> str:
+    return reverse("casework:referral", args=[referral.pk])
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.ReferralEditForm(
+        _posted(request),
+        referral=referral,
+        initial={
+            "sector": referral.sector,
+            "concern_description": referral.concern_description,
+            "concern": referral.concern,
+            "vulnerabilities": list(referral.vulnerabilities.all()),
+            "panel_summary": referral.panel_summary,
+        },
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Change the referral details",
+        caption=_caption(referral),
+        on_valid=lambda d: services.update_referral_details(
+            referral,
+            concern_description=d["concern_description"],
+            concern=d["concern"],
+            sector=d["sector"],
+            vulnerabilities=d["vulnerabilities"],
+            panel_summary=d["panel_summary"],
+            acting_user=request.user,
+        ),
+        success="The referral details were saved.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def triage(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.TriageForm(_posted(request), initial={"occurred_on": _today()})
+    return _form_page(
+        request,
+        form=form,
+        title="Record the triage outcome",
+        caption=_caption(referral),
+        intro=(
+            "Referred to police moves the referral to the police gateway. Any other "
+            "outcome closes it, with your rationale as the reason."
+        ),
+        on_valid=lambda d: services.triage_referral(
+            referral,
+            outcome=d["outcome"],
+            occurred_on=d["occurred_on"],
+            referred_to_police_on=d["referred_to_police_on"],
+            reason=d["reason"],
+            acting_user=request.user,
+        ),
+        success="The triage outcome was recorded.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def gateway(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.GatewayForm(_posted(request), initial={"occurred_on": _today()})
+    return _form_page(
+        request,
+        form=form,
+        title="Record the police gateway outcome",
+        caption=_caption(referral),
+        intro=(
+            "For Channel panel puts the case in the queue for a panel agenda. The other "
+            "outcomes close the referral."
+        ),
+        on_valid=lambda d: services.record_gateway_outcome(
+            referral,
+            outcome=d["outcome"],
+            occurred_on=d["occurred_on"],
+            concern=d["concern"],
+            reason=d["reason"],
+            police_notes=d["police_notes"],
+            acting_user=request.user,
+        ),
+        success="The gateway outcome was recorded.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.ConsentForm(_posted(request), initial={"occurred_on": _today()})
+    return _form_page(
+        request,
+        form=form,
+        title="Record consent",
+        caption=_caption(referral),
+        intro="Channel is voluntary: support cannot start until consent is given.",
+        on_valid=lambda d: services.record_consent(
+            referral,
+            status=d["status"],
+            given_by=d["given_by"],
+            given_by_name=d["given_by_name"],
+            capacity_considered=d["capacity_considered"],
+            occurred_on=d["occurred_on"],
+            notes=d["notes"],
+            acting_user=request.user,
+        ),
+        success="Consent was recorded.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
+    initial: dict[str, Any] = {"agreed_on": _today(), "planned_start_on": _today()}
+    if plan is not None:
+        initial = {
+            "agreed_on": _today(),
+            "intervention_provider": plan.intervention_provider,
+            "interventions": list(plan.interventions.all()),
+            "other_support": plan.other_support,
+            "sessions_planned": plan.sessions_planned,
+            "planned_start_on": plan.planned_start_on,
+            "planned_end_on": plan.planned_end_on,
+        }
+    form = forms.SupportPlanForm(_posted(request), initial=initial)
+    return _form_page(
+        request,
+        form=form,
+        title="Revise the support plan" if plan else "Agree the support plan",
+        caption=_caption(referral),
+        on_valid=lambda d: services.agree_support_plan(
+            referral,
+            agreed_on=d["agreed_on"],
+            planned_start_on=d["planned_start_on"],
+            planned_end_on=d["planned_end_on"],
+            sessions_planned=d["sessions_planned"],
+            intervention_provider=d["intervention_provider"],
+            interventions=d["interventions"],
+            other_support=d["other_support"],
+            acting_user=request.user,
+        ),
+        success="The support plan was saved.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def start_support(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.StartSupportForm(_posted(request), initial={"started_on": _today()})
+    return _form_page(
+        request,
+        form=form,
+        title="Record that support has started",
+        caption=_caption(referral),
+        intro="Support starts only with an agreed support plan and consent given.",
+        on_valid=lambda d: services.start_support(
+            referral, started_on=d["started_on"], acting_user=request.user
+        ),
+        success="Support has started.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
+    form = forms.SessionForm(_posted(request), initial={"occurred_on": _today()})
+
+    def save(d: dict[str, Any]) -> None:
+        if plan is None:
+            raise ValidationError("Agree a support plan first.")
+        services.record_session(
+            plan,
+            occurred_on=d["occurred_on"],
+            status=d["status"],
+            provider=d["provider"],
+            notes=d["notes"],
+            acting_user=request.user,
+        )
+
+    return _form_page(
+        request,
+        form=form,
+        title="Record a support session",
+        caption=_caption(referral),
+        on_valid=save,
+        success="The session was recorded.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.LeaveForm(_posted(request), initial={"left_on": _today()})
+    return _form_page(
+        request,
+        form=form,
+        title="Record that the person left Channel",
+        caption=_caption(referral),
+        intro="Reviews 6 and 12 months after leaving are added to the work queue.",
+        on_valid=lambda d: services.leave_channel(
+            referral,
+            left_on=d["left_on"],
+            exit_reason=d["exit_reason"],
+            reason=d["reason"],
+            acting_user=request.user,
+        ),
+        success="Leaving Channel was recorded; the reviews are scheduled.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    if kind not in ReviewKind.values:
+        from django.http import Http404
+
+        raise Http404
+    form = forms.ReviewForm(_posted(request), initial={"held_on": _today()})
+
+    def save(d: dict[str, Any]) -> None:
+        target = referral.reviews.filter(kind=kind).first()
+        if target is None:
+            raise ValidationError("Reviews are scheduled when the person leaves Channel.")
+        services.record_review(
+            target,
+            held_on=d["held_on"],
+            further_concerns=d["further_concerns"] == "yes",
+            notes=d["notes"],
+            acting_user=request.user,
+        )
+
+    return _form_page(
+        request,
+        form=form,
+        title=f"Record the {ReviewKind(kind).label}",
+        caption=_caption(referral),
+        on_valid=save,
+        success=f"The {ReviewKind(kind).label} was recorded.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.CloseForm(_posted(request), initial={"closed_on": _today()})
+    return _form_page(
+        request,
+        form=form,
+        title="Close the referral",
+        caption=_caption(referral),
+        intro=(
+            "Nothing is deleted. The person can be referred again later; their history "
+            "stays on their record."
+        ),
+        on_valid=lambda d: services.close_referral(
+            referral, closed_on=d["closed_on"], reason=d["reason"], acting_user=request.user
+        ),
+        success="The referral was closed.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+        submit="Close the referral",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Panels and meetings
+
+
+@requires(Kind.PANEL, Action.LIST, methods=("GET",))
+def panels(request: HttpRequest) -> HttpResponse:
+    visible = queries.panels_visible_to(request.user, Action.LIST)
+    meetings = queries.meetings_visible_to(request.user, Action.LIST)
+    return render(
+        request,
+        "casework/panels.html",
+        {
+            "panels": visible,
+            "upcoming": meetings.filter(held_on__gte=_today()).order_by("held_on")[:10],
+            "recent": meetings.filter(held_on__lt=_today()).order_by("-held_on")[:10],
+            "can_change": authorities_for(request.user, Kind.PANEL, Action.CHANGE).exists(),
+        },
+    )
+
+
+@requires(Kind.PANEL, Action.CHANGE)
+def panel_new(request: HttpRequest) -> HttpResponse:
+    authority = _home_authority(request, Kind.PANEL, Action.CHANGE)
+    form = forms.PanelForm(_posted(request), initial={"panel_type": "channel"})
+    created: dict[str, Any] = {}
+
+    def save(d: dict[str, Any]) -> None:
+        created["panel"] = services.create_panel(
+            authority=authority,
+            name=d["name"],
+            panel_type=d["panel_type"],
+            acting_user=request.user,
+        )
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_service_errors(form, error)
+        else:
+            messages.success(request, "The panel was created. Add its standing members.")
+            return redirect("casework:panel", pk=created["panel"].pk)
+    return render(
+        request,
+        "casework/form.html",
+        {
+            "form": form,
+            "title": "Set up a panel",
+            "submit": "Create the panel",
+            "back_url": reverse("casework:panels"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))
+def panel(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = queries.get_panel_for_user(request, pk)
+    return render(
+        request,
+        "casework/panel.html",
+        {
+            "panel": panel,
+            "members": panel.members.select_related("user").order_by("-active", "agency"),
+            "meetings": panel.meetings.all(),
+            "can_change": can(request.user, Kind.PANEL, Action.CHANGE, panel.authority),
+        },
+    )
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
+def member_new(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = queries.get_panel_for_user(request, pk, write=True)
+    form = forms.MemberForm(_posted(request), authority=panel.authority)
+    return _form_page(
+        request,
+        form=form,
+        title="Add a standing member",
+        caption=panel.name,
+        on_valid=lambda d: services.add_panel_member(
+            panel,
+            name=d["name"],
+            agency=d["agency"],
+            role_title=d["role_title"],
+            user=d["user"],
+            acting_user=request.user,
+        ),
+        success="The member was added.",
+        done_url=reverse("casework:panel", args=[panel.pk]),
+        back_url=reverse("casework:panel", args=[panel.pk]),
+        record_obj=None,
+    )
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import PanelMember
+
+    member = PanelMember.objects.filter(
+        pk=pk, panel__in=queries.panels_visible_to(request.user, Action.CHANGE)
+    ).first()
+    if member is None:
+        from django.http import Http404
+
+        raise Http404
+    services.end_panel_membership(member, left_on=_today(), acting_user=request.user)
+    messages.success(request, f"{member.name} is no longer a standing member.")
+    return redirect("casework:panel", pk=member.panel_id)
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = queries.get_panel_for_user(request, pk, write=True)
+    form = forms.MeetingForm(_posted(request))
+    created: dict[str, Any] = {}
+
+    def save(d: dict[str, Any]) -> None:
+        created["meeting"] = services.schedule_meeting(
+            panel, held_on=d["held_on"], notes=d["notes"], acting_user=request.user
+        )
+
+    if request.method == "POST" and form.is_valid():
+        save(form.cleaned_data)
+        messages.success(request, "The meeting was added. Build its agenda.")
+        return redirect("casework:meeting", pk=created["meeting"].pk)
+    return render(
+        request,
+        "casework/form.html",
+        {
+            "form": form,
+            "title": "Add a meeting",
+            "caption": panel.name,
+            "submit": "Add the meeting",
+            "back_url": reverse("casework:panel", args=[panel.pk]),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request, pk)
+    visible_cases = set(queries.panel_cases_visible_to(request.user).values_list("pk", flat=True))
+    items = list(meeting.items.select_related("referral__person").order_by("pk"))
+    for item in items:
+        item.visible = item.referral_id in visible_cases  # type: ignore[attr-defined]
+    can_change = can(request.user, Kind.PANEL, Action.CHANGE, meeting.authority)
+    members = meeting.panel.members.filter(active=True)
+    actions = queries.actions_visible_to(request.user).filter(meeting=meeting)
+    carried = queries.actions_visible_to(request.user).filter(
+        pk__in=queries.carried_actions(meeting).values("pk")
+    )
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "items": items,
+        "attendance": meeting.attendance.all(),
+        "actions": actions,
+        "carried": carried,
+        "can_change": can_change,
+        "today": _today(),
+        "personal_data": True,
+    }
+    if can_change and meeting.status != MeetingStatus.CANCELLED:
+        context["agenda_form"] = forms.AgendaAddForm(cases=queries.cases_for_agenda(meeting))
+        context["action_form"] = forms.ActionForm(
+            members=members,
+            cases=Referral.objects.filter(agenda_items__meeting=meeting).select_related("person"),
+        )
+    _viewed_list(
+        request,
+        "meeting",
+        [i.referral.person_id for i in items if i.visible],  # type: ignore[attr-defined]
+        meeting.authority_id,
+    )
+    return render(request, "casework/meeting.html", context)
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request, pk, write=True)
+    form = forms.AgendaAddForm(request.POST, cases=queries.cases_for_agenda(meeting))
+    if form.is_valid():
+        try:
+            services.add_to_agenda(meeting, form.cleaned_data["referral"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The case was added to the agenda.")
+            return redirect("casework:meeting", pk=meeting.pk)
+    return _meeting_form_error(request, meeting, "agenda_form", form)
+
+
+def _meeting_form_error(request: HttpRequest, meeting: Any, name: str, form: Any) -> HttpResponse:
+    """Show the meeting page again with the failed form's errors (status 400)."""
+    response = meeting_page_with(request, meeting, **{name: form})
+    response.status_code = 400
+    return response
+
+
+def meeting_page_with(request: HttpRequest, meeting: Any, **forms_: Any) -> HttpResponse:
+    items = list(meeting.items.select_related("referral__person").order_by("pk"))
+    for item in items:
+        item.visible = True
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "items": items,
+        "attendance": meeting.attendance.all(),
+        "actions": queries.actions_visible_to(request.user).filter(meeting=meeting),
+        "carried": queries.carried_actions(meeting),
+        "can_change": True,
+        "today": _today(),
+        "personal_data": True,
+        "agenda_form": forms.AgendaAddForm(cases=queries.cases_for_agenda(meeting)),
+        "action_form": forms.ActionForm(
+            members=meeting.panel.members.filter(active=True),
+            cases=Referral.objects.filter(agenda_items__meeting=meeting).select_related("person"),
+        ),
+        **forms_,
+    }
+    context["form"] = next(iter(forms_.values()), None)
+    _viewed_list(request, "meeting", [i.referral.person_id for i in items], meeting.authority_id)
+    return render(request, "casework/meeting.html", context)
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
+def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request, pk, write=True)
+    form = forms.ActionForm(
+        request.POST,
+        members=meeting.panel.members.filter(active=True),
+        cases=Referral.objects.filter(agenda_items__meeting=meeting),
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_panel_action(
+                meeting,
+                description=d["description"],
+                owner=d["owner"],
+                due_on=d["due_on"],
+                referral=d["referral"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            forms.apply_service_errors(form, error)
+        else:
+            messages.success(request, "The action was added.")
+            return redirect("casework:meeting", pk=meeting.pk)
+    return _meeting_form_error(request, meeting, "action_form", form)
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request, pk, write=True)
+    members = meeting.panel.members.filter(active=True)
+    present = [a.member_id for a in meeting.attendance.filter(attended=True)]
+    form = forms.AttendanceForm(_posted(request), members=members, initial={"present": present})
+
+    def save(d: dict[str, Any]) -> None:
+        chosen = set(d["present"])
+        attendees = [
+            services.Attendee(m.name, m.agency, attended=m in chosen, member=m) for m in members
+        ]
+        attendees += [services.Attendee(name, agency) for name, agency in d["others"]]
+        services.record_attendance(meeting, attendees=attendees, acting_user=request.user)
+
+    return _form_page(
+        request,
+        form=form,
+        title="Record attendance",
+        caption=str(meeting),
+        on_valid=save,
+        success="Attendance was recorded.",
+        done_url=reverse("casework:meeting", args=[meeting.pk]),
+        back_url=reverse("casework:meeting", args=[meeting.pk]),
+        record_obj=None,
+    )
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
+def meeting_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request, pk, write=True)
+    try:
+        services.complete_meeting(meeting, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "The meeting is complete; its cases are no longer shared with members."
+        )
+    return redirect("casework:meeting", pk=meeting.pk)
+
+
+# --------------------------------------------------------------------------------------
+# What the panel shares about a case
+
+
+def _word_diff(before: str, after: str) -> SafeString:
+    """`after` with words added since `before` marked <ins> and removed ones <del>."""
+    old, new = before.split(), after.split()
+    parts: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(new[j1:j2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(' '.join(old[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(' '.join(new[j1:j2]))}</ins>")
+    return mark_safe(" ".join(parts))
+
+
+DIMENSIONS = [
+    ("engagement", "Engagement with a group, cause or ideology"),
+    ("intent", "Intent to cause harm"),
+    ("capability", "Capability to cause harm"),
+    ("conclusion", "Panel's conclusion"),
+]
+
+
+def _assessments_with_changes(referral: Referral) -> list[dict[str, Any]]:
+    result = []
+    previous = None
+    for assessment in referral.assessments.select_related("recorded_by").order_by(
+        "assessed_on", "pk"
+    ):
+        rows = []
+        for field, label in DIMENSIONS:
+            text = getattr(assessment, field)
+            change = None
+            if previous is not None:
+                before = getattr(previous, field)
+                change = "No change" if before == text else _word_diff(before, text)
+            rows.append({"label": label, "text": text, "change": change})
+        result.append({"assessment": assessment, "rows": rows, "previous": previous})
+        previous = assessment
+    return list(reversed(result))
+
+
+@requires(Kind.PANEL_CASE, Action.VIEW, object_scoped=True, methods=("GET",))
+def panel_case(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_panel_case_for_user(request, pk)
+    full = can(request.user, Kind.CASEWORK, Action.VIEW, referral.authority)
+    items = queries.agenda_items_visible_to(request.user).filter(referral=referral)
+    if not full:  # a member sees the discussion of their own panels only
+        items = items.filter(
+            meeting__panel__members__user=request.user, meeting__panel__members__active=True
+        )
+    _viewed(request, referral, view="panel")
+    return render(
+        request,
+        "casework/panel_case.html",
+        {
+            "referral": referral,
+            "person": referral.person,
+            "items": items.order_by("meeting__held_on", "pk").distinct(),
+            "assessments": _assessments_with_changes(referral),
+            "actions": queries.actions_visible_to(request.user).filter(referral=referral),
+            "full": full,
+            "can_change": can(request.user, Kind.PANEL_CASE, Action.CHANGE, referral.authority),
+            "personal_data": True,
+        },
+    )
+
+
+@requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
+def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_panel_case_for_user(request, pk, write=True)
+    latest = referral.assessments.order_by("-assessed_on", "-pk").first()
+    initial: dict[str, Any] = {"assessed_on": _today()}
+    if latest is not None:  # start from the previous assessment; the page shows the change
+        initial.update(
+            engagement=latest.engagement,
+            intent=latest.intent,
+            capability=latest.capability,
+            conclusion=latest.conclusion,
+        )
+    item = referral.agenda_items.filter(is_open=True).order_by("-meeting__held_on").first()
+    form = forms.AssessmentForm(_posted(request), initial=initial)
+    return _form_page(
+        request,
+        form=form,
+        title="Record the vulnerability assessment",
+        caption=_caption(referral),
+        intro=(
+            "Write the panel's own assessment under each dimension of the Vulnerability "
+            "Assessment Framework. Due Regard does not score or rate anyone."
+        ),
+        on_valid=lambda d: services.record_assessment(
+            referral,
+            assessed_on=d["assessed_on"],
+            engagement=d["engagement"],
+            intent=d["intent"],
+            capability=d["capability"],
+            conclusion=d["conclusion"],
+            agenda_item=item,
+            acting_user=request.user,
+        ),
+        success="The assessment was recorded.",
+        done_url=reverse("casework:panel_case", args=[referral.pk]),
+        back_url=reverse("casework:panel_case", args=[referral.pk]),
+        record_obj=referral,
+    )
+
+
+@requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
+def item_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
+    referral = item.referral
+    form = forms.DecisionForm(_posted(request))
+    return _form_page(
+        request,
+        form=form,
+        title="Record the panel's discussion and decision",
+        caption=f"{_caption(referral)}, {item.meeting}",
+        on_valid=lambda d: services.record_discussion(
+            item,
+            discussion=d["discussion"],
+            decision=d["decision"],
+            decision_reason=d["decision_reason"],
+            concern=d["concern"],
+            alternative_support=d["alternative_support"],
+            acting_user=request.user,
+        ),
+        success="The panel's decision was recorded.",
+        done_url=reverse("casework:meeting", args=[item.meeting_id]),
+        back_url=reverse("casework:meeting", args=[item.meeting_id]),
+        record_obj=item,
+        extra={"item": item},
+    )
+
+
+@requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True, methods=("POST",))
+def item_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = queries.get_agenda_item_for_user(request, pk, write=True)
+    services.close_agenda_item(item, acting_user=request.user)
+    messages.success(request, "The case was taken off the agenda.")
+    return redirect("casework:meeting", pk=item.meeting_id)
+
+
+# --------------------------------------------------------------------------------------
+# Panel actions
+
+
+@requires(Kind.PANEL_ACTION, Action.LIST, methods=("GET",))
+def actions(request: HttpRequest) -> HttpResponse:
+    visible = queries.actions_visible_to(request.user, Action.LIST).order_by("status", "due_on")
+    return render(
+        request,
+        "casework/actions.html",
+        {"actions": visible, "today": _today(), "open": ActionStatus.OPEN},
+    )
+
+
+@requires(Kind.PANEL_ACTION, Action.CHANGE, object_scoped=True)
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    action = queries.get_action_for_user(request, pk, write=True)
+    form = forms.ActionUpdateForm(
+        _posted(request),
+        initial={
+            "status": action.status,
+            "progress": action.progress,
+            "completed_on": action.completed_on,
+        },
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Update the action",
+        caption=f"Due {action.due_on:%-d %B %Y}, owner {action.owner}",
+        intro=action.description,
+        on_valid=lambda d: services.update_panel_action(
+            action,
+            status=d["status"],
+            progress=d["progress"],
+            completed_on=d["completed_on"],
+            acting_user=request.user,
+        ),
+        success="The action was updated.",
+        done_url=reverse("casework:actions"),
+        back_url=reverse("casework:actions"),
+        record_obj=None,
+    )
