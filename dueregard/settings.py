@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "dueregard.assurance",
     "dueregard.engagement",
     "dueregard.governance",
+    "dueregard.privacy",
     "dueregard.reports",
     "dueregard.api",
     "dueregard.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("assurance/", include("dueregard.assurance.urls")),
     path("engagement/", include("dueregard.engagement.urls")),
     path("governance/", include("dueregard.governance.urls")),
+    path("privacy/", include("dueregard.privacy.urls")),
     path("reports/", include("dueregard.reports.urls")),
     path("api/", include("dueregard.api.urls")),
     path("admin/", admin_site.urls),

@@ -42,6 +42,9 @@ class Kind(StrEnum):
     GOVERNANCE = "governance"  # boards, meetings, reporting commitments
     STATISTICS = "statistics"  # aggregate figures and reports
     AUDIT_LOG = "audit_log"
+    SHARING = "sharing"  # information-sharing log and data-sharing agreements
+    RETENTION = "retention"  # retention schedule, legal holds, destruction records
+    ACCESS_REVIEW = "access_review"  # the data protection officer's access reviews
     USERS = "users"  # users, memberships, reference lists, settings
     AREAS = "areas"
 
@@ -86,6 +89,9 @@ RULES: dict[Kind, dict[Action, frozenset[Role]]] = {
     Kind.GOVERNANCE: _rule(list_=[L, AN, B], view=[L, AN, B], change=[L], export=[L, AN]),
     Kind.STATISTICS: _rule(list_=[L, C, AN, B, R], view=[L, C, AN, B, R], export=[L, C, AN, B, R]),
     Kind.AUDIT_LOG: _rule(list_=[AU], view=[AU], export=[AU]),
+    Kind.SHARING: _rule(list_=[L, C, AU], view=[L, C, AU], change=[L, C], export=[L, C, AU]),
+    Kind.RETENTION: _rule(list_=[L, AU], view=[L, AU], change=[L], export=[L, AU]),
+    Kind.ACCESS_REVIEW: _rule(list_=[AU], view=[AU], change=[AU], export=[AU]),
     Kind.USERS: _rule(list_=[AD], view=[AD], change=[AD], export=[AD]),
     Kind.AREAS: _rule(list_=EVERYONE, view=EVERYONE, change=[AD]),
 }
