@@ -1,0 +1,156 @@
+"""What every assurance page shares: its access rules, breadcrumbs, the form page and
+the authority a page is for."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from dueregard.accounts.access import requires
+from dueregard.accounts.permissions import Action as Do
+from dueregard.accounts.permissions import Kind
+from dueregard.areas.models import Authority
+from dueregard.core.periods import (
+    financial_year,
+    financial_year_start,
+)
+
+from .. import exports, queries
+from ..forms import (
+    PeriodForm,
+)
+
+A = Kind.ASSURANCE
+LIST = requires(A, Do.LIST, methods=("GET",))
+CHANGE = requires(A, Do.CHANGE)
+EXPORT = requires(A, Do.EXPORT, methods=("GET",))
+
+
+def VIEW_OBJECT(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return requires(A, Do.VIEW, object_scoped=True, methods=("GET",))(view)
+
+
+def CHANGE_OBJECT(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return requires(A, Do.CHANGE, object_scoped=True)(view)
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("Home", reverse("home")), ("Assurance", reverse("assurance:index")), *items]
+
+
+def _service_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's refusal on the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e.message % (e.params or {}) if e.params else e.message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    cancel: str,
+    crumbs: list[tuple[str, str]],
+    caption: str = "",
+    intro: str = "",
+    warning: str = "",
+    multipart: bool = False,
+    personal_data: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "assurance/form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "cancel": cancel,
+            "crumbs": crumbs,
+            "caption": caption,
+            "intro": intro,
+            "warning": warning,
+            "multipart": multipart,
+            "personal_data": personal_data,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _writable(request: HttpRequest) -> QuerySet[Authority]:
+    return queries.authorities(request.user, Do.CHANGE)
+
+
+def _authority_choices(request: HttpRequest) -> QuerySet[Authority] | None:
+    writable = _writable(request)
+    return writable if writable.count() > 1 else None
+
+
+def _create_authority(request: HttpRequest, form: Any) -> Authority:
+    chosen = form.cleaned_data.get("authority")
+    if chosen is not None:
+        return chosen
+    first = _writable(request).first()
+    if first is None:  # the decorator lets only users who may change in somewhere
+        raise Http404
+    return first
+
+
+def _current_authority(request: HttpRequest, action: Do = Do.LIST) -> Authority:
+    """The authority an overview or a pack is for: `?authority=<ONS code>` or the first."""
+    allowed = queries.authorities(request.user, action)
+    code = request.GET.get("authority", "")
+    chosen = allowed.filter(ons_code=code).first() if code else None
+    chosen = chosen or allowed.first()
+    if chosen is None:
+        raise Http404
+    return chosen
+
+
+def _export_format(request: HttpRequest) -> str:
+    value = request.GET.get("format", "csv")
+    if value not in exports.FORMATS:
+        raise Http404
+    return value
+
+
+def _can_change(request: HttpRequest, authority_id: int | None = None) -> bool:
+    if authority_id is None:
+        return queries.may_change(request.user)
+    return _writable(request).filter(pk=authority_id).exists()
+
+
+def _many_authorities(request: HttpRequest) -> bool:
+    return queries.authorities(request.user, Do.LIST).count() > 1
+
+
+def _initial_period(request: HttpRequest) -> tuple[datetime.date, datetime.date, PeriodForm]:
+    """The period from the query string (`start_day` ...), or this financial year so far."""
+    year = financial_year(financial_year_start(_today()))
+    form = PeriodForm(request.GET if "start_year" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["start"], form.cleaned_data["end"], form
+    if not form.is_bound:
+        form = PeriodForm(initial={"start": year.start, "end": year.end})
+    return year.start, year.end, form
