@@ -122,7 +122,7 @@ def import_done(request: HttpRequest) -> HttpResponse:
     result = request.session.get(RESULT_SESSION_KEY)
     if isinstance(result, dict):
         allowed = authorities_for(request.user, Kind.CASEWORK, Action.CHANGE)
-        if not allowed.filter(pk=result.get("authority_id")).exists():
+        if not allowed.filter(pk=int(result.get("authority_id") or 0)).exists():
             result = None
     return render(
         request,

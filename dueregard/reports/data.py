@@ -69,6 +69,9 @@ class Table:
     not_known: int | Suppressed | None = None
     notes: list[str] = field(default_factory=list)
     total_row_label: str | None = None
+    # A row that shows the not-known count (e.g. "Not known" age band): disclosure control
+    # knows it equals `not_known`, so it is protected like the other rows.
+    not_known_row_label: str | None = None
     # Columns whose cells are counts of people or cases (disclosure control applies).
     # By default every "count" column.
     sensitive_columns: list[str] | None = None

@@ -51,7 +51,7 @@ from django.conf import settings
 
 from dueregard.accounts.permissions import Audience
 
-from .data import OFFICIAL, Report, Suppressed, Table
+from .data import OFFICIAL, OFFICIAL_SENSITIVE, Report, Suppressed, Table
 
 # A cell of a table's additive structure: ("cell", row index, column id), or the table's
 # denominator or not-known count.
@@ -125,7 +125,16 @@ def equations(table: Table, values: dict[Cell, int] | None = None) -> list[Equat
         return []
     total_row = next((i for i, row in enumerate(table.rows) if table.is_total_row(row)), None)
     total_column = table.total_column if table.total_column in columns else None
-    inner_rows = [i for i in range(len(table.rows)) if i != total_row]
+    nk_row = next(
+        (
+            i
+            for i, row in enumerate(table.rows)
+            if table.not_known_row_label is not None
+            and row.get("label") == table.not_known_row_label
+        ),
+        None,
+    )
+    inner_rows = [i for i in range(len(table.rows)) if i not in (total_row, nk_row)]
     found: list[Equation] = []
     seen: set[tuple[frozenset[Cell], Cell]] = set()
 
@@ -152,6 +161,8 @@ def equations(table: Table, values: dict[Cell, int] | None = None) -> list[Equat
         return True
 
     for column in columns:
+        if nk_row is not None:
+            add_if_holds([("cell", nk_row, column)], NOT_KNOWN)
         parts = [("cell", i, column) for i in inner_rows]
         if total_row is not None:
             total: Cell = ("cell", total_row, column)
@@ -465,3 +476,18 @@ def apply(report: Report, audience: Audience | str, limit: int | None = None) ->
     result.marking = OFFICIAL
     result.notes.append(rule_note(audience.value, limit))
     return result
+
+
+def has_small_counts(report: Report, limit: int | None = None) -> bool:
+    """Does any protected-kind cell of `report` show a count from 1 to `limit - 1`?"""
+    limit = threshold() if limit is None else limit
+    return any(
+        0 < value < limit for table in report.all_tables() for value in cell_values(table).values()
+    )
+
+
+def marking_by_content(report: Report, limit: int | None = None) -> str:
+    """The security marking an exact report needs: OFFICIAL-SENSITIVE when it shows a
+    count of people or cases from 1 to `limit - 1` (need-to-know figures), else OFFICIAL.
+    Reports for other audiences are OFFICIAL once `apply` has protected them."""
+    return OFFICIAL_SENSITIVE if has_small_counts(report, limit) else OFFICIAL

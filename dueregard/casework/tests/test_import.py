@@ -18,6 +18,7 @@ from dueregard.areas.models import Ward
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.casework import metrics, services
 from dueregard.casework.imports import ALL_COLUMNS, import_referrals
+from dueregard.casework.matching import soundex
 from dueregard.casework.models import (
     ExitReason,
     GatewayOutcome,
@@ -30,7 +31,6 @@ from dueregard.casework.models import (
     StageEvent,
     TriageOutcome,
 )
-from dueregard.casework.matching import soundex
 from dueregard.casework.queries import concern_by_label
 from dueregard.casework.tests import factories
 from dueregard.core.importing import ImportRejected

@@ -401,6 +401,8 @@ def test_the_csv_and_xlsx_carry_panels_and_attendance(known, tmp_path) -> None:
         str(path),
         stderr=io.StringIO(),
     )
+    html = run_report(known, "html")
+    assert "Attendance at Channel panel meetings by agency" in html and "<svg" in html
     workbook = load_workbook(path)
     titles = " ".join(sheet["A1"].value or "" for sheet in workbook.worksheets)
     assert "Channel panel meetings held" in titles

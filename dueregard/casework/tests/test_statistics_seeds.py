@@ -76,7 +76,7 @@ def rows_by_label(report: dict[str, Any], table_id: str) -> dict[str, dict[str, 
 
 def whole(value: float) -> int:
     """A one-decimal percentage rounded half up to a whole number, as the seeds print."""
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # Seed 002 Table 1: (new, referred to SO15 n and %, accepted onto Channel n and %,

@@ -88,4 +88,10 @@ SAMPLES = {
     },
     **{f"casework:{name}": _pk("item") for name in ("item_decision", "item_close")},
     "casework:action": _pk("action"),
+    # The casework API (dueregard/casework/api.py), under /api/v1/.
+    "api:person-detail": _pk("person"),
+    "api:referral-detail": _pk("referral"),
+    "api:referral-stages": _pk("referral"),
+    "api:panel-detail": _pk("panel"),
+    "api:panel-action-detail": _pk("action"),
 }

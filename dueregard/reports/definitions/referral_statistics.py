@@ -75,8 +75,8 @@ def journey_table(figures: metrics.Journey) -> Table:
                 "added up."
             ),
             (
-                f"{figures.awaiting_triage} of them had not been triaged by the end of the "
-                "period. Every referral's stage is known, so none is counted as not known."
+                "Referrals not yet triaged by the end of the period count as received only. "
+                "Every referral's stage is known, so none is counted as not known."
             ),
         ],
     )
@@ -171,6 +171,7 @@ def breakdown_table(
         denominator=f"{counted} whose {dimension.lower()} is known",
         denominator_value=known,
         not_known=breakdown.not_known,
+        not_known_row_label=metrics.NOT_KNOWN if not_known_row else None,
         derived_from={"percent": "count"},
     )
 

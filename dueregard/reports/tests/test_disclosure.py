@@ -258,3 +258,22 @@ def _assert_consistent(exact: Table, shown: Table) -> None:
             assert isinstance(after["percent"], Suppressed) == (
                 hide and before["percent"] is not None
             )
+
+
+def test_a_not_known_row_does_not_hide_the_sum_that_would_give_a_band_away():
+    """By age band with a "Not known" row (as the casework statistics show it): the known
+    bands add up to the denominator, so hiding only the small band would let anyone work it
+    out as 53 - 20 - 30. The not-known row is set aside and the sum is protected."""
+    exact = one_way([20, 3, 30], labels=["10 or under", "11-15", "16-17"], total_row=False)
+    exact.rows.append({"label": "Not known", "referrals": 7, "percent": None})
+    exact.not_known = 7
+    exact.not_known_row_label = "Not known"
+    exact.denominator_value = 53
+    shown = disclosure.protect_table(exact, 5)
+    bands = shown.rows[:3]
+    visible = [r["referrals"] for r in bands if isinstance(r["referrals"], int)]
+    hidden_bands = [r for r in bands if isinstance(r["referrals"], Suppressed)]
+    assert bands[1]["referrals"] == Suppressed("<5", "small")
+    denominator = shown.denominator_value
+    recoverable = len(hidden_bands) == 1 and isinstance(denominator, int)
+    assert not recoverable, f"{denominator} - {visible} gives the hidden band away"
