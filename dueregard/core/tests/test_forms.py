@@ -19,8 +19,12 @@ class ExampleForm(forms.Form):
     )
     received_on = GovUKDateField(label="Date received")
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
-    needs = forms.MultipleChoiceField(label="Needs", choices=[("a", "A"), ("b", "B")],
-                                      widget=forms.CheckboxSelectMultiple, required=False)
+    needs = forms.MultipleChoiceField(
+        label="Needs",
+        choices=[("a", "A"), ("b", "B")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
 
 def test_fields_render_as_govuk_components_with_errors_linked() -> None:
