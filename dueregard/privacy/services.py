@@ -1,0 +1,946 @@
+"""Writes for the personal data lifecycle: one function per business event, each atomic,
+with its audit event in the same transaction.
+
+The retention process (`apply_retention`) is the one exception to "nothing is
+hard-deleted, only services of the owning app change its records": it clears the
+personal details of casework records directly (through queryset updates), because a
+retention schedule must be able to remove what the casework services would otherwise
+keep forever. It keeps every de-identified row that statistics count (referral dates,
+milestones, outcomes, sector, concern, age at referral, gender, ethnic group, religion,
+ward, vulnerability links, panel meetings and attendance), so figures for past years do
+not change, and writes a `DestructionRecord` that holds no personal data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dueregard.areas.models import Authority
+from dueregard.audit.models import AuditAction, AuditEvent
+from dueregard.audit.services import record
+from dueregard.casework.models import (
+    AgendaItem,
+    Consent,
+    PanelAction,
+    Person,
+    Referral,
+    Review,
+    Stage,
+    StageEvent,
+    SupportPlan,
+    SupportSession,
+    VulnerabilityAssessment,
+)
+from dueregard.casework.services import add_months
+
+from .models import (
+    COUNTED_FROM,
+    DEFAULT_YEARS,
+    AccessReview,
+    ChildProtectionLink,
+    DataSharingAgreement,
+    DestructionRecord,
+    LawfulBasis,
+    RecordClass,
+    RetentionRule,
+    SharingRecord,
+    SubjectAccessRequest,
+)
+
+REDACTED = "[redacted]"
+REMOVED = "[removed under the retention schedule]"
+WARNING_DAYS = 60  # the coordinator is warned this long before a history is removed
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _require(value: Any, field_name: str, message: str) -> None:
+    if value in (None, "", [], ()):
+        raise ValidationError({field_name: message})
+
+
+def _not_future(day: datetime.date | None, field_name: str, label: str) -> datetime.date:
+    if day is None:
+        raise ValidationError({field_name: f"Enter {label.lower()}"})
+    if day > today():
+        raise ValidationError({field_name: f"{label} must be today or in the past"})
+    return day
+
+
+# --------------------------------------------------------------------------------------
+# Retention schedule
+
+
+def rules_for(authority: Authority) -> dict[RecordClass, int]:
+    """Years before review for each record class: the authority's rules, else defaults."""
+    years = dict(DEFAULT_YEARS)
+    for rule in RetentionRule.objects.filter(authority=authority):
+        years[RecordClass(rule.record_class)] = rule.review_after_years
+    return years
+
+
+def rule_label(record_class: RecordClass, years: int) -> str:
+    return f"{record_class.label}: {years} years from {COUNTED_FROM[record_class]}"
+
+
+@transaction.atomic
+def set_retention_rule(
+    authority: Authority,
+    *,
+    record_class: str,
+    review_after_years: int,
+    note: str = "",
+    acting_user: Any,
+) -> RetentionRule:
+    """Create or change an authority's rule for a record class (1 to 100 years)."""
+    if record_class not in RecordClass.values:
+        raise ValidationError({"record_class": "Choose a record class"})
+    if not 1 <= review_after_years <= 100:
+        raise ValidationError({"review_after_years": "Enter a number of years from 1 to 100"})
+    rule, created = RetentionRule.objects.get_or_create(
+        authority=authority,
+        record_class=record_class,
+        defaults={
+            "review_after_years": review_after_years,
+            "note": note,
+            "created_by": acting_user,
+            "modified_by": acting_user,
+        },
+    )
+    if not created:
+        before = rule.review_after_years
+        rule.review_after_years = review_after_years
+        rule.note = note
+        rule.modified_by = acting_user
+        rule.save()
+        record(
+            AuditAction.CHANGE,
+            actor=acting_user,
+            obj=rule,
+            detail={"record_class": record_class, "from": before, "to": review_after_years},
+        )
+    else:
+        record(
+            AuditAction.CREATE,
+            actor=acting_user,
+            obj=rule,
+            detail={"record_class": record_class, "years": review_after_years},
+        )
+    return rule
+
+
+def ensure_default_rules(authority: Authority, *, acting_user: Any) -> list[RetentionRule]:
+    """Give an authority the default schedule for every class it has no rule for."""
+    existing = set(
+        RetentionRule.objects.filter(authority=authority).values_list("record_class", flat=True)
+    )
+    return [
+        set_retention_rule(
+            authority,
+            record_class=cls,
+            review_after_years=years,
+            note="Default schedule (issue 7; domain reference §6.2).",
+            acting_user=acting_user,
+        )
+        for cls, years in DEFAULT_YEARS.items()
+        if cls not in existing
+    ]
+
+
+@transaction.atomic
+def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: Any) -> Person:
+    """Place or lift a legal hold: a held person's records are never removed."""
+    from dueregard.casework import services as casework_services
+
+    return casework_services.set_legal_hold(person, on=on, reason=reason, acting_user=acting_user)
+
+
+@transaction.atomic
+def mark_child_protection(
+    person: Person, *, noted_on: datetime.date, acting_user: Any
+) -> ChildProtectionLink:
+    """Note that the person's records are linked to child protection (longer rule)."""
+    _not_future(noted_on, "noted_on", "The date")
+    link, _ = ChildProtectionLink.objects.get_or_create(
+        person=person,
+        defaults={
+            "authority_id": person.authority_id,
+            "noted_on": noted_on,
+            "noted_by": acting_user,
+        },
+    )
+    record(AuditAction.CHANGE, actor=acting_user, obj=person, detail={"fields": "child_protection"})
+    return link
+
+
+@dataclass(frozen=True)
+class RetentionDue:
+    """A person whose records fall (or will fall) due for removal, and why."""
+
+    person: Person
+    record_class: RecordClass
+    rule: str
+    due_on: datetime.date
+    referral_ids: tuple[int, ...]
+    held: bool
+
+    @property
+    def referral_count(self) -> int:
+        return len(self.referral_ids)
+
+
+def _referral_basis(referral: Referral, last_review: datetime.date | None) -> datetime.date:
+    """The date a closed referral's clock counts from (see COUNTED_FROM)."""
+    assert referral.closed_on is not None
+    if referral.adopted_on is None:
+        return referral.closed_on
+    dates = [d for d in (referral.closed_on, referral.left_channel_on, last_review) if d]
+    return max(dates)
+
+
+def _people_in_scope(authority: Authority) -> QuerySet[Person]:
+    """People of `authority` not yet de-identified, with referrals, none of them open."""
+    destroyed = DestructionRecord.objects.filter(authority=authority).values("person_id")
+    open_referral = Referral.objects.filter(person=models.OuterRef("pk")).exclude(
+        stage=Stage.CLOSED
+    )
+    return (
+        Person.objects.filter(authority=authority, referrals__isnull=False)
+        .exclude(pk__in=destroyed)
+        .exclude(models.Exists(open_referral))
+        .distinct()
+    )
+
+
+def retention_schedule(
+    authority: Authority, *, on: datetime.date, within_days: int = 0
+) -> list[RetentionDue]:
+    """People whose records are due for removal on `on` (or within `within_days` after).
+
+    A person goes as a whole, when every one of their referrals is closed and the latest
+    due date among them has passed, so a repeat referral restarts the clock. Each
+    referral's due date is its class's years from: its closure (not a Channel case), or
+    the latest of closure, leaving Channel and the last post-exit review (Channel case).
+    A person linked to child protection is kept until that rule's years from their date
+    of birth (or from the latest referral's basis when the date of birth is not known)
+    if that is later. People on legal hold are listed with `held=True` and never removed.
+    """
+    years = rules_for(authority)
+    horizon = on + datetime.timedelta(days=within_days)
+    people = list(
+        _people_in_scope(authority).select_related("child_protection_link").order_by("pk")
+    )
+    referrals = (
+        Referral.objects.filter(person__in=[p.pk for p in people])
+        .annotate(last_review=Max("reviews__held_on"))
+        .order_by("pk")
+    )
+    by_person: dict[int, list[Referral]] = {}
+    for row in referrals:
+        by_person.setdefault(row.person_id, []).append(row)
+    result = []
+    for person in people:
+        best: tuple[datetime.date, RecordClass] | None = None
+        latest_basis: datetime.date | None = None
+        for referral in by_person.get(person.pk, []):
+            if referral.closed_on is None:
+                best = None
+                break
+            basis = _referral_basis(referral, referral.last_review)  # type: ignore[attr-defined]
+            latest_basis = max(latest_basis or basis, basis)
+            cls = RecordClass.CHANNEL if referral.adopted_on else RecordClass.NOT_CHANNEL
+            due = add_months(basis, 12 * years[cls])
+            if best is None or due > best[0]:
+                best = (due, cls)
+        if best is None or latest_basis is None:
+            continue
+        if hasattr(person, "child_protection_link"):
+            start = person.date_of_birth or latest_basis
+            cls = RecordClass.CHILD_PROTECTION
+            due = add_months(start, 12 * years[cls])
+            if due > best[0]:
+                best = (due, cls)
+        due_on, cls = best
+        if due_on > horizon:
+            continue
+        result.append(
+            RetentionDue(
+                person=person,
+                record_class=cls,
+                rule=rule_label(cls, years[cls]),
+                due_on=due_on,
+                referral_ids=tuple(r.pk for r in by_person[person.pk]),
+                held=person.legal_hold,
+            )
+        )
+    result.sort(key=lambda d: (d.due_on, d.person.pk))
+    return result
+
+
+def _update(qs: QuerySet[Any], **values: Any) -> int:
+    # models.QuerySet.update, bypassing the append-only guard of StageEvent's queryset:
+    # clearing free text under the retention schedule is the one change history allows.
+    return models.QuerySet.update(qs, **values)
+
+
+# What the retention process clears, by model: the personal details and free text.
+CLEARED_FIELDS: dict[str, tuple[str, ...]] = {
+    "casework.person": (
+        "given_name",
+        "family_name",
+        "other_names",
+        "date_of_birth",
+        "address",
+        "health_details",
+        "legal_hold_reason",
+    ),
+    "casework.referral": (
+        "referrer_name",
+        "referrer_organisation",
+        "referrer_contact",
+        "concern_description",
+        "panel_summary",
+        "gateway_police_notes",
+        "alternative_support",
+        "closure_reason",
+    ),
+    "casework.stageevent": ("reason",),
+    "casework.consent": ("given_by_name", "notes"),
+    "casework.supportplan": ("other_support",),
+    "casework.supportsession": ("notes",),
+    "casework.review": ("notes",),
+    "casework.agendaitem": ("discussion", "decision_reason"),
+    "casework.vulnerabilityassessment": ("engagement", "intent", "capability", "conclusion"),
+    "casework.panelaction": ("description", "progress"),
+    "privacy.sharingrecord": ("purpose", "what_was_shared"),
+    "privacy.subjectaccessrequest": ("phrases",),
+}
+
+
+def _clear_person(person: Person, acting_user: Any) -> None:
+    referrals = Referral.objects.filter(person=person)
+    now = timezone.now()
+    _update(
+        Person.objects.filter(pk=person.pk),
+        given_name="",
+        family_name="",
+        other_names="",
+        date_of_birth=None,
+        address="",
+        health_details="",
+        legal_hold_reason="",
+        given_name_key="",
+        family_name_key="",
+        family_name_sound="",
+        unidentified_historical=True,
+        archived=True,
+        archived_on=now,
+        archived_by=acting_user,
+        archived_reason="Personal details removed under the retention schedule.",
+        modified_at=now,
+        modified_by=acting_user,
+    )
+    _update(
+        referrals,
+        referrer_name="",
+        referrer_organisation="",
+        referrer_contact="",
+        concern_description="",
+        panel_summary="",
+        gateway_police_notes="",
+        alternative_support="",
+        closure_reason=REMOVED,  # a closed referral must keep a reason (a model constraint)
+        modified_at=now,
+    )
+    _update(StageEvent.objects.filter(person=person), reason="")
+    _update(Consent.objects.filter(referral__in=referrals), given_by_name="", notes="")
+    _update(SupportPlan.objects.filter(referral__in=referrals), other_support="")
+    _update(SupportSession.objects.filter(plan__referral__in=referrals), notes="")
+    _update(Review.objects.filter(referral__in=referrals), notes="")
+    _update(AgendaItem.objects.filter(referral__in=referrals), discussion="", decision_reason="")
+    _update(
+        VulnerabilityAssessment.objects.filter(referral__in=referrals),
+        engagement="",
+        intent="",
+        capability="",
+        conclusion="",
+    )
+    _update(PanelAction.objects.filter(referral__in=referrals), description=REMOVED, progress="")
+    _update(
+        SharingRecord.objects.filter(referral__in=referrals),
+        purpose=REMOVED,
+        what_was_shared=REMOVED,
+    )
+    _update(SubjectAccessRequest.objects.filter(person=person), phrases=[])
+
+
+@transaction.atomic
+def destroy_personal_details(due: RetentionDue, *, acting_user: Any) -> DestructionRecord:
+    """Remove one person's personal details under the schedule and record it."""
+    person = Person.objects.select_for_update().get(pk=due.person.pk)
+    if person.legal_hold:
+        raise ValidationError(f"Person {person.pk} is on legal hold: their records are kept.")
+    if Referral.objects.filter(person=person).exclude(stage=Stage.CLOSED).exists():
+        raise ValidationError(f"Person {person.pk} has an open referral: nothing is removed.")
+    _clear_person(person, acting_user)
+    destruction = DestructionRecord.objects.create(
+        authority_id=person.authority_id,
+        person_id=person.pk,
+        referral_ids=list(due.referral_ids),
+        record_class=due.record_class,
+        rule=due.rule[:200],
+        due_on=due.due_on,
+        destroyed_by=acting_user,
+        removed=[f"{model}.{name}" for model, names in CLEARED_FIELDS.items() for name in names],
+    )
+    record(
+        AuditAction.DESTROY,
+        actor=acting_user,
+        object_type="casework.person",
+        object_id=person.pk,
+        authority=person.authority_id,
+        person_id=person.pk,
+        detail={
+            "destruction_record": destruction.pk,
+            "rule": due.record_class,
+            "referrals": len(due.referral_ids),
+            "due_on": due.due_on.isoformat(),
+        },
+    )
+    return destruction
+
+
+@dataclass
+class RetentionRun:
+    """What a run found: `due` (removed, or would be on a dry run) and `held` (kept)."""
+
+    authority: Authority
+    on: datetime.date
+    dry_run: bool
+    due: list[RetentionDue] = field(default_factory=list)
+    held: list[RetentionDue] = field(default_factory=list)
+    destroyed: list[DestructionRecord] = field(default_factory=list)
+
+
+def apply_retention(
+    authority: Authority, *, on: datetime.date, dry_run: bool, acting_user: Any
+) -> RetentionRun:
+    """Apply the schedule on `on`. A dry run changes nothing; a real run removes each due
+    person's details in its own transaction (so one failure leaves others done)."""
+    schedule = retention_schedule(authority, on=on)
+    run = RetentionRun(
+        authority=authority,
+        on=on,
+        dry_run=dry_run,
+        due=[d for d in schedule if not d.held],
+        held=[d for d in schedule if d.held],
+    )
+    if not dry_run:
+        if not getattr(acting_user, "is_authenticated", False):
+            raise ValidationError("A real run needs the user responsible for it.")
+        for due in run.due:
+            run.destroyed.append(destroy_personal_details(due, acting_user=acting_user))
+    return run
+
+
+def due_soon(authority: Authority, *, on: datetime.date) -> list[RetentionDue]:
+    """People whose linked history will be removed within WARNING_DAYS (not held)."""
+    return [d for d in retention_schedule(authority, on=on, within_days=WARNING_DAYS) if not d.held]
+
+
+# --------------------------------------------------------------------------------------
+# Subject access
+
+
+@transaction.atomic
+def start_subject_access_request(
+    person: Person, *, received_on: datetime.date, acting_user: Any
+) -> SubjectAccessRequest:
+    _not_future(received_on, "received_on", "The date the request was received")
+    sar = SubjectAccessRequest.objects.create(
+        authority_id=person.authority_id,
+        person=person,
+        received_on=received_on,
+        created_by=acting_user,
+        modified_by=acting_user,
+    )
+    record(AuditAction.CREATE, actor=acting_user, obj=sar)
+    return sar
+
+
+@dataclass(frozen=True)
+class ThirdPartyItem:
+    """A piece of text that may be about someone else, offered for redaction."""
+
+    key: str
+    record: str
+    label: str
+    text: str
+
+
+def _items(
+    obj: models.Model, record_name: str, fields: Iterable[tuple[str, str]]
+) -> list[ThirdPartyItem]:
+    out = []
+    for name, label in fields:
+        text = str(getattr(obj, name) or "")
+        if text.strip():
+            key = f"{obj._meta.label_lower}:{obj.pk}:{name}"
+            out.append(ThirdPartyItem(key, record_name, label, text))
+    return out
+
+
+def third_party_items(person: Person) -> list[ThirdPartyItem]:
+    """Everything in the person's records that may name or come from someone else:
+    the referrer's details, parents' and guardians' names, and all free text."""
+    items: list[ThirdPartyItem] = []
+    for r in person.referrals.order_by("received_on", "pk"):
+        name = f"Referral {r.reference}"
+        items += _items(
+            r,
+            name,
+            [
+                ("referrer_name", "Referrer's name"),
+                ("referrer_organisation", "Referrer's organisation"),
+                ("referrer_contact", "Referrer's contact details"),
+                ("concern_description", "The concern as described"),
+                ("panel_summary", "What the panel is told"),
+                ("gateway_police_notes", "Police information"),
+                ("alternative_support", "Alternative support"),
+                ("closure_reason", "Reason for closure"),
+            ],
+        )
+        for c in r.consents.all():
+            items += _items(
+                c, name, [("given_by_name", "Consent given by"), ("notes", "Consent notes")]
+            )
+        for item in r.agenda_items.all():
+            items += _items(
+                item,
+                name,
+                [("discussion", "Panel discussion"), ("decision_reason", "Panel decision reason")],
+            )
+        for vaf in r.assessments.all():
+            items += _items(
+                vaf,
+                name,
+                [
+                    ("engagement", "Assessment: engagement"),
+                    ("intent", "Assessment: intent"),
+                    ("capability", "Assessment: capability"),
+                    ("conclusion", "Assessment: conclusion"),
+                ],
+            )
+        for review in r.reviews.all():
+            items += _items(review, name, [("notes", "Review notes")])
+        for session in SupportSession.objects.filter(plan__referral=r):
+            items += _items(session, name, [("notes", "Session notes")])
+        for sharing in SharingRecord.objects.filter(referral=r):
+            items += _items(sharing, name, [("what_was_shared", "What was shared")])
+    for event in StageEvent.objects.filter(person=person).select_related("referral"):
+        items += _items(
+            event, f"Referral {event.referral.reference}", [("reason", "History: reason")]
+        )
+    return items
+
+
+@transaction.atomic
+def set_redactions(
+    sar: SubjectAccessRequest, *, keys: list[str], phrases: list[str], acting_user: Any
+) -> SubjectAccessRequest:
+    """Record what is redacted before release (whole items and phrases in any text)."""
+    allowed = {i.key for i in third_party_items(sar.person)}
+    unknown = [k for k in keys if k not in allowed]
+    if unknown:
+        raise ValidationError({"redact": "Choose only items listed on this page"})
+    sar.redacted = sorted(set(keys))
+    sar.phrases = [p.strip() for p in phrases if len(p.strip()) >= 2]
+    sar.redaction_confirmed = True
+    sar.modified_by = acting_user
+    sar.save()
+    record(
+        AuditAction.CHANGE,
+        actor=acting_user,
+        obj=sar,
+        detail={"redacted_items": len(sar.redacted), "phrases": len(sar.phrases)},
+    )
+    return sar
+
+
+class _Redactor:
+    def __init__(self, sar: SubjectAccessRequest) -> None:
+        self.keys = set(sar.redacted)
+        phrases = sorted((p for p in sar.phrases if p), key=len, reverse=True)
+        self.pattern = (
+            re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE) if phrases else None
+        )
+
+    def text(self, obj: models.Model, name: str) -> str:
+        value = getattr(obj, name)
+        if value in (None, ""):
+            return ""
+        if f"{obj._meta.label_lower}:{obj.pk}:{name}" in self.keys:
+            return REDACTED
+        text = str(value)
+        return self.pattern.sub(REDACTED, text) if self.pattern else text
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day else None
+
+
+def subject_access_data(sar: SubjectAccessRequest) -> dict[str, list[dict[str, Any]]]:
+    """Everything held about the person, by record type, with the redactions applied."""
+    person = sar.person
+    red = _Redactor(sar)
+    referrals = list(person.referrals.select_related("sector", "concern").order_by("received_on"))
+    data: dict[str, list[dict[str, Any]]] = {
+        "person": [
+            {
+                "record_number": person.pk,
+                "given_name": red.text(person, "given_name"),
+                "family_name": red.text(person, "family_name"),
+                "other_names": red.text(person, "other_names"),
+                "date_of_birth": _iso(person.date_of_birth),
+                "gender": person.get_gender_display() if person.gender else None,
+                "ethnic_group": person.ethnic_group,
+                "religion": person.religion,
+                "address": red.text(person, "address"),
+                "ward": str(person.ward) if person.ward else None,
+                "health_details": red.text(person, "health_details"),
+            }
+        ],
+        "referrals": [],
+        "history": [],
+        "consents": [],
+        "panel_discussions": [],
+        "assessments": [],
+        "support_plans": [],
+        "support_sessions": [],
+        "reviews": [],
+        "panel_actions": [],
+        "information_sharing": [],
+        "view_history": [],
+    }
+    for r in referrals:
+        data["referrals"].append(
+            {
+                "reference": r.reference,
+                "received_on": _iso(r.received_on),
+                "referrer_name": red.text(r, "referrer_name"),
+                "referrer_organisation": red.text(r, "referrer_organisation"),
+                "referrer_contact": red.text(r, "referrer_contact"),
+                "sector": str(r.sector) if r.sector else None,
+                "concern": str(r.concern) if r.concern else None,
+                "concern_description": red.text(r, "concern_description"),
+                "stage": r.get_stage_display(),
+                "panel_summary": red.text(r, "panel_summary"),
+                "police_information": red.text(r, "gateway_police_notes"),
+                "alternative_support": red.text(r, "alternative_support"),
+                "closed_on": _iso(r.closed_on),
+                "closure_reason": red.text(r, "closure_reason"),
+            }
+        )
+        for c in r.consents.all():
+            data["consents"].append(
+                {
+                    "referral": r.reference,
+                    "date": _iso(c.occurred_on),
+                    "decision": c.get_status_display(),
+                    "given_by": c.get_given_by_display(),
+                    "given_by_name": red.text(c, "given_by_name"),
+                    "notes": red.text(c, "notes"),
+                }
+            )
+        for item in r.agenda_items.select_related("meeting__panel"):
+            data["panel_discussions"].append(
+                {
+                    "referral": r.reference,
+                    "meeting": str(item.meeting),
+                    "discussion": red.text(item, "discussion"),
+                    "decision": item.get_decision_display() if item.decision else None,
+                    "decision_reason": red.text(item, "decision_reason"),
+                }
+            )
+        for vaf in r.assessments.all():
+            data["assessments"].append(
+                {
+                    "referral": r.reference,
+                    "assessed_on": _iso(vaf.assessed_on),
+                    "engagement": red.text(vaf, "engagement"),
+                    "intent": red.text(vaf, "intent"),
+                    "capability": red.text(vaf, "capability"),
+                    "conclusion": red.text(vaf, "conclusion"),
+                }
+            )
+        plan = SupportPlan.objects.filter(referral=r).first()
+        if plan is not None:
+            data["support_plans"].append(
+                {
+                    "referral": r.reference,
+                    "agreed_on": _iso(plan.agreed_on),
+                    "intervention_provider": plan.intervention_provider,
+                    "other_support": red.text(plan, "other_support"),
+                    "sessions_planned": plan.sessions_planned,
+                    "planned_start_on": _iso(plan.planned_start_on),
+                    "planned_end_on": _iso(plan.planned_end_on),
+                }
+            )
+            for s in plan.sessions.all():
+                data["support_sessions"].append(
+                    {
+                        "referral": r.reference,
+                        "date": _iso(s.occurred_on),
+                        "status": s.get_status_display(),
+                        "provider": s.provider,
+                        "notes": red.text(s, "notes"),
+                    }
+                )
+        for review in r.reviews.all():
+            data["reviews"].append(
+                {
+                    "referral": r.reference,
+                    "review": review.get_kind_display(),
+                    "due_on": _iso(review.due_on),
+                    "held_on": _iso(review.held_on),
+                    "notes": red.text(review, "notes"),
+                }
+            )
+        for action in r.panel_actions.select_related("owner"):
+            data["panel_actions"].append(
+                {
+                    "referral": r.reference,
+                    "description": red.text(action, "description"),
+                    "owner_agency": action.owner.agency,
+                    "due_on": _iso(action.due_on),
+                    "status": action.get_status_display(),
+                }
+            )
+        for shared in SharingRecord.objects.filter(referral=r).order_by("shared_on", "pk"):
+            data["information_sharing"].append(
+                {
+                    "referral": r.reference,
+                    "direction": shared.get_direction_display(),
+                    "partner": shared.partner,
+                    "purpose": red.text(shared, "purpose"),
+                    "lawful_basis": shared.get_lawful_basis_display(),
+                    "what_was_shared": red.text(shared, "what_was_shared"),
+                    "shared_on": _iso(shared.shared_on),
+                }
+            )
+    for e in StageEvent.objects.filter(person=person).select_related("referral"):
+        data["history"].append(
+            {
+                "referral": e.referral.reference,
+                "date": _iso(e.occurred_on),
+                "event": e.get_kind_display(),
+                "outcome": e.outcome_label,
+                "reason": red.text(e, "reason"),
+            }
+        )
+    for a in AuditEvent.objects.filter(person_id=person.pk).order_by("occurred_at", "id"):
+        data["view_history"].append(
+            {
+                "when": a.occurred_at.isoformat(timespec="seconds"),
+                "who": a.actor_username,
+                "action": a.get_action_display(),
+                "record": a.object_type,
+            }
+        )
+    return data
+
+
+def _export_audit(sar: SubjectAccessRequest, acting_user: Any, fmt: str) -> None:
+    record(
+        AuditAction.EXPORT,
+        actor=acting_user,
+        obj=sar,
+        detail={
+            "format": fmt,
+            "export": "subject access",
+            "redacted_items": len(sar.redacted),
+            "phrases": len(sar.phrases),
+        },
+    )
+
+
+def _check_ready(sar: SubjectAccessRequest) -> None:
+    if not sar.redaction_confirmed:
+        raise ValidationError("Confirm the redactions before the export is released.")
+
+
+def _pdf(sar: SubjectAccessRequest, data: dict[str, list[dict[str, Any]]]) -> bytes:
+    from weasyprint import HTML  # imported here: loading it takes a moment
+
+    html = render_to_string(
+        "privacy/sar_pdf.html",
+        {
+            "sar": sar,
+            "sections": [(k.replace("_", " ").capitalize(), rows) for k, rows in data.items()],
+            "generated_at": timezone.now(),
+        },
+    )
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+@transaction.atomic
+def subject_access_pdf(sar: SubjectAccessRequest, *, acting_user: Any) -> bytes:
+    """The export as a PDF, audited (EXPORT) in the same transaction."""
+    _check_ready(sar)
+    pdf = _pdf(sar, subject_access_data(sar))
+    _export_audit(sar, acting_user, "pdf")
+    return pdf
+
+
+@transaction.atomic
+def subject_access_zip(sar: SubjectAccessRequest, *, acting_user: Any) -> bytes:
+    """The export as a ZIP: one JSON file per record type, the PDF and a README."""
+    _check_ready(sar)
+    data = subject_access_data(sar)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in data.items():
+            archive.writestr(f"{name}.json", json.dumps(rows, indent=2, ensure_ascii=False))
+        archive.writestr(f"subject-access-{sar.pk}.pdf", _pdf(sar, data))
+        archive.writestr(
+            "README.txt",
+            "OFFICIAL-SENSITIVE. Subject access export "
+            f"{sar.pk}, person record {sar.person_id}. One JSON file per record type; "
+            f"text withheld to protect other people is shown as {REDACTED}.\n",
+        )
+    _export_audit(sar, acting_user, "zip")
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------
+# Information sharing
+
+
+@transaction.atomic
+def record_sharing(
+    referral: Referral,
+    *,
+    direction: str,
+    partner: str,
+    purpose: str,
+    lawful_basis: str,
+    what_was_shared: str,
+    shared_on: datetime.date,
+    acting_user: Any,
+) -> SharingRecord:
+    _require(partner.strip(), "partner", "Enter the partner agency")
+    _require(purpose.strip(), "purpose", "Enter the purpose of the sharing")
+    _require(what_was_shared.strip(), "what_was_shared", "Enter what was shared")
+    if lawful_basis not in LawfulBasis.values:
+        raise ValidationError({"lawful_basis": "Choose the lawful basis"})
+    _not_future(shared_on, "shared_on", "The date shared")
+    if shared_on < referral.received_on:
+        raise ValidationError(
+            {"shared_on": "The date shared must be on or after the referral was received"}
+        )
+    sharing = SharingRecord.objects.create(
+        authority_id=referral.authority_id,
+        referral=referral,
+        direction=direction,
+        partner=partner.strip(),
+        purpose=purpose.strip(),
+        lawful_basis=lawful_basis,
+        what_was_shared=what_was_shared.strip(),
+        shared_on=shared_on,
+        shared_by=acting_user,
+        created_by=acting_user,
+        modified_by=acting_user,
+    )
+    record(AuditAction.CREATE, actor=acting_user, obj=sharing, detail={"partner": sharing.partner})
+    return sharing
+
+
+@transaction.atomic
+def record_agreement(
+    authority: Authority,
+    *,
+    partner: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    document_reference: str = "",
+    acting_user: Any,
+) -> DataSharingAgreement:
+    _require(partner.strip(), "partner", "Enter the partner agency")
+    _require(starts_on, "starts_on", "Enter the date the agreement starts")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+    agreement = DataSharingAgreement.objects.create(
+        authority=authority,
+        partner=partner.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        document_reference=document_reference.strip(),
+        created_by=acting_user,
+        modified_by=acting_user,
+    )
+    record(AuditAction.CREATE, actor=acting_user, obj=agreement)
+    return agreement
+
+
+def current_agreements(authority: Authority, on: datetime.date) -> QuerySet[DataSharingAgreement]:
+    return DataSharingAgreement.objects.filter(authority=authority, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Access review
+
+
+@transaction.atomic
+def record_access_review(
+    authority: Authority,
+    *,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    notes: str,
+    acting_user: Any,
+) -> AccessReview:
+    if period_end < period_start:
+        raise ValidationError({"period_end": "The end of the period must be after its start"})
+    review = AccessReview.objects.create(
+        authority=authority,
+        period_start=period_start,
+        period_end=period_end,
+        reviewed_by=acting_user,
+        notes=notes.strip(),
+    )
+    record(
+        AuditAction.CREATE,
+        actor=acting_user,
+        obj=review,
+        detail={"period": f"{period_start.isoformat()}/{period_end.isoformat()}"},
+    )
+    return review
+
+
+# --------------------------------------------------------------------------------------
+# Step-up reveal
+
+
+@transaction.atomic
+def record_reveal(obj: Person | Referral, *, what: str, acting_user: Any) -> None:
+    """Audit that `acting_user` re-confirmed their second factor to see `what`."""
+    record(AuditAction.REVEAL, actor=acting_user, obj=obj, detail={"revealed": what})
