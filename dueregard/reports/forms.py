@@ -1,4 +1,5 @@
-"""The choices on every report page: authority, period and audience."""
+"""The choices on the report pages: authority, period and audience; the committee report's
+board, period and narrative; the statistics scope and year; grant returns."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dueregard.accounts.permissions import Audience, audiences_for
 from dueregard.areas.models import Authority
 from dueregard.core.forms import GovUKDateField
 from dueregard.core.periods import last_complete_financial_year
+from dueregard.governance.models import Board
 
 AUDIENCE_LABELS = {
     Audience.EXACT: "Exact figures (for case-level roles and analysts)",
@@ -105,3 +107,241 @@ def form_data(
         if key in query:
             data[key] = str(query.get(key, ""))
     return data
+
+
+def _audience_choices(user: Any, authorities: list[Authority]) -> list[tuple[str, str]]:
+    allowed: set[Audience] = set()
+    for authority in authorities:
+        allowed.update(audiences_for(user, authority))
+    return [(a.value, AUDIENCE_LABELS[a]) for a in Audience if a in allowed]
+
+
+# --- committee reports ----------------------------------------------------------------------
+
+
+class CommitteeReportForm(forms.Form):
+    """A new committee report: the board and the period."""
+
+    board = forms.ModelChoiceField(
+        label="Which board is the report for?", queryset=Board.objects.none(), empty_label=None
+    )
+    date_from = GovUKDateField(label="From", help_text="For example, 1 4 2025")
+    date_to = GovUKDateField(label="To", help_text="For example, 31 3 2026")
+    audience = forms.ChoiceField(
+        label="Who will read it?",
+        widget=forms.RadioSelect,
+        help_text=(
+            "A report for a board, partners or the public hides counts from 1 to 4 and "
+            "anything that would reveal them."
+        ),
+    )
+
+    def __init__(self, data: Any = None, *, user: Any, boards: QuerySet[Board], **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.user = user
+        self.fields["board"].queryset = boards  # type: ignore[attr-defined]
+        authorities = list({b.authority_id: b.authority for b in boards}.values())
+        self.fields["audience"].choices = _audience_choices(user, authorities)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The to date must be the same as or after the from date")
+        board, audience = data.get("board"), data.get("audience")
+        if (
+            board
+            and audience
+            and Audience(audience) not in audiences_for(self.user, board.authority)
+        ):
+            self.add_error("audience", f"You cannot produce reports for the {audience} audience")
+        return data
+
+
+def _text(
+    label: str, help_text: str = "", rows: int = 5, required: bool = False
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class NarrativeForm(forms.Form):
+    """The cover details and narrative of a committee report, in the seeds' order."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    meeting_date = GovUKDateField(
+        label="Date of the board meeting", required=False, help_text="For example, 22 7 2026"
+    )
+    report_of = forms.CharField(
+        label="Report of",
+        max_length=200,
+        required=False,
+        help_text="For example, Chair of the board",
+    )
+    wards = forms.CharField(label="Wards", max_length=200, initial="All")
+    status = forms.CharField(label="Status", max_length=100, help_text="For example, Public")
+    urgent = forms.BooleanField(label="Urgent", required=False)
+    key_decision = forms.BooleanField(label="Key decision", required=False)
+    enclosures = forms.CharField(label="Enclosures", max_length=300, required=False)
+    officer_contact = _text(
+        "Officer contact details", "Name, role, email address and telephone number", rows=3
+    )
+    audience = forms.ChoiceField(
+        label="Who will read it?",
+        widget=forms.RadioSelect,
+        help_text="Versions you generate from now on are for this audience.",
+    )
+    summary = _text("Summary", "Separate paragraphs with a blank line.")
+    recommendations = _text(
+        "Officers' recommendations", "One recommendation a line; they are numbered for you."
+    )
+    context = _text(
+        "1. Why this report is needed",
+        "Comes before the figures of the period, which are added for you.",
+    )
+    reasons = _text("2. Reasons for recommendations")
+    alternatives = _text("3. Alternative options considered and not recommended", rows=3)
+    implementation = _text("4. Post decision implementation", rows=3)
+    implications = _text(
+        "5. Implications of decision",
+        "Corporate priorities, resources, legal, risk management and so on.",
+    )
+    equalities = _text(
+        "5.1 Equalities and diversity",
+        "Follows the equality monitoring findings, which are added for you.",
+        rows=3,
+    )
+    background_papers = _text(
+        "6. Background papers", "One paper a line; they are numbered for you.", rows=4
+    )
+
+    def __init__(self, data: Any = None, *, user: Any, authority: Authority, **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.user = user
+        self.authority = authority
+        self.fields["audience"].choices = _audience_choices(user, [authority])  # type: ignore[attr-defined]
+
+    def clean_title(self) -> str:
+        title = str(self.cleaned_data.get("title", "")).strip()
+        if not title:
+            raise forms.ValidationError("Enter the report's title")
+        return title
+
+
+# --- Home Office-style statistics ----------------------------------------------------------
+
+
+class StatisticsForm(forms.Form):
+    scope = forms.ChoiceField(label="For")
+    year = forms.ChoiceField(
+        label="Financial year",
+        help_text="National figures are published for whole financial years.",
+    )
+    audience = forms.ChoiceField(label="Who is the report for?", widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        scopes: list[tuple[str, str]],
+        years: list[tuple[str, str]],
+        audiences: list[Audience],
+    ) -> None:
+        super().__init__(data)
+        self.fields["scope"].choices = scopes  # type: ignore[attr-defined]
+        self.fields["year"].choices = years  # type: ignore[attr-defined]
+        self.fields["audience"].choices = [  # type: ignore[attr-defined]
+            (a.value, AUDIENCE_LABELS[a]) for a in audiences
+        ]
+        if len(scopes) == 1:
+            self.fields["scope"].widget = forms.HiddenInput()
+
+
+# --- grant returns -------------------------------------------------------------------------
+
+
+class GrantReturnForm(forms.Form):
+    authority = forms.ModelChoiceField(
+        label="Authority", queryset=Authority.objects.none(), empty_label=None
+    )
+    quarter = forms.ChoiceField(label="Which quarter is the return for?")
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        authorities: QuerySet[Authority],
+        quarters: list[tuple[str, str]],
+        **kwargs: Any,
+    ):
+        super().__init__(data, **kwargs)
+        self.fields["authority"].queryset = authorities  # type: ignore[attr-defined]
+        if authorities.count() == 1:
+            self.fields["authority"].widget = forms.HiddenInput()
+            self.fields["authority"].initial = authorities.first()
+        self.fields["quarter"].choices = quarters  # type: ignore[attr-defined]
+
+
+class GrantReturnTextForm(forms.Form):
+    outputs_narrative = _text(
+        "Outputs", "What was delivered this quarter. The figures are added for you.", rows=6
+    )
+    achievements = _text("Achievements", rows=6)
+    issues = _text("Issues and risks", "Anything that held delivery back, and what you are doing.")
+
+
+class BudgetLineForm(forms.Form):
+    heading = forms.CharField(
+        label="Budget heading", max_length=200, help_text="For example, Prevent Coordinator post"
+    )
+    budget = forms.DecimalField(
+        label="Budget for the year (£)", min_value=0, max_digits=12, decimal_places=2
+    )
+    spent_in_quarter = forms.DecimalField(
+        label="Spent in the quarter (£)", min_value=0, max_digits=12, decimal_places=2
+    )
+    spent_to_date = forms.DecimalField(
+        label="Spent in the year to the end of the quarter (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+    note = forms.CharField(label="Note", max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        spent, to_date = data.get("spent_in_quarter"), data.get("spent_to_date")
+        if spent is not None and to_date is not None and to_date < spent:
+            self.add_error(
+                "spent_to_date",
+                "Spend in the year to date must include the spend in the quarter "
+                f"(£{spent:,.2f} or more)",
+            )
+        return data
+
+
+class SignOffForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I confirm the figures and words of this return are correct",
+        error_messages={"required": "Confirm the return is correct before you sign it off"},
+    )
+
+
+class AmendForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does the return need to be amended?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the return needs to be amended"},
+    )
+
+
+class AudienceForm(forms.Form):
+    audience = forms.ChoiceField(label="Who is it for?", widget=forms.RadioSelect)
+
+    def __init__(self, data: Any, *, user: Any, authority: Authority) -> None:
+        super().__init__(data)
+        self.fields["audience"].choices = _audience_choices(user, [authority])  # type: ignore[attr-defined]

@@ -5,8 +5,10 @@ The figures live in `reports/data/national_figures.csv`, one per row:
 
     year      financial year label, "2023/24"
     measure   referrals | referrals_by_sector | referrals_by_type_of_concern |
+              referrals_by_age_band | referrals_by_gender |
               discussed_at_channel_panel | adopted_as_channel_case
-    group     the sector or type of concern for the "by" measures, blank otherwise
+    group     the sector, type of concern, age band or gender for the "by" measures,
+              blank otherwise
     value     the count, as published
     source_url where the figure was published
     note      revisions and caveats, if any
@@ -29,10 +31,17 @@ MEASURES = {
     "referrals": "Referrals",
     "referrals_by_sector": "Referrals by sector",
     "referrals_by_type_of_concern": "Referrals by type of concern",
+    "referrals_by_age_band": "Referrals by age band",
+    "referrals_by_gender": "Referrals by gender",
     "discussed_at_channel_panel": "Discussed at a Channel panel",
     "adopted_as_channel_case": "Adopted as a Channel case",
 }
-GROUPED = {"referrals_by_sector", "referrals_by_type_of_concern"}
+GROUPED = {
+    "referrals_by_sector",
+    "referrals_by_type_of_concern",
+    "referrals_by_age_band",
+    "referrals_by_gender",
+}
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 

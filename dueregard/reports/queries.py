@@ -13,11 +13,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from dueregard.accounts.access import deny
-from dueregard.accounts.permissions import Action, Kind, authorities_for
+from dueregard.accounts.access import deny, get_for_user
+from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, authorities_for
 from dueregard.areas.models import Authority
+from dueregard.governance.models import Board
 
 from . import registry
+from .definitions.home_office_statistics import Scope
+from .models import CommitteeReport, CommitteeReportVersion, GrantBudgetLine, GrantReturn
 from .registry import ReportType
 
 
@@ -55,3 +58,129 @@ def get_report_type_for_user(
     ):
         deny(request, kind=report_type.kind, action=action, hidden=False, object_id=report_id)
     return report_type
+
+
+# --- committee reports and grant returns ---------------------------------------------------
+#
+# Reading them (the list, a report's page, its versions and their files) needs
+# Kind.STATISTICS in the authority: VIEW to see, EXPORT to download. Writing them (the
+# narrative, generating a version, a grant return's text, budget lines, sign-off and
+# amendment) is the Prevent lead's work: Kind.GOVERNANCE CHANGE, which only the lead has,
+# in an authority where they may also VIEW Kind.STATISTICS. Boards and their papers are
+# governance records, and a grant return is the council's account to its funder.
+
+
+def committee_authorities(user: Any, action: Action = Action.VIEW) -> QuerySet[Authority]:
+    """Authorities whose committee reports and grant returns `user` may read (VIEW) or
+    download (EXPORT), or write (CHANGE)."""
+    if action == Action.CHANGE:
+        return authorities_for(user, Kind.GOVERNANCE, Action.CHANGE) & authorities_for(
+            user, Kind.STATISTICS, Action.VIEW
+        )
+    return authorities_for(user, Kind.STATISTICS, action)
+
+
+def committee_reports_visible_to(
+    user: Any, action: Action = Action.VIEW
+) -> QuerySet[CommitteeReport]:
+    return CommitteeReport.objects.filter(
+        authority__in=committee_authorities(user, action), archived=False
+    ).select_related("board", "authority")
+
+
+def get_committee_report_for_user(
+    request: HttpRequest, pk: Any, *, write: bool = False
+) -> CommitteeReport:
+    """404 outside the user's authorities; 403 when they may read but not write it."""
+    return get_for_user(
+        request,
+        committee_reports_visible_to(request.user),
+        pk,
+        kind=Kind.STATISTICS,
+        writable=committee_reports_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def get_version_for_user(
+    request: HttpRequest, report: CommitteeReport, number: Any, action: Action = Action.VIEW
+) -> CommitteeReportVersion:
+    """A version of a report the user may read: 404 if there is no such version; 403 to
+    download when they may not export, or when it was produced for a more exact audience
+    than their role allows (a board member cannot have the exact figures)."""
+    try:
+        version = report.versions.get(number=number)
+    except (CommitteeReportVersion.DoesNotExist, ValueError, TypeError):
+        deny(request, kind=Kind.STATISTICS, action=action, hidden=True, object_id=number)
+        raise AssertionError("unreachable") from None
+    if (
+        action == Action.EXPORT
+        and not committee_authorities(request.user, Action.EXPORT)
+        .filter(pk=report.authority_id)
+        .exists()
+    ):
+        deny(request, kind=Kind.STATISTICS, action=action, hidden=False, object_id=version.pk)
+    if Audience(version.audience) not in audiences_for(request.user, report.authority):
+        deny(request, kind=Kind.STATISTICS, action=action, hidden=False, object_id=version.pk)
+    return version
+
+
+def boards_for_committee_reports(user: Any) -> QuerySet[Board]:
+    """Boards a user may write a committee report for: not archived, in an authority
+    where they may write committee reports."""
+    return (
+        Board.objects.filter(authority__in=committee_authorities(user, Action.CHANGE))
+        .filter(archived=False)
+        .select_related("authority")
+        .order_by("authority__name", "name")
+    )
+
+
+def grant_returns_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[GrantReturn]:
+    return GrantReturn.objects.filter(
+        authority__in=committee_authorities(user, action)
+    ).select_related("authority", "signed_off_by")
+
+
+def get_grant_return_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> GrantReturn:
+    return get_for_user(
+        request,
+        grant_returns_visible_to(request.user),
+        pk,
+        kind=Kind.STATISTICS,
+        writable=grant_returns_visible_to(request.user, Action.CHANGE) if write else None,
+    )
+
+
+def get_budget_line_for_user(
+    request: HttpRequest, grant_return: GrantReturn, pk: Any
+) -> GrantBudgetLine:
+    try:
+        return grant_return.budget_lines.get(pk=pk, archived=False)
+    except (GrantBudgetLine.DoesNotExist, ValueError, TypeError):
+        deny(request, kind=Kind.STATISTICS, action=Action.CHANGE, hidden=True, object_id=pk)
+        raise AssertionError("unreachable") from None
+
+
+# --- statistics scopes ---------------------------------------------------------------------
+
+
+def statistics_scopes(user: Any, action: Action = Action.VIEW) -> list[Scope]:
+    """The scopes `user` may see Home Office-style statistics for: each authority they
+    may see, each region whose every authority they may see, and England and Wales when
+    they may see every authority."""
+    visible = list(authorities_for(user, Kind.STATISTICS, action).order_by("name"))
+    scopes = [Scope.for_authority(a) for a in visible]
+    if len(visible) <= 1:
+        return scopes
+    seen = {a.pk for a in visible}
+    everyone = list(Authority.objects.order_by("name"))
+    by_region: dict[str, list[Authority]] = {}
+    for authority in everyone:
+        by_region.setdefault(authority.region, []).append(authority)
+    regions = [
+        Scope.for_region(region, members)
+        for region, members in sorted(by_region.items())
+        if all(a.pk in seen for a in members)
+    ]
+    national = [Scope.national(everyone)] if len(seen) == len(everyone) else []
+    return national + regions + scopes

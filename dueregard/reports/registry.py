@@ -16,6 +16,9 @@ from dueregard.areas.models import Authority
 from .data import Report
 
 Builder = Callable[[Authority, datetime.date, datetime.date], Report]
+# Fills in words that quote figures (a headline, the equality findings) from the tables
+# *after* disclosure control, so a sentence can never give away a hidden count.
+Finisher = Callable[[Report], None]
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,18 @@ class ReportType:
     kind: Kind  # the record kind whose EXPORT/VIEW permission the report needs
     build: Builder
     formats: tuple[str, ...] = ("json", "csv", "xlsx", "html", "docx", "pdf")
+    finish: Finisher | None = None
+
+    def produce(
+        self, authority: Authority, start: datetime.date, end: datetime.date, audience: str
+    ) -> Report:
+        """Build with exact figures, protect for `audience`, then finish the words."""
+        from . import disclosure
+
+        report = disclosure.apply(self.build(authority, start, end), audience)
+        if self.finish is not None:
+            self.finish(report)
+        return report
 
 
 _registry: dict[str, ReportType] = {}

@@ -1,7 +1,35 @@
 """URL kwargs for the report pages in the URL walk: the population report, which needs
-no other app, is always registered."""
+no other app, is always registered; committee reports, their versions (for the board
+audience, which every reading role may have) and grant returns are made through the
+services."""
+
+from . import factories as f
+
+
+def _version(world):
+    version = f.committee_version(world)
+    return {"pk": version.report_id, "number": version.number}
+
+
+def _line(world):
+    line = f.budget_line(world)
+    return {"pk": line.grant_return_id, "line": line.pk}
+
 
 SAMPLES = {
     "reports:report": lambda world: {"report_id": "population"},
     "reports:download": lambda world: {"report_id": "population"},
+    "reports:committee": lambda world: {"pk": f.committee_report(world).pk},
+    "reports:committee_edit": lambda world: {"pk": f.committee_report(world).pk},
+    "reports:committee_generate": lambda world: {"pk": f.committee_report(world).pk},
+    "reports:committee_version": _version,
+    "reports:committee_version_download": lambda world: {**_version(world), "format_id": "docx"},
+    "reports:grant_return": lambda world: {"pk": f.grant_return(world).pk},
+    "reports:grant_return_edit": lambda world: {"pk": f.grant_return(world).pk},
+    "reports:grant_return_line_add": lambda world: {"pk": f.grant_return(world).pk},
+    "reports:grant_return_line": _line,
+    "reports:grant_return_line_remove": _line,
+    "reports:grant_return_sign_off": lambda world: {"pk": f.grant_return(world).pk},
+    "reports:grant_return_amend": lambda world: {"pk": f.signed_off_return(world).pk},
+    "reports:grant_return_download": lambda world: {"pk": f.grant_return(world).pk},
 }

@@ -1,0 +1,225 @@
+"""Committee report pages: the list, a new report, the report with its preview and
+versions, editing the narrative, generating a version, and a version's page and files.
+
+Reading needs Kind.STATISTICS (VIEW to see, EXPORT to download); writing — a new report,
+the narrative, generating a version — needs Kind.GOVERNANCE CHANGE, the Prevent lead's
+(reports.queries). Every build, save, generation and download is audited by
+reports.services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from dueregard.accounts.access import requires
+from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
+
+from . import committee, queries, services
+from .forms import AUDIENCE_LABELS, CommitteeReportForm, NarrativeForm
+from .models import CommitteeReport
+from .renderers import FORMATS
+from .renderers.html import period_text, render_fragment
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+def may_write(user: Any, report: CommitteeReport) -> bool:
+    return (
+        queries.committee_authorities(user, Action.CHANGE).filter(pk=report.authority_id).exists()
+    )
+
+
+@requires(Kind.STATISTICS, Action.VIEW, methods=("GET",))
+def committee_list(request: HttpRequest) -> HttpResponse:
+    reports = (
+        queries.committee_reports_visible_to(request.user)
+        .annotate(version_count=Count("versions"), last_generated=Max("versions__generated_at"))
+        .order_by("-period_end", "-created_at")
+    )
+    return render(
+        request,
+        "reports/committee/list.html",
+        {
+            "reports": reports,
+            "may_create": queries.committee_authorities(request.user, Action.CHANGE).exists(),
+        },
+    )
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE)
+def committee_create(request: HttpRequest) -> HttpResponse:
+    boards = queries.boards_for_committee_reports(request.user)
+    if request.method == "POST":
+        form = CommitteeReportForm(request.POST, user=request.user, boards=boards)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.create_committee_report(
+                    data["board"].authority,
+                    board=data["board"],
+                    start=data["date_from"],
+                    end=data["date_to"],
+                    audience=data["audience"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, "Committee report created: edit its words, then generate it"
+                )
+                return redirect("reports:committee", pk=report.pk)
+    else:
+        start, end = committee.default_period(timezone.localdate())
+        partnership = next((b for b in boards if b.kind == "partnership_board"), None)
+        form = CommitteeReportForm(
+            user=request.user,
+            boards=boards,
+            initial={"board": partnership or boards.first(), "date_from": start, "date_to": end},
+        )
+        choices = [value for value, _ in form.fields["audience"].choices]  # type: ignore[attr-defined]
+        # A committee report is normally for a board.
+        form.initial["audience"] = (
+            Audience.BOARD.value if Audience.BOARD.value in choices else next(iter(choices), None)
+        )
+    return render(
+        request, "reports/committee/create.html", {"form": form, "has_boards": boards.exists()}
+    )
+
+
+def _versions(request: HttpRequest, report: CommitteeReport) -> list[dict[str, Any]]:
+    allowed = audiences_for(request.user, report.authority)
+    may_export = can(request.user, Kind.STATISTICS, Action.EXPORT, report.authority)
+    rows = []
+    for version in report.versions.defer("docx", "pdf", "html", "content").select_related(
+        "generated_by"
+    ):
+        rows.append(
+            {
+                "version": version,
+                "may_open": Audience(version.audience) in allowed,
+                "may_download": may_export and Audience(version.audience) in allowed,
+            }
+        )
+    return rows
+
+
+@requires(Kind.STATISTICS, Action.VIEW, object_scoped=True, methods=("GET",))
+def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk)
+    allowed = audiences_for(request.user, report.authority)
+    audience = Audience(report.audience) if Audience(report.audience) in allowed else allowed[0]
+    built = services.preview_committee_report(report, audience, acting_user=request.user)
+    return render(
+        request,
+        "reports/committee/detail.html",
+        {
+            "report": report,
+            "built": built,
+            "period": period_text(built),
+            "audience_label": AUDIENCE_LABELS[audience],
+            "fragment": render_fragment(built, prefix="preview-"),
+            "versions": _versions(request, report),
+            "may_write": may_write(request.user, report),
+            "preview_differs": audience.value != report.audience,
+        },
+    )
+
+
+def _initial(report: CommitteeReport) -> dict[str, Any]:
+    return {name: getattr(report, name) for name in [*services.NARRATIVE_FIELDS, "audience"]}
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
+def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk, write=True)
+    if request.method == "POST":
+        form = NarrativeForm(request.POST, user=request.user, authority=report.authority)
+        if form.is_valid():
+            try:
+                services.update_committee_report(
+                    report, dict(form.cleaned_data), acting_user=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Report saved")
+                return redirect("reports:committee", pk=report.pk)
+    else:
+        form = NarrativeForm(
+            user=request.user, authority=report.authority, initial=_initial(report)
+        )
+    return render(request, "reports/committee/edit.html", {"form": form, "report": report})
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True, methods=("POST",))
+def committee_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk, write=True)
+    version = services.generate_committee_version(report, acting_user=request.user)
+    messages.success(
+        request,
+        f"Version {version.number} generated and kept: download it to send to the board",
+    )
+    return redirect("reports:committee_version", pk=report.pk, number=version.number)
+
+
+@requires(Kind.STATISTICS, Action.VIEW, object_scoped=True, methods=("GET",))
+def committee_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk)
+    version = queries.get_version_for_user(request, report, number)
+    built = services.view_committee_version(version, acting_user=request.user)
+    may_export = can(request.user, Kind.STATISTICS, Action.EXPORT, report.authority)
+    return render(
+        request,
+        "reports/committee/version.html",
+        {
+            "report": report,
+            "version": version,
+            "built": built,
+            "period": period_text(built),
+            "audience_label": AUDIENCE_LABELS[Audience(version.audience)],
+            "fragment": render_fragment(built, prefix="version-"),
+            "downloads": [
+                {"format": f, "label": FORMATS[f].label} for f in services.COMMITTEE_FORMATS
+            ]
+            if may_export
+            else [],
+            "latest": report.versions.aggregate(n=Max("number"))["n"],
+        },
+    )
+
+
+@requires(Kind.STATISTICS, Action.EXPORT, object_scoped=True, methods=("GET",))
+def committee_version_download(
+    request: HttpRequest, pk: int, number: int, format_id: str
+) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk)
+    if format_id not in services.COMMITTEE_FORMATS:
+        raise Http404
+    version = queries.get_version_for_user(request, report, number, Action.EXPORT)
+    content = services.download_committee_version(version, format_id, acting_user=request.user)
+    spec = FORMATS[format_id]
+    response = HttpResponse(content, content_type=spec.content_type)
+    filename = (
+        f"committee-report-{report.authority.ons_code}-{report.period_start:%Y%m%d}-"
+        f"{report.period_end:%Y%m%d}-v{version.number}.{spec.extension}"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
