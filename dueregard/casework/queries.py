@@ -89,13 +89,19 @@ def search_people(user: Any, text: str) -> QuerySet[Person]:
     text = text.strip()
     if not text:
         return people.none()
-    condition = Q(referrals__reference__iexact=text)
+    # A reference match is a subquery, not a join, so no DISTINCT is needed.
+    by_reference = Referral.objects.filter(reference__iexact=text).values("person_id")
+    condition = Q(pk__in=by_reference)
     for word in text.split()[:4]:
         key = name_key(word)
         if key:
             condition |= Q(given_name_key__contains=key) | Q(family_name_key__contains=key)
             condition |= Q(other_names__icontains=word) | Q(family_name_sound=soundex(word))
-    return people.filter(condition).distinct().order_by("family_name", "given_name", "pk")[:50]
+    return (
+        people.filter(condition)
+        .select_related("ward")
+        .order_by("family_name", "given_name", "pk")[:50]
+    )
 
 
 @dataclass(frozen=True)
