@@ -38,6 +38,16 @@ test-pg: setup sysdeps  ## the whole suite against a throwaway PostgreSQL server
 	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
 	  trap 'scripts/pg-throwaway.sh stop' EXIT; .venv/bin/pytest
 
+.PHONY: bench bench-pg
+BENCH_ARGS ?=
+
+bench: setup  ## benchmarks of every report and busy page, one JSON line each (docs/benchmarks.md); SQLite in build/bench.sqlite3 unless DATABASE_URL is set; BENCH_ARGS="--factor 10"
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+bench-pg: setup  ## the benchmarks against a throwaway PostgreSQL server
+	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
+	  trap 'scripts/pg-throwaway.sh stop' EXIT; $(PY) benchmarks/run.py $(BENCH_ARGS)
+
 lint: setup  ## ruff and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
