@@ -1,0 +1,103 @@
+"""Kingsmere's reporting: a committee report to the partnership board for the last complete
+financial year with one generated version, last quarter's grant return signed off with its
+budget lines, and this quarter's return in draft. Everything goes through
+`reports.services` as the Prevent coordinator, so versions hold real DOCX, PDF and HTML.
+All words and amounts are fictional. Idempotent: nothing is made twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from dueregard.core.periods import financial_quarter_of, last_complete_financial_year
+from dueregard.demo.context import DemoContext
+from dueregard.governance.models import Board
+from dueregard.reports import services
+from dueregard.reports.models import CommitteeReport, GrantReturn
+
+ORDER = 90
+BOARD = "Kingsmere Safer Communities Partnership Board"
+
+BUDGET = [  # heading, budget for the year, share of it spent per quarter
+    ("Prevent Coordinator post", Decimal("52000.00"), Decimal("0.25")),
+    ("Prevent Education Officer post", Decimal("41000.00"), Decimal("0.25")),
+    ("Community projects (demo)", Decimal("18000.00"), Decimal("0.20")),
+    ("Training materials and venues", Decimal("4500.00"), Decimal("0.15")),
+]
+
+WORDS = {
+    "achievements": (
+        "Delivered WRAP sessions to school designated safeguarding leads and to the housing "
+        "provider's front-line staff (demo).\n"
+        "The Channel panel met every month with full partner attendance."
+    ),
+    "issues": (
+        "Attendance by the probation service at panel was lower than planned; the chair has "
+        "written to the service (demo)."
+    ),
+    "outputs_narrative": (
+        "Community engagement events with faith and voluntary groups, and two funded "
+        "projects reporting their outputs on time (demo)."
+    ),
+}
+
+
+def _committee_report(ctx: DemoContext, user: object, today: datetime.date) -> None:
+    board = Board.objects.filter(authority=ctx.authority, name=BOARD).first()
+    if board is None:
+        return
+    year = last_complete_financial_year(today)
+    if CommitteeReport.objects.filter(
+        authority=ctx.authority, board=board, period_start=year.start
+    ).exists():
+        return
+    report = services.create_committee_report(
+        ctx.authority, board=board, start=year.start, end=year.end, acting_user=user
+    )
+    services.update_committee_report(
+        report,
+        {"meeting_date": year.end + datetime.timedelta(days=70)},
+        acting_user=user,
+    )
+    services.generate_committee_version(report, acting_user=user, via="demo")
+
+
+def _grant_return(ctx: DemoContext, user: object, day: datetime.date, *, sign_off: bool) -> None:
+    quarter = financial_quarter_of(day)
+    if GrantReturn.objects.filter(authority=ctx.authority, quarter_start=quarter.start).exists():
+        return
+    grant_return = services.create_grant_return(ctx.authority, quarter=quarter, acting_user=user)
+    services.update_grant_return(grant_return, WORDS, acting_user=user)
+    quarters_in = (quarter.start.month - 4) % 12 // 3 + 1  # Q1 = April to June
+    for heading, budget, share in BUDGET:
+        spent = (budget * share).quantize(Decimal("0.01"))
+        services.add_budget_line(
+            grant_return,
+            {
+                "heading": heading,
+                "budget": budget,
+                "spent_in_quarter": spent,
+                "spent_to_date": spent * quarters_in,
+            },
+            acting_user=user,
+        )
+    if sign_off:
+        services.sign_off_grant_return(grant_return, acting_user=user)
+
+
+def run(ctx: DemoContext) -> None:
+    user = ctx.users["coordinator"]
+    today = min(ctx.today, timezone.localdate())
+    _committee_report(ctx, user, today)
+    this_quarter = financial_quarter_of(today)
+    _grant_return(ctx, user, this_quarter.start - datetime.timedelta(days=1), sign_off=True)
+    _grant_return(ctx, user, today, sign_off=False)
+    returns = GrantReturn.objects.filter(authority=ctx.authority, is_current=True)
+    ctx.say(
+        f"Reports: {CommitteeReport.objects.filter(authority=ctx.authority).count()} committee "
+        f"report with its versions, {returns.count()} grant returns "
+        f"({returns.filter(signed_off_at__isnull=False).count()} signed off)."
+    )
