@@ -32,14 +32,20 @@ class Command(BaseCommand):
         w("`make demo` again to restore them), or add the key to an authenticator app, or run")
         w("`.venv/bin/python manage.py demo_sign_ins --code USERNAME` for the current code.")
         w("")
-        w(f"{'username':<14} {'role':<50} key for an authenticator app")
-        for spec in DEMO_USERS:
-            key = base64.b32encode(bytes.fromhex(totp_key(spec.username))).decode()
-            where = (
+        roles = {
+            spec.username: spec.role.label
+            + ", "
+            + (
                 "Ashbury"
                 if spec.authority == "other"
                 else ("London region" if not spec.authority else "Kingsmere")
             )
-            w(f"{spec.username:<14} {spec.role.label + ', ' + where:<50} {key}")
+            for spec in DEMO_USERS
+        }
+        width = max(len(role) for role in roles.values())
+        w(f"{'username':<14} {'role':<{width}} key for an authenticator app")
+        for spec in DEMO_USERS:
+            key = base64.b32encode(bytes.fromhex(totp_key(spec.username))).decode()
+            w(f"{spec.username:<14} {roles[spec.username]:<{width}} {key}")
             w(f"{'':<14} backup codes: {' '.join(backup_codes(spec.username)[:5])}")
         w("")
