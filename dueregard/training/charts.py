@@ -42,8 +42,13 @@ def _fmt_date(day: datetime.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _number(value: float | Decimal) -> str:
+    """85, 87.5: PostgreSQL hands back Decimal("85.0") where SQLite gives Decimal("85")."""
+    return f"{float(value):g}"
+
+
 def _pct(value: float | Decimal) -> str:
-    return f"{value:g}%"
+    return f"{_number(value)}%"
 
 
 def describe(series: list[Series]) -> str:
@@ -142,7 +147,7 @@ def compliance_svg(dom_id: str, title: str, series: list[Series]) -> SafeString:
                     WIDTH - RIGHT,
                     y(float(s.target)),
                     colour,
-                    f"{s.target:g}",
+                    _number(s.target),
                 )
             )
         parts.append(

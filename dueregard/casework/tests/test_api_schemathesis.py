@@ -8,10 +8,13 @@ scope, a bounded number of examples per operation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
@@ -45,6 +48,18 @@ def partner_key(world: Any) -> str:
     return key
 
 
+@pytest.fixture
+def connection_kept_open() -> Iterator[None]:
+    """Calling the WSGI app directly fires Django's request signals, whose
+    close_old_connections would close the test's connection mid-transaction on
+    PostgreSQL; Django's own test client unhooks it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def operations() -> list[Any]:
     from dueregard.wsgi import application
 
@@ -57,7 +72,9 @@ def operations() -> list[Any]:
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_casework_operation_answers_with_a_server_error(world, partner_key, mode) -> None:
+def test_no_casework_operation_answers_with_a_server_error(
+    world, partner_key, connection_kept_open, mode
+) -> None:
     headers = {"Authorization": f"Bearer {partner_key}"}
     for operation in operations():
 
