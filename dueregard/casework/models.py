@@ -369,6 +369,9 @@ class Referral(AuthoredModel):
             models.Index(fields=["authority", "left_channel_on"], name="referral_left"),
             models.Index(fields=["authority", "closed_on"], name="referral_closed"),
             models.Index(fields=["authority", "stage"], name="referral_stage"),
+            # Statistics for a region or England and Wales read a period's referrals
+            # across authorities (docs/benchmarks.md).
+            models.Index(fields=["received_on"], name="referral_received_any"),
         ]
 
     def __str__(self) -> str:

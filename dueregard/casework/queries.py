@@ -458,10 +458,16 @@ def work_queue(user: Any, day: datetime.date, *, mine: bool = False) -> WorkQueu
     `mine` keeps referrals whose coordinator is `user` (and unassigned ones).
     Reviews show from 28 days before they are due; actions once past their due date.
     """
+    authorities = authorities_for(user, Kind.CASEWORK, Action.LIST)
     referrals = referrals_visible_to(user, Action.LIST)
     if mine:
         referrals = referrals.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
     on_open_agenda = AgendaItem.objects.filter(referral=OuterRef("pk"), is_open=True)
+    # Each subquery is narrowed to what its list can hold (the items of these authorities,
+    # the referrals at the one stage that has reviews or plans to show), so the database
+    # reads those rows instead of every referral of the authority (docs/benchmarks.md).
+    # An agenda item's authority is its meeting's, which is its referral's
+    # (services.add_to_agenda).
     return WorkQueue(
         awaiting_triage=list(referrals.filter(stage=Stage.RECEIVED).order_by("received_on")),
         awaiting_gateway=list(
@@ -473,7 +479,9 @@ def work_queue(user: Any, day: datetime.date, *, mine: bool = False) -> WorkQueu
             .order_by("gateway_outcome_on")
         ),
         agenda_items=list(
-            AgendaItem.objects.filter(referral__in=referrals, is_open=True)
+            AgendaItem.objects.filter(
+                authority__in=authorities, is_open=True, referral__in=referrals
+            )
             .select_related("referral__person", "meeting__panel")
             .order_by("meeting__held_on", "pk")
         ),
@@ -486,15 +494,16 @@ def work_queue(user: Any, day: datetime.date, *, mine: bool = False) -> WorkQueu
         ),
         reviews_due=list(
             Review.objects.filter(
-                referral__in=referrals,
-                referral__stage=Stage.LEFT_CHANNEL,
+                # Reviews are recorded only while the referral has left Channel
+                # (services.record_review): a closed referral's are not shown.
+                referral__in=referrals.filter(stage=Stage.LEFT_CHANNEL),
                 held_on__isnull=True,
                 due_on__lte=day + datetime.timedelta(days=REVIEW_NOTICE_DAYS),
             )
             .select_related("referral__person")
             .order_by("due_on")
         ),
-        plans_behind=plans_behind(referrals, day),
+        plans_behind=plans_behind(referrals.filter(stage=Stage.IN_SUPPORT), day),
     )
 
 

@@ -9,7 +9,8 @@ A *scope* is one authority, a region (every authority in it) or England and Wale
 registered report (the command, the generic page and the API) is for one authority;
 regional and national viewers choose a wider scope on the statistics page, which adds a
 table by authority (a region) or by region (England and Wales). Local figures come from
-casework.metrics, one authority at a time, added up for a wider scope.
+casework.metrics: for a wider scope, its metrics for a set of authorities (one grouped
+query per table, the same figures as each authority's added up).
 
 Shares follow the Home Office convention: local percentages are of the referrals whose
 value is known, with the not-known count beside. The national columns give the published
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -123,9 +124,12 @@ def _summed(
     scope: Scope,
     start: datetime.date,
     end: datetime.date,
-    metric: Callable[[Authority, datetime.date, datetime.date], Breakdown],
+    metric: Callable[[Sequence[Authority], datetime.date, datetime.date], Breakdown],
 ) -> Breakdown:
-    return _sum_breakdowns([metric(a, start, end) for a in scope.authorities])
+    """`metric` (one of casework.metrics' `*_across`) over the scope's authorities."""
+    if not scope.authorities:  # no groups at all, as when adding up per authority
+        return _sum_breakdowns([])
+    return metric(scope.authorities, start, end)
 
 
 @dataclass(frozen=True)
@@ -142,8 +146,7 @@ class JourneyCounts:
         )
 
 
-def journey_of(authority: Authority, start: datetime.date, end: datetime.date) -> JourneyCounts:
-    figures = metrics.journey(authority, start, end)
+def _journey_counts(figures: metrics.Journey) -> JourneyCounts:
     return JourneyCounts(*(getattr(figures, key) for key, _, _ in JOURNEY))
 
 
@@ -158,7 +161,7 @@ def _source_note(figures: list[NationalFigure], year: str) -> str:
     )
     if caveats:
         note += ". " + " ".join(caveats)
-    return note + "."
+    return note if note.endswith(".") else note + "."
 
 
 def journey_table(
@@ -344,7 +347,8 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
     total_figure = national_figure(national_year, "referrals") if national_year else None
     national_total = total_figure.value if total_figure else None
 
-    by_authority = [(a, journey_of(a, start, end)) for a in scope.authorities]
+    journeys = metrics.journey_by_authority(scope.authorities, start, end)
+    by_authority = [(a, _journey_counts(journeys[a.pk])) for a in scope.authorities]
     counts = sum((c for _, c in by_authority), JourneyCounts())
 
     journey = journey_table(scope, counts, national_year, national_total)
@@ -353,7 +357,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             "by_sector",
             "Referrals by sector of referral",
             "Sector",
-            _summed(scope, start, end, metrics.by_sector),
+            _summed(scope, start, end, metrics.by_sector_across),
             national_year,
             "referrals_by_sector",
             national_total,
@@ -363,7 +367,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             "by_concern",
             "Referrals by type of concern",
             "Type of concern",
-            _summed(scope, start, end, metrics.by_concern),
+            _summed(scope, start, end, metrics.by_concern_across),
             national_year,
             "referrals_by_type_of_concern",
             national_total,
@@ -378,7 +382,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             "by_age_band",
             "Referrals by age at referral",
             "Age band",
-            _summed(scope, start, end, metrics.by_age_band),
+            _summed(scope, start, end, metrics.by_age_band_across),
             national_year,
             "referrals_by_age_band",
             national_total,
@@ -388,7 +392,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             "by_gender",
             "Referrals by gender",
             "Gender",
-            _summed(scope, start, end, metrics.by_gender),
+            _summed(scope, start, end, metrics.by_gender_across),
             national_year,
             "referrals_by_gender",
             national_total,
