@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -12,7 +13,7 @@ from .context import current
 from .models import AuditAction, AuditEvent
 
 
-def record(
+def build_event(
     action: AuditAction,
     *,
     actor: Any,
@@ -23,7 +24,7 @@ def record(
     person_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event.
+    """The audit event `record()` would append, not yet saved (see `record_many`).
 
     With `obj`, the type, id and authority come from the record, and the person from its
     `audit_person_id` attribute if it has one. `detail` holds metadata such as changed
@@ -38,7 +39,7 @@ def record(
             person_id = getattr(obj, "audit_person_id", None)
     context = current.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_username=getattr(actor, "username", "") or "",
         action=action,
@@ -50,3 +51,39 @@ def record(
         ip=context.ip,
         detail=detail or {},
     )
+
+
+def record(
+    action: AuditAction,
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    authority: Authority | int | None = None,
+    person_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event (the arguments as for `build_event`)."""
+    event = build_event(
+        action,
+        actor=actor,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        authority=authority,
+        person_id=person_id,
+        detail=detail,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Append events made by `build_event`, in order, with one multi-row INSERT per 1,000:
+    for writes that touch many records at once (an import). Call it inside the
+    transaction of the change, as `record()`."""
+    pending = list(events)
+    if any(event.pk is not None for event in pending):
+        raise ValueError("record_many appends new events only")
+    return AuditEvent.objects.bulk_create(pending, batch_size=1_000)

@@ -14,8 +14,11 @@ How it works
    wards, references already used, people to link to) are loaded once into dicts, so
    checking a row costs no query.
 2. **Write everything in one transaction**, only if there is no error at all: people,
-   referrals, their pathway history, vulnerability links and post-exit reviews with
-   `bulk_create`, then the audit events. A failure part way rolls the whole file back.
+   referrals, their pathway history, vulnerability links and post-exit reviews as
+   multi-row writes (`core.bulk`: `executemany` on SQLite, `COPY` on PostgreSQL, with ids
+   reserved from the tables' sequences), then the audit events, built by the code that
+   builds `audit.record()`'s, in one multi-row INSERT. A failure part way rolls the whole
+   file back, audit events included.
 
 Why this writes the models itself rather than calling `casework.services` per row
 -----------------------------------------------------------------------------------
@@ -58,7 +61,8 @@ from django.utils import timezone
 
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
-from dueregard.audit.services import record
+from dueregard.audit.services import build_event, record_many
+from dueregard.core.bulk import RowWriter, reserve_ids
 from dueregard.core.importing import ImportRejected, RowError, RowReader, iter_readers, read_table
 
 from .matching import age_on, name_key, soundex
@@ -616,15 +620,82 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-class _Pathway:
-    """The referral fields and history rows the services would write for one row."""
+# Columns written for each table (every other column takes its default; see core.bulk).
+PERSON_COLUMNS = [
+    "authority_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "ward_id",
+    "unidentified_historical",
+    "created_by_id",
+    "modified_by_id",
+    "given_name_key",
+    "family_name_key",
+    "family_name_sound",
+]
+# The referral's cached milestones, as a referral starts (before its history is replayed).
+MILESTONES: dict[str, Any] = {
+    "stage": Stage.RECEIVED.value,
+    "triaged_on": None,
+    "triage_outcome": None,
+    "referred_to_police_on": None,
+    "gateway_outcome": None,
+    "gateway_outcome_on": None,
+    "discussed_at_panel_on": None,
+    "adopted_on": None,
+    "left_channel_on": None,
+    "exit_reason_id": None,
+    "closed_on": None,
+    "closure_reason": "",
+}
+REFERRAL_COLUMNS = [
+    "authority_id",
+    "person_id",
+    "reference",
+    "source",
+    "coordinator_id",
+    "received_on",
+    "sector_id",
+    "concern_id",
+    "age_at_referral",
+    "gender",
+    "ward_id",
+    "created_by_id",
+    "modified_by_id",
+    *MILESTONES,
+]
+EVENT_COLUMNS = [
+    "authority_id",
+    "referral_id",
+    "person_id",
+    "recorded_by_id",
+    # as `_Pathway.event` gives them:
+    "kind",
+    "from_stage",
+    "to_stage",
+    "outcome",
+    "outcome_label",
+    "concern_id",
+    "occurred_on",
+    "reason",
+]
+REVIEW_COLUMNS = ["authority_id", "referral_id", "kind", "due_on"]
 
-    def __init__(self, row: _Row, referral: Referral, user: Any, reason: str) -> None:
+
+class _Pathway:
+    """The referral's milestone columns and the history rows the services would write for
+    one row."""
+
+    def __init__(self, row: _Row, reason: str) -> None:
         self.row = row
-        self.referral = referral
-        self.user = user
         self.reason = reason
-        self.events: list[StageEvent] = []
+        self.stage = Stage.RECEIVED
+        self.milestones = dict(MILESTONES)
+        # (kind, from_stage, to_stage, outcome, outcome_label, concern_id, occurred_on,
+        # reason): the end of EVENT_COLUMNS
+        self.events: list[tuple[Any, ...]] = []
 
     def event(
         self,
@@ -637,34 +708,30 @@ class _Pathway:
         concern: ConcernType | None = None,
         reason: str | None = None,
     ) -> None:
-        referral = self.referral
-        from_stage = Stage(referral.stage)
+        from_stage = self.stage
         if to_stage is not None:
-            referral.stage = to_stage
+            self.stage = to_stage
+            self.milestones["stage"] = to_stage.value
         self.events.append(
-            StageEvent(
-                authority_id=referral.authority_id,
-                referral=referral,
-                person_id=referral.person_id,
-                kind=kind,
-                from_stage=from_stage if to_stage is not None else "",
-                to_stage=to_stage or from_stage,
-                outcome=outcome,
-                outcome_label=outcome_label,
-                concern=concern,
-                occurred_on=occurred_on,
-                reason=self.reason if reason is None else reason,
-                recorded_by=self.user,
+            (
+                kind.value,
+                from_stage.value if to_stage is not None else "",
+                (to_stage or from_stage).value,
+                outcome,
+                outcome_label,
+                concern.pk if concern is not None else None,
+                occurred_on,
+                self.reason if reason is None else reason,
             )
         )
 
     def close(self, occurred_on: datetime.date, reason: str) -> None:
         self.event(EventKind.CLOSED, occurred_on, to_stage=Stage.CLOSED, reason=reason)
-        self.referral.closed_on = occurred_on
-        self.referral.closure_reason = reason
+        self.milestones["closed_on"] = occurred_on
+        self.milestones["closure_reason"] = reason
 
-    def build(self) -> list[StageEvent]:
-        row, referral = self.row, self.referral
+    def build(self) -> list[tuple[Any, ...]]:
+        row, milestones = self.row, self.milestones
         sector = row.sector
         self.event(
             EventKind.RECEIVED,
@@ -679,14 +746,14 @@ class _Pathway:
         police_on = row.referred_to_police_on
         triaged_on = police_on if triage == TriageOutcome.POLICE and police_on else row.received_on
         self.event(EventKind.TRIAGED, triaged_on, outcome=triage.value, outcome_label=triage.label)
-        referral.triaged_on = triaged_on
-        referral.triage_outcome = triage
+        milestones["triaged_on"] = triaged_on
+        milestones["triage_outcome"] = triage.value
         if triage != TriageOutcome.POLICE:
             self.close(triaged_on, f"Triaged: {triage.label}. {self.reason}")
             return self.events
         assert police_on is not None
         self.event(EventKind.REFERRED_TO_POLICE, police_on, to_stage=Stage.WITH_GATEWAY)
-        referral.referred_to_police_on = police_on
+        milestones["referred_to_police_on"] = police_on
         gateway = row.gateway_outcome
         if gateway is None:
             return self.events
@@ -698,8 +765,8 @@ class _Pathway:
             outcome=gateway.value,
             outcome_label=gateway.label,
         )
-        referral.gateway_outcome = gateway
-        referral.gateway_outcome_on = police_on
+        milestones["gateway_outcome"] = gateway.value
+        milestones["gateway_outcome_on"] = police_on
         if not panel:
             self.close(police_on, f"Police gateway: {gateway.label}. {self.reason}")
             return self.events
@@ -714,7 +781,7 @@ class _Pathway:
             outcome=PanelDecision.ADOPT.value if adopted_same_day else "",
             outcome_label=PanelDecision.ADOPT.label if adopted_same_day else "",
         )
-        referral.discussed_at_panel_on = discussed_on
+        milestones["discussed_at_panel_on"] = discussed_on
         if adopted_on is None:
             return self.events
         if not adopted_same_day:  # adopted at a later panel: that panel's discussion
@@ -725,7 +792,7 @@ class _Pathway:
                 outcome_label=PanelDecision.ADOPT.label,
             )
         self.event(EventKind.ADOPTED, adopted_on, to_stage=Stage.ADOPTED)
-        referral.adopted_on = adopted_on
+        milestones["adopted_on"] = adopted_on
         left_on, exit_reason = row.left_channel_on, row.exit_reason
         if left_on is None:
             return self.events
@@ -737,155 +804,215 @@ class _Pathway:
             outcome=exit_reason.code,
             outcome_label=exit_reason.label,
         )
-        referral.left_channel_on = left_on
-        referral.exit_reason = exit_reason
+        milestones["left_channel_on"] = left_on
+        milestones["exit_reason_id"] = exit_reason.pk
         return self.events
 
 
-def _new_person(row: _Row, authority: Authority, user: Any) -> Person:
-    identified = bool(row.given_name or row.family_name)
-    person = Person(
-        authority=authority,
-        given_name=row.given_name,
-        family_name=row.family_name,
-        date_of_birth=row.date_of_birth,
-        gender=row.gender,
-        ward=row.ward,
-        unidentified_historical=not identified,
-        created_by=user,
-        modified_by=user,
+@dataclass(slots=True)
+class _NewPerson:
+    """A person a row creates, as `services.create_person` would record them: the row's
+    name, date of birth, gender and ward, with the keys intake matches on."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: datetime.date | None
+    gender: str | None
+    ward_id: int | None
+    pk: int = 0
+
+    @classmethod
+    def of(cls, row: _Row) -> _NewPerson:
+        return cls(
+            row.given_name,
+            row.family_name,
+            row.date_of_birth,
+            row.gender,
+            row.ward.pk if row.ward is not None else None,
+        )
+
+    @property
+    def identified(self) -> bool:  # unnamed rows make `unidentified_historical` people
+        return bool(self.given_name or self.family_name)
+
+    def values(self, authority: Authority, user_id: int | None) -> tuple[Any, ...]:
+        """The PERSON_COLUMNS."""
+        return (
+            authority.pk,
+            self.given_name,
+            self.family_name,
+            self.date_of_birth,
+            self.gender,
+            self.ward_id,
+            not self.identified,
+            user_id,
+            user_id,
+            name_key(self.given_name),
+            name_key(self.family_name),
+            soundex(self.family_name),
+        )
+
+
+def _taken_meanwhile() -> ImportRejected:
+    return ImportRejected(
+        [
+            RowError(
+                0,
+                "reference",
+                "a reference in the file was used while it was being "
+                "imported; nothing was imported, try again",
+            )
+        ]
     )
-    person.given_name_key = name_key(person.given_name)
-    person.family_name_key = name_key(person.family_name)
-    person.family_name_sound = soundex(person.family_name)
-    return person
 
 
 @transaction.atomic
 def _write(
     rows: list[_Row], *, authority: Authority, acting_user: Any, filename: str
 ) -> ImportResult:
+    """Write the checked rows as multi-row writes (`core.bulk`): the columns set are those
+    `bulk_create` of the same model instances would set, the rest take their defaults.
+    Ids are reserved from the tables' sequences first, so history rows can name their
+    referral before it is written."""
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user_id = user.pk if user is not None else None
     batch = uuid.uuid4().hex
 
     # People: one per row, except rows naming the same person (name and date of birth).
-    new_people: list[Person] = []
-    by_key: dict[tuple[str, str, datetime.date], Person] = {}
+    person_of: list[Person | _NewPerson] = []
+    new_people: list[_NewPerson] = []
+    by_key: dict[tuple[str, str, datetime.date], _NewPerson] = {}
     linked: dict[int, Person] = {}
     for row in rows:
         if row.person is not None:
             linked[row.person.pk] = row.person
+            person_of.append(row.person)
             continue
         if row.person_key is not None and row.person_key in by_key:
-            row.person = by_key[row.person_key]
+            person_of.append(by_key[row.person_key])
             continue
-        row.person = _new_person(row, authority, user)
-        new_people.append(row.person)
+        new = _NewPerson.of(row)
+        new_people.append(new)
+        person_of.append(new)
         if row.person_key is not None:
-            by_key[row.person_key] = row.person
-    Person.objects.bulk_create(new_people, batch_size=500)
+            by_key[row.person_key] = new
+    for new, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
+        new.pk = pk
 
-    referrals: list[Referral] = []
+    writer = RowWriter()
+    people = writer.table(Person, PERSON_COLUMNS)
+    for new in new_people:
+        people.add_row(new.pk, *new.values(authority, user_id))
+    people.flush()
+
+    referral_ids = reserve_ids(Referral, len(rows))
+    referrals = writer.table(Referral, REFERRAL_COLUMNS)
     pathways: list[_Pathway] = []
-    for row in rows:
-        person = row.person
-        assert person is not None and person.pk is not None
-        dob = person.date_of_birth
-        referral = Referral(
-            authority=authority,
-            person=person,
-            reference=row.reference,
-            source=ReferralSource.IMPORT,
-            coordinator=user,
-            received_on=row.received_on,
-            sector=row.sector,
-            concern=row.concern,
-            age_at_referral=age_on(dob, row.received_on) if dob else row.age,
-            gender=row.gender if row.gender is not None else person.gender,
-            ward=row.ward if row.ward is not None else person.ward,
-            created_by=user,
-            modified_by=user,
-        )
-        pathway = _Pathway(row, referral, user, f"Imported from {filename} row {row.number}")
-        pathway.build()  # sets the milestone cache on `referral` before it is saved
-        referrals.append(referral)
-        pathways.append(pathway)
     try:
-        Referral.objects.bulk_create(referrals, batch_size=500)
-    except IntegrityError:  # another import or intake took a reference meanwhile
-        raise ImportRejected(
-            [
-                RowError(
-                    0,
-                    "reference",
-                    "a reference in the file was used while it was being "
-                    "imported; nothing was imported, try again",
-                )
-            ]
-        ) from None
-
-    events: list[StageEvent] = []
-    links: list[Any] = []
-    reviews: list[Review] = []
-    through = Referral.vulnerabilities.through
-    for pathway in pathways:
-        referral = pathway.referral
-        for event in pathway.events:
-            event.referral_id = referral.pk
-            event.person_id = referral.person_id
-        events.extend(pathway.events)
-        links.extend(
-            through(referral_id=referral.pk, vulnerability_id=v.pk)
-            for v in pathway.row.vulnerabilities
-        )
-        if referral.left_channel_on is not None:
-            reviews.extend(
-                Review(
-                    authority=authority,
-                    referral_id=referral.pk,
-                    kind=kind,
-                    due_on=_add_months(referral.left_channel_on, months),
-                )
-                for kind, months in REVIEW_MONTHS.items()
+        for row, person, referral_id in zip(rows, person_of, referral_ids, strict=True):
+            dob = person.date_of_birth
+            pathway = _Pathway(row, f"Imported from {filename} row {row.number}")
+            pathway.build()  # works out the milestone columns
+            pathways.append(pathway)
+            referrals.add_row(
+                referral_id,
+                authority.pk,
+                person.pk,
+                row.reference,
+                ReferralSource.IMPORT.value,
+                user_id,
+                row.received_on,
+                row.sector.pk if row.sector is not None else None,
+                row.concern.pk if row.concern is not None else None,
+                age_on(dob, row.received_on) if dob else row.age,
+                row.gender if row.gender is not None else person.gender,
+                row.ward.pk if row.ward is not None else person.ward_id,
+                user_id,
+                user_id,
+                *pathway.milestones.values(),
             )
-    StageEvent.objects.bulk_create(events, batch_size=500)
-    through.objects.bulk_create(links, batch_size=500)
-    Review.objects.bulk_create(reviews, batch_size=500)
+        referrals.flush()
+    except IntegrityError:  # another import or intake took a reference meanwhile
+        raise _taken_meanwhile() from None
 
-    identified_new = [p for p in new_people if not p.unidentified_historical]
+    through = Referral.vulnerabilities.through
+    event_ids = iter(reserve_ids(StageEvent, sum(len(p.events) for p in pathways)))
+    link_ids = iter(reserve_ids(through, sum(len(p.row.vulnerabilities) for p in pathways)))
+    left = [
+        (p.milestones["left_channel_on"], i)
+        for p, i in zip(pathways, referral_ids, strict=True)
+        if p.milestones["left_channel_on"] is not None
+    ]
+    review_ids = iter(reserve_ids(Review, len(left) * len(REVIEW_MONTHS)))
+    events = writer.table(StageEvent, EVENT_COLUMNS)
+    links = writer.table(through, ["referral_id", "vulnerability_id"])
+    reviews = writer.table(Review, REVIEW_COLUMNS)
+    for pathway, person, referral_id in zip(pathways, person_of, referral_ids, strict=True):
+        for event in pathway.events:
+            events.add_row(next(event_ids), authority.pk, referral_id, person.pk, user_id, *event)
+        for vulnerability in pathway.row.vulnerabilities:
+            links.add_row(next(link_ids), referral_id, vulnerability.pk)
+    for left_on, referral_id in left:
+        for kind, months in REVIEW_MONTHS.items():
+            reviews.add_row(
+                next(review_ids),
+                authority.pk,
+                referral_id,
+                kind.value,
+                _add_months(left_on, months),
+            )
+    writer.flush()
+
+    identified_new = [p for p in new_people if p.identified]
     counts = {
         "file": filename,
         "rows": len(rows),
         "authority": authority.ons_code,
-        "referrals": len(referrals),
+        "referrals": len(rows),
         "people_created": len(new_people),
         "unidentified_people": len(new_people) - len(identified_new),
         "people_linked": len(linked),
-        "first_referral": referrals[0].pk,
-        "last_referral": referrals[-1].pk,
+        "first_referral": referral_ids[0],
+        "last_referral": referral_ids[-1],
     }
-    record(
-        AuditAction.CREATE,
-        actor=acting_user,
-        object_type="casework.import",
-        object_id=batch,
-        authority=authority,
-        detail=counts,
+    record_many(
+        [
+            build_event(
+                AuditAction.CREATE,
+                actor=acting_user,
+                object_type="casework.import",
+                object_id=batch,
+                authority=authority,
+                detail=counts,
+            ),
+            *(  # what `record(obj=person)` takes from a Person
+                build_event(
+                    AuditAction.CREATE,
+                    actor=acting_user,
+                    object_type=Person._meta.label_lower,
+                    object_id=new.pk,
+                    authority=authority,
+                    person_id=new.pk,
+                    detail={"import": batch},
+                )
+                for new in identified_new
+            ),
+            *(
+                build_event(
+                    AuditAction.CHANGE,
+                    actor=acting_user,
+                    obj=person,
+                    detail={"import": batch, "fields": "referrals"},
+                )
+                for person in linked.values()
+            ),
+        ]
     )
-    for person in identified_new:
-        record(AuditAction.CREATE, actor=acting_user, obj=person, detail={"import": batch})
-    for person in linked.values():
-        record(
-            AuditAction.CHANGE,
-            actor=acting_user,
-            obj=person,
-            detail={"import": batch, "fields": "referrals"},
-        )
     return ImportResult(
         filename=filename,
         authority=authority,
         rows=len(rows),
-        referrals=len(referrals),
+        referrals=len(rows),
         people_created=len(new_people),
         unidentified_people=len(new_people) - len(identified_new),
         people_linked=len(linked),

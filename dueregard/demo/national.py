@@ -39,13 +39,14 @@ How it writes, and the invariants it keeps
 Replaying a million referrals through `casework.services` one business event at a time
 would take days, and `bulk_create` measured 5,000 to 9,000 rows a second on these
 machines (building a model instance and preparing every field of every row). So this
-module writes each table in batches of 5,000 rows over the model's own columns, read
-from `Model._meta` when it runs (`executemany` on SQLite; `COPY` on PostgreSQL, where
-client-side parameter binding held any INSERT to about 6,000 rows a second): a column this module
-does not set takes the field's default (or NULL, or the time of the run for
-`auto_now` fields), and a required column with neither fails loudly. Ids are allocated
-here so history rows can point at their referral; PostgreSQL sequences are reset after.
-Everything runs in one transaction: a failure leaves nothing behind.
+module writes each table in batches of 5,000 rows over the model's own columns with
+`dueregard.core.bulk.RowWriter`, read from `Model._meta` when it runs (`executemany` on
+SQLite; `COPY` on PostgreSQL, where client-side parameter binding held any INSERT to
+about 6,000 rows a second): a column this module does not set takes the field's default
+(or NULL, or the time of the run for `auto_now` fields), and a required column with
+neither fails loudly. Ids are allocated here so history rows can point at their
+referral; PostgreSQL sequences are reset after. Everything runs in one transaction: a
+failure leaves nothing behind.
 
 It writes the rows the services would write and keeps every rule they check:
 
@@ -76,15 +77,13 @@ import math
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import models, transaction
 from django.utils import timezone
 
 from dueregard.accounts.models import Membership, Role, User
@@ -94,6 +93,7 @@ from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.audit.services import record
 from dueregard.casework import models as cw
 from dueregard.casework.matching import age_on, name_key, soundex
+from dueregard.core.bulk import RowWriter
 from dueregard.core.periods import financial_quarter_of, financial_year, financial_year_start
 from dueregard.engagement import models as en
 from dueregard.training import models as tr
@@ -104,7 +104,6 @@ AUTHORITIES_CSV = (
 )
 MARKER = "demo.national"
 USERNAME_PREFIX = "national-"
-BATCH = 5_000
 
 # Per year, nationally, at factor 1.
 BASE_REFERRALS_PER_YEAR = 10_000
@@ -390,158 +389,6 @@ class NationalSummary:
 
 def has_national_data() -> bool:
     return AuditEvent.objects.filter(object_type=MARKER).exists()
-
-
-# ---------------------------------------------------------------------------------------
-# Writing rows
-
-
-class RowTable:
-    """Multi-row INSERTs into one model's table, with ids allocated here.
-
-    `columns` are the attnames the caller gives for each row (after the id); every other
-    concrete column takes its default, NULL or the time of the run, read from the model.
-    """
-
-    def __init__(
-        self, writer: RowWriter, model: type[models.Model], columns: Sequence[str]
-    ) -> None:
-        self.writer = writer
-        self.model = model
-        self.label = model._meta.label
-        meta = model._meta
-        by_attname = {f.attname: f for f in meta.concrete_fields}
-        unknown = [c for c in columns if c not in by_attname]
-        if unknown:
-            raise ValueError(f"{self.label} has no column {', '.join(unknown)}")
-        pk = meta.pk
-        assert pk is not None
-        self.fill: list[Any] = []
-        fill_columns: list[str] = []
-        for f in meta.concrete_fields:
-            if f.primary_key or f.attname in columns:
-                continue
-            fill_columns.append(f.column)
-            self.fill.append(writer.default_for(self.label, f))
-        names = [pk.column] + [by_attname[c].column for c in columns] + fill_columns
-        quote = connection.ops.quote_name
-        target = f"{quote(meta.db_table)} ({', '.join(quote(n) for n in names)})"
-        # Identifiers come from the model, quoted; every value is a bound parameter.
-        self.sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-        # PostgreSQL: COPY, because psycopg binds INSERT parameters on the client, which
-        # measured about 6,000 rows a second here whichever way the rows were batched.
-        self.copy_sql = f"COPY {target} FROM STDIN"
-        self.fill_tuple = tuple(self.fill)
-        self.rows: list[tuple[Any, ...]] = []
-        self.next_id = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
-        self.written = 0
-        if writer.set_foreign_keys_aside and connection.vendor == "postgresql":
-            writer.set_aside(meta.db_table)
-
-    def add(self, *values: Any) -> int:
-        pk = self.next_id
-        self.next_id += 1
-        self.rows.append((pk, *values, *self.fill_tuple))
-        if len(self.rows) >= BATCH:
-            self.flush()
-        return pk
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, self.rows)
-        self.written += len(self.rows)
-        self.rows = []
-
-
-class RowWriter:
-    """The tables being written, and (on PostgreSQL, if asked) their foreign keys.
-
-    With `set_foreign_keys_aside`, each table's foreign-key constraints are dropped before
-    its first row and added back, with the same names and definitions, by `finish()`: the
-    way PostgreSQL's manual advises populating a database ("Populating a Database: Remove
-    Foreign Key Constraints"). Adding a constraint back checks every row in one pass,
-    where row-by-row checks took most of the build; a row that breaks one fails the
-    transaction just the same. The constraint changes lock those tables until the build's
-    transaction ends, so use it only where nothing else is writing (the seed command).
-    """
-
-    def __init__(self, *, set_foreign_keys_aside: bool = False) -> None:
-        self.tables: dict[str, RowTable] = {}
-        self.now = timezone.now()
-        self.sqlite = connection.vendor == "sqlite"
-        self.set_foreign_keys_aside = set_foreign_keys_aside
-        self.constraints: list[tuple[str, str, str]] = []  # (table, name, definition)
-
-    def set_aside(self, db_table: str) -> None:
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-                [quote(db_table)],
-            )
-            found = cursor.fetchall()
-            for name, definition in found:
-                cursor.execute(f"ALTER TABLE {quote(db_table)} DROP CONSTRAINT {quote(name)}")
-                self.constraints.append((db_table, name, definition))
-
-    def table(self, model: type[models.Model], columns: Sequence[str]) -> RowTable:
-        key = model._meta.label
-        if key not in self.tables:
-            self.tables[key] = RowTable(self, model, columns)
-        return self.tables[key]
-
-    def stamp(self, day: datetime.date, minute: int = 0) -> datetime.datetime:
-        """A time on `day` (from 9:00 UTC): when a synthetic record was entered."""
-        moment = datetime.datetime(day.year, day.month, day.day, 9, 0) + datetime.timedelta(
-            minutes=minute
-        )
-        return moment if self.sqlite else moment.replace(tzinfo=datetime.UTC)
-
-    def default_for(self, label: str, f: models.Field) -> Any:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value: Any = self.now
-        elif f.has_default():
-            value = f.get_default()
-        elif f.null:
-            value = None
-        elif f.blank and f.empty_strings_allowed:
-            value = ""
-        else:
-            raise ValueError(
-                f"dueregard/demo/national.py gives no value for {label}.{f.attname}: "
-                "the model has a new required field"
-            )
-        return f.get_db_prep_save(value, connection)
-
-    def flush(self) -> None:
-        for table in self.tables.values():
-            table.flush()
-
-    def finish(self) -> dict[str, int]:
-        self.flush()
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            for db_table, name, definition in self.constraints:
-                cursor.execute(
-                    f"ALTER TABLE {quote(db_table)} ADD CONSTRAINT {quote(name)} {definition}"
-                )
-        self.constraints = []
-        if connection.vendor == "postgresql":
-            statements = connection.ops.sequence_reset_sql(
-                no_style(), [t.model for t in self.tables.values()]
-            )
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-        return {label: t.written for label, t in self.tables.items()}
 
 
 # ---------------------------------------------------------------------------------------
