@@ -53,17 +53,3 @@ def filter_events(events: QuerySet[AuditEvent], f: AuditFilter) -> QuerySet[Audi
     if f.date_to:
         events = events.filter(occurred_at__lt=_day_start(f.date_to + datetime.timedelta(days=1)))
     return events
-
-
-def page_of_events(
-    events: QuerySet[AuditEvent], *, before: int | None, size: int = 50
-) -> tuple[list[AuditEvent], int | None]:
-    """Keyset pagination, newest first: events with id below `before`, and the next cursor.
-
-    Ids grow with time, so ordering by id is ordering by time without an OFFSET scan.
-    """
-    if before is not None:
-        events = events.filter(id__lt=before)
-    page = list(events.order_by("-id").select_related("authority")[: size + 1])
-    next_before = page[size - 1].id if len(page) > size else None
-    return page[:size], next_before

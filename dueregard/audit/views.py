@@ -7,10 +7,11 @@ from django.utils import timezone
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind
 from dueregard.core.csvsafe import safe_row
+from dueregard.core.pagination import Keyset
 
 from .forms import AuditFilterForm
 from .models import AuditAction
-from .queries import AuditFilter, events_visible_to, filter_events, page_of_events
+from .queries import AuditFilter, events_visible_to, filter_events
 from .services import record
 
 
@@ -25,25 +26,33 @@ def _filter_from(form: AuditFilterForm) -> AuditFilter:
     )
 
 
+# Newest first. Ids grow with time, so ordering by id is ordering by time, and
+# `?before=<id>` reaches older events.
+AUDIT_PAGES = Keyset(("-id",))
+
+
 @requires(Kind.AUDIT_LOG, Action.LIST, methods=("GET",))
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    events, next_before = [], None
+    page = None
     if not request.GET or form.is_valid():
         criteria = _filter_from(form) if form.is_bound else AuditFilter()
-        try:
-            before = int(request.GET.get("before", "")) or None
-        except ValueError:
-            before = None
-        events, next_before = page_of_events(
-            filter_events(events_visible_to(request.user), criteria), before=before
+        page = AUDIT_PAGES.page(
+            filter_events(events_visible_to(request.user), criteria).select_related("authority"),
+            request.GET,
         )
-    query = request.GET.copy()
-    query.pop("before", None)
+    filters = request.GET.copy()  # for the CSV link: the same events, every page of them
+    filters.pop(AUDIT_PAGES.next_param, None)
+    filters.pop(AUDIT_PAGES.previous_param, None)
     return render(
         request,
         "audit/log.html",
-        {"form": form, "events": events, "next_before": next_before, "query": query.urlencode()},
+        {
+            "form": form,
+            "events": page.items if page else [],
+            "page": page,
+            "query": filters.urlencode(),
+        },
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Case, IntegerField, Model, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core.pagination import Keyset
 
 from . import forms, queries, services
 from .models import (
@@ -1192,13 +1193,27 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
 # Panel actions
 
 
+# Open actions first, soonest due first, then done ones, then those no longer needed.
+# (Ordering by the status code itself would put "done" and "dropped" before "open".)
+ACTION_PAGES = Keyset(("status_rank", "due_on", "id"), next_param="after", previous_param="before")
+STATUS_RANK = Case(
+    When(status=ActionStatus.OPEN, then=Value(0)),
+    When(status=ActionStatus.DONE, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 @requires(Kind.PANEL_ACTION, Action.LIST, methods=("GET",))
 def actions(request: HttpRequest) -> HttpResponse:
-    visible = queries.actions_visible_to(request.user, Action.LIST).order_by("status", "due_on")
+    visible = queries.actions_visible_to(request.user, Action.LIST).annotate(
+        status_rank=STATUS_RANK
+    )
+    page = ACTION_PAGES.page(visible, request.GET)
     return render(
         request,
         "casework/actions.html",
-        {"actions": visible, "today": _today(), "open": ActionStatus.OPEN},
+        {"actions": page.items, "page": page, "today": _today(), "open": ActionStatus.OPEN},
     )
 
 

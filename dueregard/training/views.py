@@ -28,6 +28,7 @@ from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.core.importing import ImportRejected
+from dueregard.core.pagination import Keyset
 
 from . import charts, imports, metrics, queries, services
 from .forms import (
@@ -449,6 +450,10 @@ def import_file(request: HttpRequest) -> HttpResponse:
 # Sessions -----------------------------------------------------------------------------------
 
 
+# Newest first; `?before=` the key of the last session shown reaches older ones.
+SESSION_PAGES = Keyset(("-held_on", "-id"))
+
+
 @requires(T, Action.LIST, methods=("GET",))
 def session_list(request: HttpRequest) -> HttpResponse:
     authority = _authority(request)
@@ -464,12 +469,14 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
     if audience in Audience.values:
         sessions = sessions.filter(audience=audience)
+    page = SESSION_PAGES.page(sessions, request.GET)
     return render(
         request,
         "training/session_list.html",
         {
             "authority": authority,
-            "sessions": sessions[:200],
+            "sessions": page.items,
+            "page": page,
             "total": sessions.count(),
             "audience": audience,
             "audiences": Audience.choices,
