@@ -244,6 +244,14 @@ def test_html_fragment_uses_govuk_tables_numeric_cells_and_an_accessible_chart(b
     assert len(ids) == len(set(ids))
 
 
+def test_html_fragment_puts_a_wide_table_full_width_with_its_chart_below():
+    table = two_way([[3, 10, 4, 6], [12, 7, 5, 8]])  # label, four groups and a total
+    report = report_with(table, charts=[Chart("grid", "By age band", "two-way", "label", ["c0"])])
+    html = str(render_fragment(report))
+    assert "dr-table-and-chart" not in html  # not squeezed into half the page
+    assert html.index("</table>") < html.index("<svg")
+
+
 def test_html_document_is_a_whole_page_with_the_marking():
     report = disclosure.apply(report_with(one_way([12, 30, 20])), "public")
     html = renderers.render(report, "html").decode()
