@@ -4,6 +4,8 @@ PIP      := .venv/bin/pip
 PORT     ?= 8000
 APT_PKGS := chromium poppler-utils libreoffice-writer-nogui fonts-dejavu-core
 CSS      := build/static/dueregard/dueregard.css
+# Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: setup sysdeps demo test test-pg lint format clean
 
@@ -32,11 +34,11 @@ demo: setup  ## build the demo borough on SQLite and serve it on http://127.0.0.
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup sysdeps  ## the whole suite, browser tests included (SQLite unless DATABASE_URL is set)
-	.venv/bin/pytest
+	.venv/bin/pytest -n $(TEST_WORKERS)
 
 test-pg: setup sysdeps  ## the whole suite against a throwaway PostgreSQL server
 	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
-	  trap 'scripts/pg-throwaway.sh stop' EXIT; .venv/bin/pytest
+	  trap 'scripts/pg-throwaway.sh stop' EXIT; .venv/bin/pytest -n $(TEST_WORKERS)
 
 .PHONY: bench bench-pg
 BENCH_ARGS ?=
