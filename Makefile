@@ -30,7 +30,7 @@ sysdeps:  ## Debian packages the tests use (a browser, PDF and DOCX tools); inst
 demo: setup  ## build the demo borough on SQLite and serve it on http://127.0.0.1:$(PORT)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
-	$(PY) manage.py demo_sign_ins
+	$(PY) manage.py demo_sign_ins --address http://127.0.0.1:$(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup sysdeps  ## the whole suite, browser tests included (SQLite unless DATABASE_URL is set)

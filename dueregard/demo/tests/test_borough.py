@@ -78,6 +78,10 @@ def test_printed_sign_ins_work_with_their_backup_codes(spine_only) -> None:
     call_command("demo_sign_ins", stdout=out)
     text = out.getvalue()
     assert DEMO_PASSWORD in text
+    assert "Sign in at http://127.0.0.1:8000/sign-in/" in text
+    elsewhere = StringIO()
+    call_command("demo_sign_ins", "--address", "http://127.0.0.1:8123/", stdout=elsewhere)
+    assert "Sign in at http://127.0.0.1:8123/sign-in/" in elsewhere.getvalue()
     lines = text.splitlines()
     coordinator = next(i for i, line in enumerate(lines) if line.startswith("coordinator "))
     backup = lines[coordinator + 1].split(":")[1].split()[0]

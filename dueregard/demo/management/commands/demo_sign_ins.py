@@ -17,8 +17,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--code", metavar="USERNAME", help="Print USERNAME's current code.")
+        parser.add_argument(
+            "--address",
+            default="http://127.0.0.1:8000",
+            help="Where the demo is served (make demo passes its PORT).",
+        )
 
-    def handle(self, *args: object, code: str | None, **options: object) -> None:
+    def handle(self, *args: object, code: str | None, address: str, **options: object) -> None:
         if settings.PRODUCTION:
             raise CommandError("Demo sign-ins do not exist in production.")
         if code:
@@ -26,7 +31,7 @@ class Command(BaseCommand):
             return
         w = self.stdout.write
         w("")
-        w("Demo borough: Kingsmere (fictional). Sign in at http://127.0.0.1:8000/sign-in/")
+        w(f"Demo borough: Kingsmere (fictional). Sign in at {address.rstrip('/')}/sign-in/")
         w(f"Every demo user's password: {DEMO_PASSWORD}")
         w("Second factor: enter one of the user's backup codes below (each works once; run")
         w("`make demo` again to restore them), or add the key to an authenticator app, or run")
