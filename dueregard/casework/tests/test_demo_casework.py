@@ -8,7 +8,15 @@ import pytest
 from django.db.models import Count
 
 from dueregard.areas.models import Authority, Region, Ward
-from dueregard.casework.models import PanelMeeting, PanelMember, Referral, StageEvent
+from dueregard.casework.models import (
+    EthnicGroup,
+    PanelMeeting,
+    PanelMember,
+    Person,
+    Referral,
+    Religion,
+    StageEvent,
+)
 from dueregard.casework.queries import panel_cases_visible_to, work_queue
 from dueregard.core.periods import financial_year, financial_year_start
 from dueregard.demo.context import DemoContext
@@ -58,6 +66,16 @@ def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> No
     upcoming = PanelMeeting.objects.get(held_on__gte=today)
     assert set(panel_cases_visible_to(member)) == {i.referral for i in upcoming.items.all()}
     assert work_queue(ctx.users["coordinator"], today).total > 0
+
+    # Equality monitoring has something to show: most people's ethnic group and religion
+    # are recorded, from the lists the form offers, and some are left blank as in life.
+    people = Person.objects.filter(authority=ctx.authority)
+    groups = set(people.values_list("ethnic_group", flat=True))
+    religions = set(people.values_list("religion", flat=True))
+    assert "" in groups and len(groups - {""}) >= 3 and groups - {""} <= set(EthnicGroup.values)
+    assert "" in religions and len(religions - {""}) >= 3
+    assert religions - {""} <= set(Religion.values)
+    assert people.exclude(ethnic_group="").count() > people.count() / 2
 
     counts = dict(Referral.objects.values_list("stage").annotate(n=Count("id")))
     casework.run(ctx)  # a second run adds nothing

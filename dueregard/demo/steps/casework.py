@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import heapq
 import itertools
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ from dueregard.casework.models import (
 from dueregard.casework.queries import concern_types_on
 from dueregard.core.periods import financial_year, financial_year_start
 from dueregard.demo.context import DemoContext
+from dueregard.demo.steps.areas import ETHNIC_GROUP, RELIGION
 
 ORDER = 30
 YEARS = 5
@@ -215,6 +217,20 @@ def _weighted(rng: Any, weights: dict[Any, float]) -> Any:
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
+# Equality monitoring details, recorded for most people (a referrer often does not know
+# them). Drawn from the borough's population shares by a generator of their own, so the
+# rest of the demo casework is the same with or without them.
+ETHNIC_GROUP_RECORDED = 0.8
+RELIGION_RECORDED = 0.7
+
+
+def _equality_details(n: int) -> tuple[str, str]:
+    rng = random.Random(f"kingsmere-equality-{n}")
+    ethnic_group = _weighted(rng, ETHNIC_GROUP) if rng.random() < ETHNIC_GROUP_RECORDED else ""
+    religion = _weighted(rng, RELIGION) if rng.random() < RELIGION_RECORDED else ""
+    return ethnic_group, religion
+
+
 def _panel(ctx: DemoContext, lead: Any) -> Panel:
     panel = Panel.objects.filter(authority=ctx.authority, name=PANEL_NAME).first()
     if panel is None:
@@ -304,6 +320,7 @@ class Simulation:
             age = rng.randint(low, high)
             dob = received_on - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
             known_dob = rng.random() < 0.93
+            ethnic_group, religion = _equality_details(len(self.people))
             person = services.create_person(
                 authority=self.ctx.authority,
                 details=services.PersonDetails(
@@ -311,6 +328,8 @@ class Simulation:
                     family_name=rng.choice(FAMILY),
                     date_of_birth=dob if known_dob else None,
                     gender=gender,
+                    ethnic_group=ethnic_group,
+                    religion=religion,
                     address=f"{rng.randint(1, 180)} Example Road, Kingsmere (fictional)",
                     ward=rng.choice(wards) if wards else None,
                 ),
