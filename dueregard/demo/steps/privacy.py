@@ -1,6 +1,10 @@
 """The demo borough's personal data lifecycle: the default retention schedule, data-sharing
 agreements with the panel's partner agencies (Probation deliberately without a current
-one, so the warning shows) and a few information-sharing records. All fictional."""
+one, so the warning shows) and a few information-sharing records. All fictional.
+
+The borough applies its schedule every quarter, as a council would: the demo applies it as
+at the first day of the month before last (one person kept on legal hold), so the
+destruction record has entries and only the records that fell due since are waiting."""
 
 from __future__ import annotations
 
@@ -81,7 +85,26 @@ def run(ctx: DemoContext) -> None:
             shared_on=min(ctx.today, referral.received_on + datetime.timedelta(days=3)),
             acting_user=lead,
         )
+    last_run = last_retention_run(ctx.today)
+    schedule = services.retention_schedule(ctx.authority, on=last_run)
+    if schedule:
+        services.set_legal_hold(
+            schedule[0].person,
+            on=True,
+            reason="Complaint about the referral open with the council (fictional).",
+            acting_user=lead,
+        )
+    applied = services.apply_retention(ctx.authority, on=last_run, dry_run=False, acting_user=lead)
     ctx.say(
-        f"Privacy: retention schedule, {len(AGREEMENTS)} data-sharing agreements, "
+        f"Privacy: retention schedule applied as at {last_run.day} {last_run:%B %Y} "
+        f"({len(applied.destroyed)} people's details removed, {len(applied.held)} held), "
+        f"{len(AGREEMENTS)} data-sharing agreements, "
         f"{SharingRecord.objects.filter(authority=ctx.authority).count()} sharing records."
     )
+
+
+def last_retention_run(today: datetime.date) -> datetime.date:
+    """The first day of the month before last."""
+    first = today.replace(day=1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    return (previous - datetime.timedelta(days=1)).replace(day=1)
