@@ -25,6 +25,7 @@ from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import navigation
 from dueregard.core.pagination import Keyset
 
 from . import forms, queries, services
@@ -815,6 +816,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
             "members": panel.members.select_related("user").order_by("-active", "agency"),
             "meetings": panel.meetings.all(),
             "can_change": can(request.user, Kind.PANEL, Action.CHANGE, panel.authority),
+            "notices": navigation.notices_for("casework.panel", request.user, panel),
         },
     )
 

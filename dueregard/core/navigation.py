@@ -1,4 +1,5 @@
-"""What each signed-in user is offered: the service navigation and the home page.
+"""What each signed-in user is offered: the service navigation, the home page, and notices
+one app shows on another app's page.
 
 Apps register their entry points in `AppConfig.ready()`. Each entry says who sees it
 through a `visible(user)` callable supplied by the registering app, which asks
@@ -35,8 +36,22 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A warning shown on another app's page, e.g. privacy's on a Channel panel's page, so
+    the page's app need not import the app that knows (the dependency stays one way)."""
+
+    text: str
+    link_url: str = ""
+    link_text: str = ""
+
+
+# A provider answers for one page: given the user and the page's object, its notices.
+NoticeProvider = Callable[[Any, Any], list[Notice]]
+
 _entries: dict[str, Entry] = {}
 _panels: dict[str, HomePanel] = {}
+_notices: dict[str, dict[str, NoticeProvider]] = {}
 
 
 def register(entry: Entry) -> None:
@@ -45,6 +60,23 @@ def register(entry: Entry) -> None:
 
 def register_home_panel(name: str, panel: HomePanel) -> None:
     _panels[name] = panel
+
+
+def register_notices(page: str, name: str, provider: NoticeProvider) -> None:
+    """`page` names the page (e.g. "casework.panel"); `name` the provider, so registering
+    again replaces it."""
+    _notices.setdefault(page, {})[name] = provider
+
+
+def notices_for(page: str, user: Any, obj: Any) -> list[Notice]:
+    """Every registered provider's notices for `page` showing `obj` to `user`. Each
+    provider decides, through accounts.permissions, whether the user may see its notice."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    found: list[Notice] = []
+    for _, provider in sorted(_notices.get(page, {}).items()):
+        found += provider(user, obj)
+    return found
 
 
 def entries_for(user: Any) -> list[Entry]:

@@ -67,6 +67,7 @@ class PrivacyConfig(AppConfig):
                 order=60,
             ),
         )
+        navigation.register_notices("casework.panel", "privacy.agreements", _panel_agreements)
 
 
 def _retention_warning(user: Any) -> dict[str, Any]:
@@ -85,3 +86,33 @@ def _retention_warning(user: Any) -> dict[str, Any]:
         "days": services.WARNING_DAYS,
         "missing": queries.agencies_without_agreement(authorities, today),
     }
+
+
+def _panel_agreements(user: Any, panel: Any) -> list[Any]:
+    """On a Channel panel's page, for users who may see the agreements: each partner agency
+    of a standing member without a data-sharing agreement current today."""
+    from django.urls import reverse
+
+    from dueregard.accounts.permissions import Action, Kind, can
+    from dueregard.areas.models import Authority
+    from dueregard.core.navigation import Notice
+
+    from . import queries, services
+
+    if not can(user, Kind.SHARING, Action.LIST, panel.authority):
+        return []
+    missing = queries.agencies_without_agreement(
+        Authority.objects.filter(pk=panel.authority_id), services.today()
+    )
+    return [
+        Notice(
+            text=(
+                f"{m.agency} has no current data-sharing agreement "
+                f"({m.members} standing member{'s' if m.members != 1 else ''})."
+            ),
+            link_url=reverse("privacy:agreements"),
+            link_text="Data-sharing agreements",
+        )
+        for m in missing
+        if m.panel == panel.name
+    ]

@@ -6,6 +6,7 @@ import datetime
 import time
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
@@ -13,6 +14,7 @@ from conftest import sign_in
 from dueregard.accounts.models import Membership, Role
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.audit.services import record
+from dueregard.casework.models import Panel
 from dueregard.casework.tests.factories import days_ago
 from dueregard.casework.tests.url_samples import scenario as casework_scenario
 from dueregard.privacy import queries, services
@@ -257,6 +259,18 @@ def test_panel_agency_without_a_current_agreement_is_warned(world, as_user) -> N
     assert "No current data-sharing agreement with: Probation" in page
     home = as_user(lead).get("/").content.decode()
     assert "without a current data-sharing agreement</a>: <strong>1</strong>" in home
+    # The panel's own page warns whoever may see the agreements, naming the agency.
+    panel = Panel.objects.get(members__agency="Probation", authority=world.authority)
+    url = reverse("casework:panel", args=[panel.pk])
+    notice = "Probation has no current data-sharing agreement (1 standing member)."
+    panel_page = as_user(lead).get(url).content.decode()
+    assert notice in panel_page
+    assert "Testborough Mental Health Trust has no current" not in panel_page
+    assert notice in as_user(world["chair"]).get(url).content.decode()
+    # A panel member reads the panel's page but not the agreements, so is not told.
+    member_page = as_user(world["panel_member"]).get(url)
+    assert member_page.status_code == 200
+    assert "data-sharing agreement" not in member_page.content.decode()
 
 
 # --------------------------------------------------------------------------------------
