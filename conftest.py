@@ -3,7 +3,9 @@ of another authority to prove isolation. All names are fictional."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -127,3 +129,24 @@ def as_user(client: Client) -> Any:
         return sign_in(client, user)
 
     return _as
+
+
+def pagination_link(response: Any, rel: str) -> str | None:
+    """The query string of a page's GOV.UK pagination link (`rel` "next" or "prev")."""
+    found = re.search(rf'href="(\?[^"]*)" rel="{rel}"', response.content.decode())
+    return html.unescape(found.group(1)) if found else None
+
+
+def follow_pages(client: Client, url: str, rel: str, items: str) -> list[list[int]]:
+    """The ids of the context list `items` on each page from `url`, following the `rel`
+    link until there is none."""
+    path = url.split("?")[0]
+    pages: list[list[int]] = []
+    next_url: str | None = url
+    while next_url is not None:
+        response = client.get(next_url)
+        assert response.status_code == 200
+        pages.append([row.pk for row in response.context[items]])
+        query = pagination_link(response, rel)
+        next_url = f"{path}{query}" if query else None
+    return pages

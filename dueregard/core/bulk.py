@@ -23,6 +23,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
@@ -59,8 +60,10 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
                 [quote(meta.db_table), _column(pk), count],
             )
             return [row[0] for row in cursor.fetchall()]
-        if connection.vendor != "sqlite":
-            raise NotImplementedError(f"reserve_ids does not support {connection.vendor}")
+        if connection.vendor != "sqlite":  # settings accept any URL; the project runs on two
+            raise ImproperlyConfigured(
+                f"Due Regard runs on SQLite or PostgreSQL, not {connection.vendor}."
+            )
         cursor.execute(
             "UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [meta.db_table]
         )  # takes the write lock before reading the highest id

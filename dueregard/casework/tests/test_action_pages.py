@@ -5,13 +5,12 @@ pages hold only their own actions."""
 from __future__ import annotations
 
 import datetime
-import html
-import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from conftest import follow_pages, pagination_link
 from dueregard.casework import services
 from dueregard.casework.models import ActionStatus, PanelAction
 from dueregard.casework.tests.factories import days_ago, make_meeting, make_panel
@@ -58,21 +57,8 @@ def _in_list_order(**filters: Any) -> list[int]:
     return [a.pk for a in sorted(actions, key=lambda a: (RANK[a.status], a.due_on, a.pk))]
 
 
-def _link(response: Any, rel: str) -> str | None:
-    found = re.search(rf'href="(\?[^"]*)" rel="{rel}"', response.content.decode())
-    return html.unescape(found.group(1)) if found else None
-
-
 def _pages(client: Any, url: str, rel: str) -> list[list[int]]:
-    """The action ids of each page from `url`, following the `rel` link to the end."""
-    pages = []
-    while url is not None:
-        response = client.get(url)
-        assert response.status_code == 200
-        pages.append([a.pk for a in response.context["actions"]])
-        nxt = _link(response, rel)
-        url = f"{reverse('casework:actions')}{nxt}" if nxt else None
-    return pages
+    return follow_pages(client, url, rel, "actions")
 
 
 def test_following_next_reaches_every_action_once_open_first(world, as_user) -> None:
@@ -97,10 +83,12 @@ def test_following_previous_walks_back_to_the_first_page(world, as_user) -> None
     client = as_user(world["coordinator"])
     forward = _pages(client, reverse("casework:actions"), "next")
     last = client.get(reverse("casework:actions"))
-    while _link(last, "next"):
-        last = client.get(f"{reverse('casework:actions')}{_link(last, 'next')}")
+    while pagination_link(last, "next"):
+        last = client.get(f"{reverse('casework:actions')}{pagination_link(last, 'next')}")
 
-    backward = _pages(client, f"{reverse('casework:actions')}{_link(last, 'prev')}", "prev")
+    backward = _pages(
+        client, f"{reverse('casework:actions')}{pagination_link(last, 'prev')}", "prev"
+    )
 
     assert backward == forward[-2::-1]
 
@@ -121,7 +109,7 @@ def test_other_query_parameters_are_kept_in_the_links(world, as_user) -> None:
     _actions(world, PAGE_SIZE + 1)
     response = as_user(world["coordinator"]).get(f"{reverse('casework:actions')}?from=home")
 
-    assert _link(response, "next").startswith("?from=home&after=")
+    assert pagination_link(response, "next").startswith("?from=home&after=")
 
 
 @pytest.mark.parametrize(

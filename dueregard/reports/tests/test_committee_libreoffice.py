@@ -30,10 +30,8 @@ def _blue_pixels(path: Path) -> int:
     )
 
 
-@pytest.mark.skipif(
-    None in (SOFFICE, PDFTOTEXT, PDFTOPPM), reason="needs LibreOffice and poppler (make sysdeps)"
-)
 def test_the_docx_converts_in_libreoffice_with_its_tables_and_charts(world, tmp_path):
+    assert None not in (SOFFICE, PDFTOTEXT, PDFTOPPM), "LibreOffice and poppler: make sysdeps"
     seed000.load(world, tmp_path)
     report = f.committee_report(world, start=seed000.START, end=seed000.END)
     version = services.generate_committee_version(report, acting_user=world["coordinator"])

@@ -4,14 +4,12 @@ the audience filter holds across pages."""
 from __future__ import annotations
 
 import datetime
-import html
-import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from conftest import World
+from conftest import World, follow_pages, pagination_link
 from dueregard.core.pagination import PAGE_SIZE
 from dueregard.training import services
 from dueregard.training.models import Audience, Session
@@ -46,21 +44,8 @@ def _newest_first(**filters: Any) -> list[int]:
     )
 
 
-def _link(response: Any, rel: str) -> str | None:
-    found = re.search(rf'href="(\?[^"]*)" rel="{rel}"', response.content.decode())
-    return html.unescape(found.group(1)) if found else None
-
-
 def _pages(client: Any, url: str, rel: str) -> list[list[int]]:
-    """The session ids of each page from `url`, following the `rel` link to the end."""
-    pages = []
-    while url is not None:
-        response = client.get(url)
-        assert response.status_code == 200
-        pages.append([s.pk for s in response.context["sessions"]])
-        nxt = _link(response, rel)
-        url = f"{reverse('training:sessions')}{nxt}" if nxt else None
-    return pages
+    return follow_pages(client, url, rel, "sessions")
 
 
 def test_following_older_reaches_every_session_once_in_order(world: World, as_user) -> None:
@@ -81,10 +66,12 @@ def test_following_newer_walks_back_to_the_first_page(world: World, as_user) -> 
     client = as_user(world["education_officer"])
     forward = _pages(client, reverse("training:sessions"), "next")
     last = client.get(reverse("training:sessions"))
-    while _link(last, "next"):
-        last = client.get(f"{reverse('training:sessions')}{_link(last, 'next')}")
+    while pagination_link(last, "next"):
+        last = client.get(f"{reverse('training:sessions')}{pagination_link(last, 'next')}")
 
-    backward = _pages(client, f"{reverse('training:sessions')}{_link(last, 'prev')}", "prev")
+    backward = _pages(
+        client, f"{reverse('training:sessions')}{pagination_link(last, 'prev')}", "prev"
+    )
 
     assert backward == forward[-2::-1]
 
@@ -96,7 +83,7 @@ def test_the_audience_filter_and_total_hold_across_pages(world: World, as_user) 
     url = f"{reverse('training:sessions')}?audience={Audience.PUPILS}"
 
     first = client.get(url)
-    older = _link(first, "next")
+    older = pagination_link(first, "next")
     assert older is not None and f"audience={Audience.PUPILS}" in older
     second = client.get(f"{reverse('training:sessions')}{older}")
 
@@ -104,7 +91,7 @@ def test_the_audience_filter_and_total_hold_across_pages(world: World, as_user) 
     assert "selected>Pupils and students<" in second.content.decode()
     seen = [s.pk for s in first.context["sessions"]] + [s.pk for s in second.context["sessions"]]
     assert seen == _newest_first(authority=world.authority, audience=Audience.PUPILS)
-    assert _link(second, "next") is None
+    assert pagination_link(second, "next") is None
 
 
 @pytest.mark.parametrize(
