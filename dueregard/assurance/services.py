@@ -27,6 +27,7 @@ from dueregard.accounts.permissions import Kind, can
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import periods
 
 from .benchmarks import TOOLKIT_BENCHMARKS
 from .models import (
@@ -56,10 +57,6 @@ EVIDENCE_EXTENSIONS = frozenset(
 )
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _check(acting_user: Any, authority: Authority | int) -> None:
     """Refuse unless `acting_user` may change assurance records of `authority`."""
     if isinstance(authority, int):
@@ -83,7 +80,7 @@ def _apply(obj: models.Model, changes: dict[str, Any], allowed: Iterable[str]) -
 
 
 def _not_future(day: datetime.date | None, field: str, what: str) -> None:
-    if day is not None and day > _today():
+    if day is not None and day > periods.today():
         raise ValidationError({field: f"{what} must be today or in the past"})
 
 

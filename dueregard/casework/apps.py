@@ -78,15 +78,17 @@ class CaseworkConfig(AppConfig):
 
 
 def _queue_counts(user: Any) -> dict[str, Any]:
+    from dueregard.core.periods import today
+
     from .queries import work_queue
-    from .services import today
 
     counts = work_queue(user, today()).counts()
     return {"counts": counts, "for_panel": counts["awaiting_agenda"] + counts["agenda_items"]}
 
 
 def _member_work(user: Any) -> dict[str, Any]:
+    from dueregard.core.periods import today
+
     from .queries import member_queue
-    from .services import today
 
     return member_queue(user, today())

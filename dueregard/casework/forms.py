@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from dueregard.accounts.models import Membership, Role, User
 from dueregard.areas.models import Authority, Ward
+from dueregard.core import periods
 from dueregard.core.forms import GovUKDateField
 
 from .models import (
@@ -49,10 +49,6 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def today_date() -> Any:
-    return timezone.localdate()
-
-
 def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
@@ -68,7 +64,7 @@ class ConcernChoiceField(forms.ModelChoiceField):
 
 def concern_field(label: str, help_text: str = "") -> ConcernChoiceField:
     return ConcernChoiceField(
-        queryset=concern_types_on(today_date()).select_related("parent"),
+        queryset=concern_types_on(periods.today()).select_related("parent"),
         required=False,
         empty_label="Not known",
         label=label,

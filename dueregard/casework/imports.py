@@ -62,6 +62,7 @@ from django.utils import timezone
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import build_event, record_many
+from dueregard.core import periods
 from dueregard.core.bulk import RowWriter, reserve_ids
 from dueregard.core.importing import ImportRejected, RowError, RowReader, iter_readers, read_table
 
@@ -608,18 +609,6 @@ def _link_people(rows: list[_Row], authority: Authority, errors: list[RowError])
 # Writing
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    """As `services.add_months`: clamped to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 # Columns written for each table (every other column takes its default; see core.bulk).
 PERSON_COLUMNS = [
     "authority_id",
@@ -959,7 +948,7 @@ def _write(
                 authority.pk,
                 referral_id,
                 kind.value,
-                _add_months(left_on, months),
+                periods.add_months(left_on, months),
             )
     writer.flush()
 

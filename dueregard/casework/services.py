@@ -35,6 +35,7 @@ from django.utils import timezone
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import periods
 
 from .matching import age_on, name_key, soundex
 from .models import (
@@ -96,10 +97,6 @@ REVIEW_MONTHS = {ReviewKind.SIX_MONTHS: 6, ReviewKind.TWELVE_MONTHS: 12}
 # Helpers
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _require(value: Any, field: str, message: str) -> None:
     if value in (None, "", [], ()):
         raise ValidationError({field: message})
@@ -115,7 +112,7 @@ def _check_date(
 ) -> datetime.date:
     if day is None:
         raise ValidationError({field: f"Enter {label.lower()}"})
-    if day > today():
+    if day > periods.today():
         raise ValidationError({field: f"{label} must be today or in the past"})
     if not_before is not None and day < not_before:
         raise ValidationError(
@@ -188,18 +185,6 @@ def _set_name_keys(person: Person) -> None:
     person.family_name_sound = soundex(person.family_name)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` plus whole months, clamped to the month's last day (31 Aug + 6 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def age_at(referral: Referral, day: datetime.date) -> int | None:
     """The person's age on `day`, from their date of birth or the age at referral."""
     if referral.person.date_of_birth:
@@ -256,7 +241,7 @@ PERSON_FIELDS = [
 def _check_person(details: PersonDetails, authority: Authority, *, identified: bool) -> None:
     if identified and not (details.given_name.strip() or details.family_name.strip()):
         raise ValidationError({"family_name": "Enter the person's given name or family name"})
-    if details.date_of_birth and details.date_of_birth > today():
+    if details.date_of_birth and details.date_of_birth > periods.today():
         raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
     if details.ward is not None and details.ward.authority_id != authority.pk:
         raise ValidationError({"ward": "Choose a ward of this authority"})
@@ -921,7 +906,10 @@ def leave_channel(
         Review.objects.update_or_create(
             referral=referral,
             kind=kind,
-            defaults={"authority_id": referral.authority_id, "due_on": add_months(left_on, months)},
+            defaults={
+                "authority_id": referral.authority_id,
+                "due_on": periods.add_months(left_on, months),
+            },
         )
     _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.LEFT_CHANNEL)
     return referral
@@ -1050,7 +1038,7 @@ def add_panel_member(
         name=name.strip(),
         agency=agency.strip(),
         role_title=role_title.strip(),
-        joined_on=joined_on or today(),
+        joined_on=joined_on or periods.today(),
     )
     record(
         AuditAction.CREATE,
@@ -1111,7 +1099,7 @@ def record_attendance(
     meeting: PanelMeeting, *, attendees: Sequence[Attendee], acting_user: Any
 ) -> list[Attendance]:
     """Replace the meeting's attendance list (who came, by agency, and apologies)."""
-    if meeting.held_on > today():
+    if meeting.held_on > periods.today():
         raise ValidationError("Attendance is recorded on or after the day of the meeting.")
     for a in attendees:
         if not a.name.strip() or not a.agency.strip():
@@ -1158,7 +1146,7 @@ def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any
     _event(
         referral,
         EventKind.ADDED_TO_AGENDA,
-        occurred_on=min(today(), max(meeting.held_on, referral.received_on)),
+        occurred_on=min(periods.today(), max(meeting.held_on, referral.received_on)),
         acting_user=acting_user,
         outcome=reason.value,
         outcome_label=f"{reason.label}: {meeting}",
@@ -1210,7 +1198,7 @@ def close_agenda_item(item: AgendaItem, *, acting_user: Any) -> AgendaItem:
 @transaction.atomic
 def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
     """Mark the meeting held and close its agenda (members' access to its cases ends)."""
-    if meeting.held_on > today():
+    if meeting.held_on > periods.today():
         raise ValidationError("A meeting can be completed on or after its date.")
     undecided = meeting.items.filter(is_open=True, decision__isnull=True).count()
     if undecided:
@@ -1310,7 +1298,7 @@ def update_panel_action(
     status = ActionStatus(status)
     if status == ActionStatus.DONE:
         completed_on = _check_date(
-            completed_on or today(),
+            completed_on or periods.today(),
             "completed_on",
             "Date completed",
             not_before=action.meeting.held_on,

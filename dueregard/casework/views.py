@@ -25,7 +25,7 @@ from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
-from dueregard.core import navigation
+from dueregard.core import navigation, periods
 from dueregard.core.pagination import Keyset
 
 from . import forms, queries, services
@@ -80,10 +80,6 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _today() -> datetime.date:
-    return services.today()
-
-
 def _form_page(
     request: HttpRequest,
     *,
@@ -135,7 +131,7 @@ def _caption(referral: Referral) -> str:
 @requires(Kind.CASEWORK, Action.LIST, methods=("GET",))
 def queue(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
-    work = queries.work_queue(request.user, _today(), mine=mine)
+    work = queries.work_queue(request.user, periods.today(), mine=mine)
     _viewed_list(
         request,
         "workqueue",
@@ -149,7 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "work": work,
             "counts": work.counts(),
             "mine": mine,
-            "today": _today(),
+            "today": periods.today(),
             "personal_data": True,
         },
     )
@@ -308,11 +304,11 @@ def intake_details(request: HttpRequest) -> HttpResponse:
         known = queries.get_person_for_user(request, state["person"], write=True)
         authority = known.authority
         form: Any = forms.KnownPersonReferralForm(
-            _posted(request), authority=authority, initial={"received_on": _today()}
+            _posted(request), authority=authority, initial={"received_on": periods.today()}
         )
     else:
         form = forms.NewPersonReferralForm(
-            _posted(request), authority=authority, initial={"received_on": _today()}
+            _posted(request), authority=authority, initial={"received_on": periods.today()}
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -444,7 +440,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "sessions": sessions,
             "delivered": delivered,
-            "expected": queries.expected_sessions(plan, _today()) if plan else 0,
+            "expected": queries.expected_sessions(plan, periods.today()) if plan else 0,
             "reviews": referral.reviews.all(),
             "items": referral.agenda_items.select_related("meeting__panel"),
             "vulnerabilities": referral.vulnerabilities.all(),
@@ -497,7 +493,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.TriageForm(_posted(request), initial={"occurred_on": _today()})
+    form = forms.TriageForm(_posted(request), initial={"occurred_on": periods.today()})
     return _form_page(
         request,
         form=form,
@@ -525,7 +521,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def gateway(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.GatewayForm(_posted(request), initial={"occurred_on": _today()})
+    form = forms.GatewayForm(_posted(request), initial={"occurred_on": periods.today()})
     return _form_page(
         request,
         form=form,
@@ -554,7 +550,7 @@ def gateway(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.ConsentForm(_posted(request), initial={"occurred_on": _today()})
+    form = forms.ConsentForm(_posted(request), initial={"occurred_on": periods.today()})
     return _form_page(
         request,
         form=form,
@@ -582,10 +578,10 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
-    initial: dict[str, Any] = {"agreed_on": _today(), "planned_start_on": _today()}
+    initial: dict[str, Any] = {"agreed_on": periods.today(), "planned_start_on": periods.today()}
     if plan is not None:
         initial = {
-            "agreed_on": _today(),
+            "agreed_on": periods.today(),
             "intervention_provider": plan.intervention_provider,
             "interventions": list(plan.interventions.all()),
             "other_support": plan.other_support,
@@ -620,7 +616,7 @@ def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def start_support(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.StartSupportForm(_posted(request), initial={"started_on": _today()})
+    form = forms.StartSupportForm(_posted(request), initial={"started_on": periods.today()})
     return _form_page(
         request,
         form=form,
@@ -641,7 +637,7 @@ def start_support(request: HttpRequest, pk: int) -> HttpResponse:
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
-    form = forms.SessionForm(_posted(request), initial={"occurred_on": _today()})
+    form = forms.SessionForm(_posted(request), initial={"occurred_on": periods.today()})
 
     def save(d: dict[str, Any]) -> None:
         if plan is None:
@@ -671,7 +667,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.LeaveForm(_posted(request), initial={"left_on": _today()})
+    form = forms.LeaveForm(_posted(request), initial={"left_on": periods.today()})
     return _form_page(
         request,
         form=form,
@@ -699,7 +695,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         from django.http import Http404
 
         raise Http404
-    form = forms.ReviewForm(_posted(request), initial={"held_on": _today()})
+    form = forms.ReviewForm(_posted(request), initial={"held_on": periods.today()})
 
     def save(d: dict[str, Any]) -> None:
         target = referral.reviews.filter(kind=kind).first()
@@ -729,7 +725,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.CloseForm(_posted(request), initial={"closed_on": _today()})
+    form = forms.CloseForm(_posted(request), initial={"closed_on": periods.today()})
     return _form_page(
         request,
         form=form,
@@ -763,8 +759,8 @@ def panels(request: HttpRequest) -> HttpResponse:
         "casework/panels.html",
         {
             "panels": visible,
-            "upcoming": meetings.filter(held_on__gte=_today()).order_by("held_on")[:10],
-            "recent": meetings.filter(held_on__lt=_today()).order_by("-held_on")[:10],
+            "upcoming": meetings.filter(held_on__gte=periods.today()).order_by("held_on")[:10],
+            "recent": meetings.filter(held_on__lt=periods.today()).order_by("-held_on")[:10],
             "can_change": authorities_for(request.user, Kind.PANEL, Action.CHANGE).exists(),
         },
     )
@@ -856,7 +852,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         from django.http import Http404
 
         raise Http404
-    services.end_panel_membership(member, left_on=_today(), acting_user=request.user)
+    services.end_panel_membership(member, left_on=periods.today(), acting_user=request.user)
     messages.success(request, f"{member.name} is no longer a standing member.")
     return redirect("casework:panel", pk=member.panel_id)
 
@@ -910,7 +906,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "carried": carried,
         "can_change": can_change,
-        "today": _today(),
+        "today": periods.today(),
         "personal_data": True,
     }
     if can_change and meeting.status != MeetingStatus.CANCELLED:
@@ -961,7 +957,7 @@ def meeting_page_with(request: HttpRequest, meeting: Any, **forms_: Any) -> Http
         "actions": queries.actions_visible_to(request.user).filter(meeting=meeting),
         "carried": queries.carried_actions(meeting),
         "can_change": True,
-        "today": _today(),
+        "today": periods.today(),
         "personal_data": True,
         "agenda_form": forms.AgendaAddForm(cases=queries.cases_for_agenda(meeting)),
         "action_form": forms.ActionForm(
@@ -1120,7 +1116,7 @@ def panel_case(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_panel_case_for_user(request, pk, write=True)
     latest = referral.assessments.order_by("-assessed_on", "-pk").first()
-    initial: dict[str, Any] = {"assessed_on": _today()}
+    initial: dict[str, Any] = {"assessed_on": periods.today()}
     if latest is not None:  # start from the previous assessment; the page shows the change
         initial.update(
             engagement=latest.engagement,
@@ -1215,7 +1211,7 @@ def actions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/actions.html",
-        {"actions": page.items, "page": page, "today": _today(), "open": ActionStatus.OPEN},
+        {"actions": page.items, "page": page, "today": periods.today(), "open": ActionStatus.OPEN},
     )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from django.utils import timezone
 
 
 @dataclass(frozen=True, order=True)
@@ -70,3 +73,19 @@ def financial_quarters(start: date, end: date) -> list[Period]:
 
 def last_complete_financial_year(today: date) -> Period:
     return financial_year(financial_year_start(today) - 1)
+
+
+def today() -> date:
+    """Today in the project's time zone: the one clock every service, view and import reads."""
+    return timezone.localdate()
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months (negative goes back), clamped to the month's last day.
+
+    31 August + 6 months is 28 or 29 February; reviews, retention due dates and reporting
+    commitments are all counted this way.
+    """
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -94,7 +94,12 @@ from dueregard.audit.services import record
 from dueregard.casework import models as cw
 from dueregard.casework.matching import age_on, name_key, soundex
 from dueregard.core.bulk import RowWriter
-from dueregard.core.periods import financial_quarter_of, financial_year, financial_year_start
+from dueregard.core.periods import (
+    add_months,
+    financial_quarter_of,
+    financial_year,
+    financial_year_start,
+)
 from dueregard.engagement import models as en
 from dueregard.training import models as tr
 from dueregard.training import services as training_services
@@ -408,18 +413,6 @@ def _rounded(rng: random.Random, expected: float) -> int:
 
 def _seed(*parts: object) -> int:
     return zlib.crc32(":".join(str(p) for p in parts).encode())
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """As `casework.services.add_months`: clamped to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def meeting_dates(start: datetime.date, end: datetime.date) -> list[datetime.date]:

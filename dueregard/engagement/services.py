@@ -14,11 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of, financial_quarters
 
 from .models import (
@@ -43,10 +43,6 @@ from .models import (
     VenueDecision,
 )
 from .recordkit import archive_record, create_record, update_record
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _same_authority(authority_id: int, **related: Any) -> None:
@@ -111,7 +107,7 @@ def _check_engagement(authority_id: int, data: dict[str, Any]) -> None:
         raise ValidationError({"groups": "Choose at least one group engaged"})
     _same_authority(authority_id, groups=list(groups or []))
     day = data.get("date")
-    if day and day > _today():
+    if day and day > periods.today():
         raise ValidationError({"date": "The date of an engagement must be today or earlier"})
 
 
@@ -214,7 +210,7 @@ def update_network_membership(
 
 def _check_network_meeting(network: Network, data: dict[str, Any], pk: Any = None) -> None:
     day = data.get("date")
-    if day and day > _today():
+    if day and day > periods.today():
         raise ValidationError({"date": "Record a network meeting once it has taken place"})
     if day:
         clash = NetworkMeeting.objects.filter(network=network, date=day)
@@ -482,7 +478,7 @@ def record_quarterly_return(
     unknown = [pk for pk in figures if pk not in outputs]
     if unknown:
         raise ValidationError("Figures can only be recorded for the project's own outputs.")
-    if quarter.start > _today() and any(d is not None for _, d in figures.values()):
+    if quarter.start > periods.today() and any(d is not None for _, d in figures.values()):
         raise ValidationError(
             {"quarter": "Delivered figures can only be recorded once the quarter has started"}
         )
@@ -545,7 +541,7 @@ def record_quarterly_return(
 def _check_setting(authority_id: int, data: dict[str, Any]) -> None:
     _same_authority(authority_id, ward=data.get("ward"), identified_by=data.get("identified_by"))
     identified, contact = data.get("identified_on"), data.get("last_contact_on")
-    if identified and identified > _today():
+    if identified and identified > periods.today():
         raise ValidationError({"identified_on": "The date identified must be today or earlier"})
     if identified and contact and contact < identified:
         raise ValidationError(
@@ -607,7 +603,7 @@ def _check_venue(data: dict[str, Any], current: VenueCheck | None, acting_user: 
     decided_on = data.get("decided_on", current.decided_on if current else None)
     if not decided_on:
         errors["decided_on"] = "Enter the date the decision was made"
-    elif decided_on > _today():
+    elif decided_on > periods.today():
         errors["decided_on"] = "The date of the decision must be today or earlier"
     if (
         decision == VenueDecision.CONDITIONS
@@ -657,7 +653,7 @@ def _check_it(authority_id: int, data: dict[str, Any]) -> None:
     if result and result != FilterResult.PASS and not (data.get("issues") or "").strip():
         raise ValidationError({"issues": "Describe what got through the filter"})
     checked, resolved = data.get("checked_on"), data.get("resolved_on")
-    if checked and checked > _today():
+    if checked and checked > periods.today():
         raise ValidationError({"checked_on": "The date checked must be today or earlier"})
     if checked and resolved and resolved < checked:
         raise ValidationError({"resolved_on": "It can only be put right after the check"})

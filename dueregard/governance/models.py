@@ -13,9 +13,6 @@ commitments are archived with a reason, meetings are cancelled, members leave.
 
 from __future__ import annotations
 
-import calendar
-import datetime
-
 from django.db import models
 from django.db.models import Q
 
@@ -52,13 +49,6 @@ FREQUENCY_MONTHS: dict[str, int | None] = {
     Frequency.ANNUALLY: 12,
     Frequency.AS_NEEDED: None,
 }
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day if it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class Board(AuthoredModel, ArchivableModel):

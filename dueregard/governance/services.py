@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import periods
+from dueregard.core.periods import add_months
 from dueregard.engagement.recordkit import archive_record, create_record, update_record
 
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     MeetingStatus,
     ReportingCommitment,
     ScheduledReport,
-    add_months,
 )
 
 
@@ -39,10 +39,6 @@ def _same_authority(authority_id: int, **related: Any) -> None:
     }
     if errors:
         raise ValidationError(errors)
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 # -- boards -------------------------------------------------------------------------------
@@ -102,7 +98,7 @@ def update_board_member(
 
 def _check_meeting(data: dict[str, Any]) -> None:
     day, status = data.get("date"), data.get("status")
-    if status == MeetingStatus.HELD and day and day > _today():
+    if status == MeetingStatus.HELD and day and day > periods.today():
         raise ValidationError({"status": "A meeting cannot be held on a date in the future"})
     approved = data.get("minutes_approved_on")
     if approved and day and approved < day:
@@ -145,7 +141,7 @@ def record_attendance(
     bad = [s for s in statuses.values() if s not in allowed]
     if bad:
         raise ValidationError(f"'{bad[0]}' is not an attendance status.")
-    if meeting.status == MeetingStatus.PLANNED and meeting.date > _today():
+    if meeting.status == MeetingStatus.PLANNED and meeting.date > periods.today():
         raise ValidationError("Attendance can be recorded once the meeting has taken place.")
     existing = {a.member_id: a for a in meeting.attendance.all()}
     changed = 0
@@ -181,7 +177,7 @@ def _check_action(data: dict[str, Any], current: MeetingAction | None = None) ->
     if status == ActionStatus.OPEN:
         data["completed_on"] = None
     elif not data.get("completed_on"):
-        data["completed_on"] = (current.completed_on if current else None) or _today()
+        data["completed_on"] = (current.completed_on if current else None) or periods.today()
     return data
 
 
@@ -229,7 +225,7 @@ def create_commitment(
     last = data.pop("last_presented_on", None)
     next_due = data.pop("next_due_on", None)
     _same_authority(authority.pk, board=data.get("board"))
-    if last and last > _today():
+    if last and last > periods.today():
         raise ValidationError({"last_presented_on": "The last report date must be in the past"})
     if last and next_due and next_due <= last:
         raise ValidationError(
@@ -304,7 +300,7 @@ def record_report_presented(
     (to be confirmed for commitments made when needed)."""
     if commitment.archived:
         raise ValidationError("The commitment is archived.")
-    if presented_on > _today():
+    if presented_on > periods.today():
         raise ValidationError({"presented_on": "The date presented must be today or earlier"})
     if meeting is not None and meeting.board_id != commitment.board_id:
         raise ValidationError({"meeting": "Choose a meeting of the board the report goes to"})

@@ -2,6 +2,8 @@ from typing import Any
 
 from django.apps import AppConfig
 
+from dueregard.core import periods
+
 
 class PrivacyConfig(AppConfig):
     name = "dueregard.privacy"
@@ -75,7 +77,7 @@ def _retention_warning(user: Any) -> dict[str, Any]:
 
     from . import queries, services
 
-    today = services.today()
+    today = periods.today()
     due: list[Any] = []
     authorities = authorities_for(user, Kind.RETENTION, Action.CHANGE)
     for authority in authorities:
@@ -97,12 +99,12 @@ def _panel_agreements(user: Any, panel: Any) -> list[Any]:
     from dueregard.areas.models import Authority
     from dueregard.core.navigation import Notice
 
-    from . import queries, services
+    from . import queries
 
     if not can(user, Kind.SHARING, Action.LIST, panel.authority):
         return []
     missing = queries.agencies_without_agreement(
-        Authority.objects.filter(pk=panel.authority_id), services.today()
+        Authority.objects.filter(pk=panel.authority_id), periods.today()
     )
     return [
         Notice(

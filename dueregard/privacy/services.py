@@ -44,7 +44,7 @@ from dueregard.casework.models import (
     SupportSession,
     VulnerabilityAssessment,
 )
-from dueregard.casework.services import add_months
+from dueregard.core import periods
 
 from .models import (
     COUNTED_FROM,
@@ -65,10 +65,6 @@ REMOVED = "[removed under the retention schedule]"
 WARNING_DAYS = 60  # the coordinator is warned this long before a history is removed
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _require(value: Any, field_name: str, message: str) -> None:
     if value in (None, "", [], ()):
         raise ValidationError({field_name: message})
@@ -77,7 +73,7 @@ def _require(value: Any, field_name: str, message: str) -> None:
 def _not_future(day: datetime.date | None, field_name: str, label: str) -> datetime.date:
     if day is None:
         raise ValidationError({field_name: f"Enter {label.lower()}"})
-    if day > today():
+    if day > periods.today():
         raise ValidationError({field_name: f"{label} must be today or in the past"})
     return day
 
@@ -264,7 +260,7 @@ def retention_schedule(
             basis = _referral_basis(referral, referral.last_review)  # type: ignore[attr-defined]
             latest_basis = max(latest_basis or basis, basis)
             cls = RecordClass.CHANNEL if referral.adopted_on else RecordClass.NOT_CHANNEL
-            due = add_months(basis, 12 * years[cls])
+            due = periods.add_months(basis, 12 * years[cls])
             if best is None or due > best[0]:
                 best = (due, cls)
         if best is None or latest_basis is None:
@@ -272,7 +268,7 @@ def retention_schedule(
         if hasattr(person, "child_protection_link"):
             start = person.date_of_birth or latest_basis
             cls = RecordClass.CHILD_PROTECTION
-            due = add_months(start, 12 * years[cls])
+            due = periods.add_months(start, 12 * years[cls])
             if due > best[0]:
                 best = (due, cls)
         due_on, cls = best

@@ -20,6 +20,7 @@ from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.casework import queries as casework_queries
+from dueregard.core import periods
 
 from . import forms, queries, services
 from .models import RecordClass, RetentionRule
@@ -57,7 +58,7 @@ def _form_page(
 @requires(Kind.RETENTION, Action.LIST, methods=("GET",))
 def retention(request: HttpRequest) -> HttpResponse:
     authority = _authority(request, Kind.RETENTION, Action.LIST)
-    on = services.today()
+    on = periods.today()
     years = services.rules_for(authority)
     configured = {r.record_class: r for r in RetentionRule.objects.filter(authority=authority)}
     rules = [
@@ -267,7 +268,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
         {
             "records": records,
             "missing": queries.agencies_without_agreement(
-                authorities_for(request.user, Kind.SHARING, Action.LIST), services.today()
+                authorities_for(request.user, Kind.SHARING, Action.LIST), periods.today()
             ),
             "can_change": can(request.user, Kind.SHARING, Action.CHANGE, authority),
             "personal_data": bool(records),
@@ -385,7 +386,7 @@ def sharing_csv(request: HttpRequest) -> HttpResponse:
 @requires(Kind.SHARING, Action.LIST, methods=("GET",))
 def agreements(request: HttpRequest) -> HttpResponse:
     authority = _authority(request, Kind.SHARING, Action.LIST)
-    today = services.today()
+    today = periods.today()
     items = list(queries.agreements_visible_to(request.user, Action.LIST))
     for a in items:
         a.is_current = a.starts_on <= today and (a.ends_on is None or a.ends_on >= today)  # type: ignore[attr-defined]
@@ -436,7 +437,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 
 
 def _review_period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.date, datetime.date]:
-    today = services.today()
+    today = periods.today()
     default = (today - datetime.timedelta(days=90), today)
     data = request.GET if "start_day" in request.GET else None
     form = forms.PeriodForm(data)

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action as Do
+from dueregard.core import periods
 from dueregard.core.periods import (
     financial_year,
     financial_year_start,
@@ -48,15 +49,14 @@ from .common import (
     _form_page,
     _many_authorities,
     _service_errors,
-    _today,
 )
 
 # --- Benchmarks and self-assessment ----------------------------------------------------------
 
 
 def _year_from(request: HttpRequest) -> tuple[int, YearForm]:
-    choices = year_choices(_today())
-    current = financial_year_start(_today())
+    choices = year_choices(periods.today())
+    current = financial_year_start(periods.today())
     form = YearForm(request.GET if "year" in request.GET else {"year": current}, choices=choices)
     year = form.cleaned_data["year"] if form.is_valid() else current
     return year, form
@@ -121,7 +121,7 @@ def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(benchmark_filter(benchmark), archived=False)
         .order_by("-dated")
     )
-    current = financial_year_start(_today())
+    current = financial_year_start(periods.today())
     assessed_years = {a.year for a in assessments}
     return render(
         request,
@@ -146,10 +146,10 @@ def benchmark_filter(benchmark: Benchmark) -> Q:
 @CHANGE
 def assessment_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     benchmark = get_object_or_404(Benchmark, pk=pk, disabled_on__isnull=True)
-    if not 2015 <= year <= financial_year_start(_today()) + 1:
+    if not 2015 <= year <= financial_year_start(periods.today()) + 1:
         raise Http404
     label = financial_year(year).label
-    form = SelfAssessmentForm(request.POST or None, initial={"assessed_on": _today()})
+    form = SelfAssessmentForm(request.POST or None, initial={"assessed_on": periods.today()})
     authorities = _authority_choices(request)
     if authorities is not None:
         from django import forms as django_forms
@@ -284,7 +284,7 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
 def _filtered_evidence(
     request: HttpRequest, visible: QuerySet[Evidence]
 ) -> tuple[EvidenceFilterForm, QuerySet[Evidence]]:
-    form = EvidenceFilterForm(request.GET or None, years=year_choices(_today()))
+    form = EvidenceFilterForm(request.GET or None, years=year_choices(periods.today()))
     evidence = visible.filter(archived=False)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action as Do
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
+from dueregard.core import periods
 from dueregard.core.periods import (
     financial_year,
     financial_year_start,
@@ -43,10 +43,6 @@ def CHANGE_OBJECT(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 
 # --- Helpers -----------------------------------------------------------------------------
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
@@ -147,7 +143,7 @@ def _many_authorities(request: HttpRequest) -> bool:
 
 def _initial_period(request: HttpRequest) -> tuple[datetime.date, datetime.date, PeriodForm]:
     """The period from the query string (`start_day` ...), or this financial year so far."""
-    year = financial_year(financial_year_start(_today()))
+    year = financial_year(financial_year_start(periods.today()))
     form = PeriodForm(request.GET if "start_year" in request.GET else None)
     if form.is_bound and form.is_valid():
         return form.cleaned_data["start"], form.cleaned_data["end"], form

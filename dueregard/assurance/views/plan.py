@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dueregard.accounts.permissions import Action as Do
+from dueregard.core import periods
 from dueregard.core.periods import (
     financial_quarter_of,
     financial_year,
@@ -52,7 +53,6 @@ from .common import (
     _form_page,
     _many_authorities,
     _service_errors,
-    _today,
 )
 
 # --- Overview ------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ from .common import (
 @LIST
 def index(request: HttpRequest) -> HttpResponse:
     authority = _current_authority(request)
-    today = _today()
+    today = periods.today()
     year = queries.latest_assessed_year(authority) or financial_year_start(today)
     strategies = list(
         Strategy.objects.filter(authority=authority, period_end__gte=today).order_by("period_start")
@@ -113,7 +113,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
             ),
             n_overdue=Count(
                 "actions",
-                filter=Q(actions__archived=False, actions__target_date__lt=_today())
+                filter=Q(actions__archived=False, actions__target_date__lt=periods.today())
                 & ~Q(actions__status=ActionStatus.COMPLETE),
             ),
         )
@@ -163,7 +163,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
 @VIEW_OBJECT
 def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = queries.get_strategy_for_user(request, pk)
-    today = _today()
+    today = periods.today()
     actions = list(
         strategy.actions.filter(archived=False)  # type: ignore[attr-defined]
         .select_related("priority")
@@ -227,7 +227,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan as it stood at a chosen quarter end, rebuilt from the dated updates."""
     strategy = queries.get_strategy_for_user(request, pk)
-    today = _today()
+    today = periods.today()
     choices = quarter_choices(strategy.period_start, min(strategy.period_end, today))
     complete = [c for c in choices if c[0] < today.isoformat()]
     default = (complete or choices or [(today.isoformat(), "")])[0][0]
@@ -360,7 +360,7 @@ def _filtered_actions(request: HttpRequest, visible: QuerySet[Action]) -> tuple[
         if data.get("strategy"):
             actions = actions.filter(strategy=data["strategy"])
         if data.get("overdue"):
-            actions = actions.filter(queries.overdue_q(_today()))
+            actions = actions.filter(queries.overdue_q(periods.today()))
     return form, actions
 
 
@@ -370,7 +370,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     actions = actions.select_related("strategy", "priority", "authority").order_by(
         "strategy__period_start", "strategy", "priority__number", "reference"
     )
-    today = _today()
+    today = periods.today()
     return render(
         request,
         "assurance/action_list.html",
@@ -403,7 +403,7 @@ def action_export(request: HttpRequest) -> HttpResponse:
         .order_by("action", "recorded_on", "id")
         .values_list("action", "recorded_on")
     )
-    today = _today()
+    today = periods.today()
     rows = [
         [
             a.strategy.title,
@@ -467,7 +467,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk)
     strategy = action.strategy
     detail = reverse("assurance:strategy_detail", args=[strategy.pk])
-    today = _today()
+    today = periods.today()
     return render(
         request,
         "assurance/action_detail.html",
@@ -508,7 +508,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         strategy=strategy,
         initial={
             "status": ActionStatus.NOT_STARTED,
-            "added_on": _today(),
+            "added_on": periods.today(),
             "priority": request.GET.get("priority"),
         },
     )
@@ -602,7 +602,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionUpdateForm(
         request.POST or None,
         initial={
-            "recorded_on": _today(),
+            "recorded_on": periods.today(),
             "status": action.status,
             "target_date": action.target_date,
             "owner": action.owner,

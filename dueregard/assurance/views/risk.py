@@ -15,6 +15,7 @@ from dueregard.accounts.access import requires, signed_in
 from dueregard.accounts.permissions import Action as Do
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Ward
+from dueregard.core import periods
 
 from .. import exports, metrics, queries, services
 from ..forms import (
@@ -50,7 +51,6 @@ from .common import (
     _initial_period,
     _many_authorities,
     _service_errors,
-    _today,
     _writable,
 )
 
@@ -69,7 +69,7 @@ def threat_level_list(request: HttpRequest) -> HttpResponse:
         "assurance/threat_level_list.html",
         {
             "crumbs": [("Home", reverse("home"))],
-            "current": queries.threat_level_on(_today()),
+            "current": queries.threat_level_on(periods.today()),
             "rows": rows,
             "create_url": _threat_level_url(request, "create"),
         },
@@ -390,7 +390,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         archived=show_closed
     )
     authority = _current_authority(request)
-    today = _today()
+    today = periods.today()
     return render(
         request,
         "assurance/risk_list.html",
@@ -424,7 +424,7 @@ def risk_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         ctlps=_ctlps_for(request),
         authorities=_authority_choices(request),
-        initial={"identified_on": _today(), "trend": "new"},
+        initial={"identified_on": periods.today(), "trend": "new"},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -469,7 +469,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk": risk,
             "reviews": risk.reviews.select_related("created_by"),  # type: ignore[attr-defined]
             "actions": risk.actions.select_related("strategy"),  # type: ignore[attr-defined]
-            "today": _today(),
+            "today": periods.today(),
             "can_change": _can_change(request, risk.authority_id) and not risk.archived,
             "history": queries.change_history(risk)[:20],
         },
@@ -514,12 +514,12 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = RiskReviewForm(
         request.POST or None,
         initial={
-            "reviewed_on": _today(),
+            "reviewed_on": periods.today(),
             "likelihood": risk.likelihood,
             "impact": risk.impact,
             "trend": risk.trend,
             "rating": risk.rating,
-            "review_date": _today() + datetime.timedelta(days=91),
+            "review_date": periods.today() + datetime.timedelta(days=91),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -38,6 +38,7 @@ from dueregard.casework.tests.factories import (
     to_gateway,
     to_panel,
 )
+from dueregard.core import periods
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,7 @@ def test_work_queue_lists_what_is_due(world) -> None:
     left = leave(
         make_referral(world.authority, lead, received_on=days_ago(400)),
         lead,
-        on=services.add_months(today, -6) + datetime.timedelta(days=10),
+        on=periods.add_months(today, -6) + datetime.timedelta(days=10),
     )
     closed = make_referral(world.authority, lead, received_on=days_ago(5))
     services.close_referral(closed, closed_on=today, reason="Duplicate.", acting_user=lead)

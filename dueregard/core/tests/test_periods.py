@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from dueregard.core.periods import (
+    add_months,
     financial_quarter_of,
     financial_quarters,
     financial_year_of,
@@ -34,3 +35,12 @@ def test_financial_years() -> None:
     assert financial_year_of(date(2022, 3, 31)).label == "2021/22"
     assert financial_year_of(date(2022, 4, 1)).label == "2022/23"
     assert last_complete_financial_year(date(2026, 11, 22)).label == "2025/26"
+
+
+def test_add_months_clamps_to_the_end_of_the_month() -> None:
+    assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
+    assert add_months(date(2023, 3, 15), 12) == date(2024, 3, 15)
+    assert add_months(date(2023, 11, 30), 3) == date(2024, 2, 29)
+    # Going back clamps the same way, and crosses the year.
+    assert add_months(date(2024, 3, 31), -1) == date(2024, 2, 29)
+    assert add_months(date(2024, 1, 15), -13) == date(2022, 12, 15)

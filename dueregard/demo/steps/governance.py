@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from dueregard.core.periods import financial_year_start
+from dueregard.core.periods import add_months, financial_year_start
 from dueregard.demo.context import DemoContext
 from dueregard.governance import services
 from dueregard.governance.models import (
@@ -27,7 +27,6 @@ from dueregard.governance.models import (
     MeetingStatus,
     ReportingCommitment,
     ScheduledReport,
-    add_months,
 )
 
 ORDER = 60

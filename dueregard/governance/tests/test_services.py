@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dueregard.audit.models import AuditAction, AuditEvent
+from dueregard.core.periods import add_months
 from dueregard.governance import services
 from dueregard.governance.models import (
     ActionStatus,
@@ -19,7 +20,6 @@ from dueregard.governance.models import (
     MeetingStatus,
     ReportingCommitment,
     ScheduledReport,
-    add_months,
 )
 
 from . import factories as f

@@ -22,6 +22,7 @@ from dueregard.casework.models import (
     Vulnerability,
 )
 from dueregard.casework.tests.factories import days_ago, make_person, make_referral
+from dueregard.core import periods
 from dueregard.core.periods import financial_year, financial_year_start
 from dueregard.demo.context import DemoContext
 from dueregard.demo.steps import casework as casework_step
@@ -59,7 +60,7 @@ def test_nfa_referral_is_due_three_years_after_closure(world) -> None:
     assert [d.person.pk for d in schedule] == [old.person_id]
     due = schedule[0]
     assert due.record_class == RecordClass.NOT_CHANNEL
-    assert due.due_on == casework_services.add_months(old.closed_on, 36)
+    assert due.due_on == periods.add_months(old.closed_on, 36)
     assert recent.person_id not in [d.person.pk for d in schedule]
 
 
@@ -95,7 +96,7 @@ def test_repeat_referral_restarts_the_clock(world) -> None:
     )
     assert services.retention_schedule(world.authority, on=days_ago(0)) == []
     later = services.retention_schedule(world.authority, on=days_ago(-3 * 365))
-    assert later[0].due_on == casework_services.add_months(days_ago(90), 36)
+    assert later[0].due_on == periods.add_months(days_ago(90), 36)
     assert later[0].referral_count == 2
 
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dueregard.accounts.models import User
 from dueregard.areas.models import Authority
+from dueregard.core import periods
 from dueregard.privacy import services
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No active user is called {options['user']}")
         elif not dry_run:
             raise CommandError("A real run needs --user (who is responsible); or use --dry-run")
-        on = services.today()
+        on = periods.today()
         for authority in authorities:
             try:
                 run = services.apply_retention(authority, on=on, dry_run=dry_run, acting_user=user)
