@@ -3,11 +3,14 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from dueregard.core.client_address import client_address
+
 from .context import RequestContext, current
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (echoed in X-Request-ID) that its audit events carry."""
+    """Gives each request an id (echoed in X-Request-ID) that its audit events carry,
+    with the client's address as `core.client_address` reads it behind trusted proxies."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -15,7 +18,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = current.set(RequestContext(request_id, request.META.get("REMOTE_ADDR") or None))
+        token = current.set(RequestContext(request_id, client_address(request)))
         try:
             response = self.get_response(request)
         finally:

@@ -78,3 +78,9 @@ def test_database_url_selects_the_database(settings) -> None:
         "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     )
     assert connection.vendor == expected
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_service() -> None:
+    result = run_django({"TRUSTED_PROXIES": "10.0.0.5,10.0.0.0/33"}, "check")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: '10.0.0.0/33' is not an IP address or network" in result.stderr
