@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from dueregard.areas.models import Authority, Ward
-from dueregard.core.models import ArchivableModel, AuthoredModel, ReferenceData
+from dueregard.areas.models import Ward
+from dueregard.core.models import ArchivableModel, AuthoredModel, AuthorityOwned, ReferenceData
 
 
 def long_date(day: datetime.date) -> str:
@@ -45,10 +45,9 @@ ACTION_STATUS_TAG = {
 }
 
 
-class Strategy(AuthoredModel):
+class Strategy(AuthoredModel, AuthorityOwned):
     """A local Prevent strategy (or delivery plan) for a period, with its overriding objective."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -95,11 +94,10 @@ class Priority(AuthoredModel):
         return f"Priority {self.number}: {self.title}"
 
 
-class Action(AuthoredModel, ArchivableModel):
+class Action(AuthoredModel, ArchivableModel, AuthorityOwned):
     """An action of the plan. Its status, target date and owner are the latest of its
     `ActionUpdate` rows (cached here for lists); change them only by recording an update."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="actions")
     priority = models.ForeignKey(
         Priority, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
@@ -205,13 +203,12 @@ RATING_TAG = {
 }
 
 
-class SelfAssessment(AuthoredModel):
+class SelfAssessment(AuthoredModel, AuthorityOwned):
     """A council's yearly self-assessment of one benchmark: its rating and commentary.
 
     `year` is the financial year's starting calendar year (2024 means 2024/25).
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     benchmark = models.ForeignKey(
         Benchmark, on_delete=models.PROTECT, related_name="self_assessments"
     )
@@ -267,11 +264,10 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"assurance/evidence/{instance.authority_id}/{filename}"
 
 
-class Evidence(AuthoredModel, ArchivableModel):
+class Evidence(AuthoredModel, ArchivableModel, AuthorityOwned):
     """An item of the evidence library: an uploaded document, a link to a record in
     Due Regard (a path starting with /) or to a web page, mapped to benchmarks."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=300)
     category = models.CharField(max_length=30, choices=EvidenceCategory.choices)
     dated = models.DateField(help_text="The date of the document or record.")
@@ -345,10 +341,9 @@ class ThreatLevel(AuthoredModel):
         return THREAT_LEVEL_MEANING.get(ThreatLevelChoice(self.level), "")
 
 
-class CTLP(AuthoredModel):
+class CTLP(AuthoredModel, AuthorityOwned):
     """A Counter-Terrorism Local Profile as received: its key points and recommendations."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     issued_on = models.DateField("date")
     area = models.CharField(max_length=200, help_text="For example, the policing cluster")
@@ -458,11 +453,10 @@ RISK_RATING_TAG = {
 }
 
 
-class Risk(AuthoredModel, ArchivableModel):
+class Risk(AuthoredModel, ArchivableModel, AuthorityOwned):
     """An entry of the local Prevent risk register. Likelihood, impact, trend and rating are
     the latest `RiskReview` (cached here); closing a risk archives it with a reason."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=20)
     theme = models.CharField(max_length=150)
     description = models.TextField()
@@ -540,11 +534,10 @@ class IncidentType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Incident(AuthoredModel, ArchivableModel):
+class Incident(AuthoredModel, ArchivableModel, AuthorityOwned):
     """An incident connected to the area, by date and ward. Summaries describe what happened;
     they do not name people."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     occurred_on = models.DateField("date")
     kind = models.CharField("type", max_length=30, choices=IncidentType.choices)
     ward = models.ForeignKey(

@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from dueregard.areas.models import Authority, Ward
-from dueregard.core.models import ArchivableModel, AuthoredModel, ReferenceData
+from dueregard.areas.models import Ward
+from dueregard.core.models import ArchivableModel, AuthoredModel, AuthorityOwned, ReferenceData
 
 # ---------------------------------------------------------------------------------------
 # Reference lists: loaded by migration 0002, disabled (never deleted) when retired.
@@ -212,14 +212,13 @@ class EventKind(models.TextChoices):
 # People and referrals
 
 
-class Person(AuthoredModel, ArchivableModel):
+class Person(AuthoredModel, ArchivableModel, AuthorityOwned):
     """Someone referred, once or more. Repeat referrals point at the same person.
 
     Intake offers possible matches (human-confirmed, never automatic). People created by
     an import row without a name are `unidentified_historical`: intake never offers them.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     other_names = models.CharField(
@@ -267,7 +266,7 @@ class Person(AuthoredModel, ArchivableModel):
         return self.pk
 
 
-class Referral(AuthoredModel):
+class Referral(AuthoredModel, AuthorityOwned):
     """One referral of a person, from intake through the whole pathway to closure.
 
     The milestone fields (`stage` and the dates and outcomes below it) cache the
@@ -275,7 +274,6 @@ class Referral(AuthoredModel):
     transaction. Statistics count these dates, so each has an (authority, date) index.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     reference = models.CharField(max_length=40)
     source = models.CharField(
@@ -398,7 +396,7 @@ class StageEventQuerySet(models.QuerySet["StageEvent"]):
         raise TypeError("the pathway history is append-only")
 
 
-class StageEvent(models.Model):
+class StageEvent(AuthorityOwned):
     """One entry of a referral's append-only history: who, when, what and why.
 
     `occurred_on` is the business date (when it happened); `recorded_at` is when it was
@@ -406,7 +404,6 @@ class StageEvent(models.Model):
     sessions, assessments) leave the stage as it was.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=24, choices=EventKind.choices)
@@ -461,10 +458,9 @@ class ConsentGivenBy(models.TextChoices):
     GUARDIAN = "guardian", "A guardian or carer with parental responsibility"
 
 
-class Consent(models.Model):
+class Consent(AuthorityOwned):
     """A consent decision for Channel support. The latest one counts; none is changed."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="consents")
     status = models.CharField(max_length=10, choices=ConsentStatus.choices)
     given_by = models.CharField(max_length=10, choices=ConsentGivenBy.choices)
@@ -490,10 +486,9 @@ class Consent(models.Model):
         return self.referral.person_id
 
 
-class SupportPlan(AuthoredModel):
+class SupportPlan(AuthoredModel, AuthorityOwned):
     """The support the panel agreed for a Channel case, and how many sessions it plans."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="support_plan")
     agreed_on = models.DateField()
     intervention_provider = models.CharField(
@@ -527,8 +522,7 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class SupportSession(models.Model):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class SupportSession(AuthorityOwned):
     plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="sessions")
     occurred_on = models.DateField()
     status = models.CharField(max_length=14, choices=SessionStatus.choices)
@@ -555,10 +549,9 @@ class ReviewKind(models.TextChoices):
     TWELVE_MONTHS = "12", "12-month review"
 
 
-class Review(models.Model):
+class Review(AuthorityOwned):
     """A post-exit review, scheduled when the person leaves Channel."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=2, choices=ReviewKind.choices)
     due_on = models.DateField()
@@ -593,8 +586,7 @@ class PanelType(models.TextChoices):
     PMAP = "pmap", "Prevent Multi-Agency Panel (PMAP)"
 
 
-class Panel(AuthoredModel, ArchivableModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class Panel(AuthoredModel, ArchivableModel, AuthorityOwned):
     name = models.CharField(max_length=150)
     panel_type = models.CharField(max_length=10, choices=PanelType.choices, default="channel")
 
@@ -646,8 +638,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class PanelMeeting(AuthoredModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class PanelMeeting(AuthoredModel, AuthorityOwned):
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField("date")
     status = models.CharField(
@@ -682,14 +673,13 @@ class AgendaReason(models.TextChoices):
     REVIEW = "review", "Review of a case"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(AuthorityOwned):
     """A case on a meeting's agenda, with the panel's discussion and decision.
 
     While `is_open`, the panel's standing members may see what the panel shares about
     the case. Closing the item (after the minutes are done) ends that access.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="items")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="agenda_items")
     reason = models.CharField(max_length=10, choices=AgendaReason.choices)
@@ -717,7 +707,7 @@ class AgendaItem(models.Model):
         return self.referral.person_id
 
 
-class VulnerabilityAssessment(models.Model):
+class VulnerabilityAssessment(AuthorityOwned):
     """The panel's Vulnerability Assessment Framework, in its own words.
 
     Narrative under the three dimensions (engagement, intent, capability) and a
@@ -725,7 +715,6 @@ class VulnerabilityAssessment(models.Model):
     compared as text on its page.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="assessments")
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
@@ -757,10 +746,9 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", "No longer needed"
 
 
-class PanelAction(AuthoredModel):
+class PanelAction(AuthoredModel, AuthorityOwned):
     """An action agreed at a panel meeting, carried to later meetings until done."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="actions")
     referral = models.ForeignKey(
         Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="panel_actions"

@@ -74,3 +74,18 @@ class ReferenceData(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class AuthorityOwned(models.Model):
+    """A record that belongs to one authority (the tenant); queries scope on `authority`.
+
+    Declared last in this module, and listed last among a model's bases, so that the field
+    keeps its place after the timestamp, authored and archivable fields (the column order
+    the existing tables have) and a base's `Meta` (e.g. `ReferenceData` ordering) still wins.
+    The string reference keeps `core` free of an import of `areas`.
+    """
+
+    authority = models.ForeignKey("areas.Authority", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True

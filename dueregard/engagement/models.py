@@ -26,8 +26,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from dueregard.areas.models import Authority, Ward
-from dueregard.core.models import ArchivableModel, AuthoredModel
+from dueregard.areas.models import Ward
+from dueregard.core.models import ArchivableModel, AuthoredModel, AuthorityOwned
 
 # ---------------------------------------------------------------------------------------
 # Community engagement
@@ -44,8 +44,7 @@ class GroupKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CommunityGroup(AuthoredModel, ArchivableModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class CommunityGroup(AuthoredModel, ArchivableModel, AuthorityOwned):
     name = models.CharField(max_length=200)
     kind = models.CharField("kind of group", max_length=20, choices=GroupKind.choices)
     faith = models.CharField(
@@ -78,8 +77,7 @@ class EngagementType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Engagement(AuthoredModel, ArchivableModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class Engagement(AuthoredModel, ArchivableModel, AuthorityOwned):
     date = models.DateField()
     groups = models.ManyToManyField(
         CommunityGroup, related_name="engagements", verbose_name="groups engaged"
@@ -110,10 +108,9 @@ class MeetingFrequency(models.TextChoices):
     AS_NEEDED = "as_needed", "When needed"
 
 
-class Network(AuthoredModel, ArchivableModel):
+class Network(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A network or forum of groups the council convenes or supports."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     purpose = models.TextField()
     convener = models.CharField(max_length=200, help_text="Who runs it")
@@ -129,8 +126,7 @@ class Network(AuthoredModel, ArchivableModel):
         return self.name
 
 
-class NetworkMembership(AuthoredModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class NetworkMembership(AuthoredModel, AuthorityOwned):
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="memberships")
     group = models.ForeignKey(CommunityGroup, on_delete=models.PROTECT, related_name="memberships")
     joined_on = models.DateField("joined on", null=True, blank=True)
@@ -159,8 +155,7 @@ class NetworkMembership(AuthoredModel):
         return f"{self.group} in {self.network}"
 
 
-class NetworkMeeting(AuthoredModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class NetworkMeeting(AuthoredModel, AuthorityOwned):
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     organisations_attending = models.PositiveIntegerField(
@@ -190,8 +185,7 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Event(AuthoredModel, ArchivableModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class Event(AuthoredModel, ArchivableModel, AuthorityOwned):
     title = models.CharField(max_length=200)
     date = models.DateField()
     kind = models.CharField("kind of event", max_length=20, choices=EventKind.choices)
@@ -242,10 +236,9 @@ class Purpose(models.TextChoices):
     OPPORTUNITY = "opportunity", "Training or funding opportunity"
 
 
-class Communication(AuthoredModel, ArchivableModel):
+class Communication(AuthoredModel, ArchivableModel, AuthorityOwned):
     """An entry of the communications log (the toolkit's communications plan)."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     date = models.DateField()
     title = models.CharField(max_length=200)
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -274,8 +267,7 @@ class BidOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class Bid(AuthoredModel, ArchivableModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class Bid(AuthoredModel, ArchivableModel, AuthorityOwned):
     title = models.CharField("project proposed", max_length=200)
     funder = models.CharField(max_length=200, help_text="For example, Home Office")
     submitted_on = models.DateField("submitted on")
@@ -315,8 +307,7 @@ class ProjectStatus(models.TextChoices):
     ENDED_EARLY = "ended_early", "Ended early"
 
 
-class Project(AuthoredModel, ArchivableModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class Project(AuthoredModel, ArchivableModel, AuthorityOwned):
     title = models.CharField(max_length=200)
     bid = models.OneToOneField(
         Bid,
@@ -353,10 +344,9 @@ class Project(AuthoredModel, ArchivableModel):
         return self.title
 
 
-class ProjectOutput(AuthoredModel):
+class ProjectOutput(AuthoredModel, AuthorityOwned):
     """Something a project counts each quarter: sites engaged, pupils reached, sessions."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="outputs")
     name = models.CharField(
         "what is counted", max_length=120, help_text="For example, Pupils reached"
@@ -374,10 +364,9 @@ class ProjectOutput(AuthoredModel):
         return self.name
 
 
-class OutputFigure(AuthoredModel):
+class OutputFigure(AuthoredModel, AuthorityOwned):
     """Planned and delivered counts of one output in one financial quarter."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     output = models.ForeignKey(ProjectOutput, on_delete=models.PROTECT, related_name="figures")
     quarter_start = models.DateField(help_text="The first day of the financial quarter")
     planned = models.PositiveIntegerField(null=True, blank=True)
@@ -393,10 +382,9 @@ class OutputFigure(AuthoredModel):
         ]
 
 
-class ProgressNote(AuthoredModel):
+class ProgressNote(AuthoredModel, AuthorityOwned):
     """A project's quarterly return: progress, issues and spend in the quarter."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="progress")
     quarter_start = models.DateField(help_text="The first day of the financial quarter")
     progress = models.TextField(blank=True)
@@ -438,10 +426,9 @@ class SafeguardingStatus(models.TextChoices):
     REFERRED = "referred", "Concerns referred to the relevant agency"
 
 
-class OutOfSchoolSetting(AuthoredModel, ArchivableModel):
+class OutOfSchoolSetting(AuthoredModel, ArchivableModel, AuthorityOwned):
     """An out-of-school education setting known to the council (seed 002 §1.4.3)."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     name = models.CharField("setting", max_length=200)
     setting_type = models.CharField("type of setting", max_length=20, choices=SettingType.choices)
     provider = models.CharField(
@@ -499,10 +486,9 @@ class VenueDecision(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn by the organiser"
 
 
-class VenueCheck(AuthoredModel, ArchivableModel):
+class VenueCheck(AuthoredModel, ArchivableModel, AuthorityOwned):
     """Due diligence on a booking of a council venue. The decision is the officer's."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     venue = models.CharField(max_length=200)
     booking_reference = models.CharField("booking reference", max_length=60, blank=True)
     event_date = models.DateField("date of the event")
@@ -559,10 +545,9 @@ class FilterResult(models.TextChoices):
     FAIL = "fail", "Filtering did not work"
 
 
-class ITCheck(AuthoredModel, ArchivableModel):
+class ITCheck(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A check that public-access IT at a council site filters extremist material."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     site = models.CharField(max_length=200)
     site_type = models.CharField("type of site", max_length=20, choices=SiteType.choices)
     ward = models.ForeignKey(

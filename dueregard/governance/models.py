@@ -16,8 +16,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from dueregard.areas.models import Authority
-from dueregard.core.models import ArchivableModel, AuthoredModel
+from dueregard.core.models import ArchivableModel, AuthoredModel, AuthorityOwned
 
 
 class BoardKind(models.TextChoices):
@@ -51,10 +50,9 @@ FREQUENCY_MONTHS: dict[str, int | None] = {
 }
 
 
-class Board(AuthoredModel, ArchivableModel):
+class Board(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A board or group that oversees, delivers or receives reports on Prevent."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=BoardKind.choices)
     remit = models.TextField(
@@ -89,10 +87,9 @@ class Board(AuthoredModel, ArchivableModel):
         return self.name
 
 
-class BoardMember(AuthoredModel):
+class BoardMember(AuthoredModel, AuthorityOwned):
     """A seat on a board: the person, the organisation they represent and their role."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="members")
     name = models.CharField(max_length=150)
     organisation = models.CharField("organisation or service", max_length=200)
@@ -130,8 +127,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Meeting(AuthoredModel):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class Meeting(AuthoredModel, AuthorityOwned):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     status = models.CharField(
@@ -166,8 +162,7 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "Absent"
 
 
-class MeetingAttendance(models.Model):
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+class MeetingAttendance(AuthorityOwned):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
     member = models.ForeignKey(BoardMember, on_delete=models.PROTECT, related_name="attendance")
     status = models.CharField(max_length=20, choices=AttendanceStatus.choices)
@@ -188,10 +183,9 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", "No longer needed"
 
 
-class MeetingAction(AuthoredModel):
+class MeetingAction(AuthoredModel, AuthorityOwned):
     """An action agreed at a meeting, with its owner and due date."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
     description = models.TextField("action")
     owner = models.CharField(max_length=200, help_text="Person and organisation")
@@ -218,10 +212,9 @@ class MeetingAction(AuthoredModel):
         return text[:80] + ("…" if len(text) > 80 else "")
 
 
-class ReportingCommitment(AuthoredModel, ArchivableModel):
+class ReportingCommitment(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A report the Prevent team owes a board, and how often (seed 002's board table)."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     board = models.ForeignKey(
         Board, on_delete=models.PROTECT, related_name="commitments", verbose_name="goes to"
     )
@@ -246,14 +239,13 @@ class ReportingCommitment(AuthoredModel, ArchivableModel):
         return f"{self.title} to {self.board.name}"
 
 
-class ScheduledReport(AuthoredModel):
+class ScheduledReport(AuthoredModel, AuthorityOwned):
     """One report due under a commitment; open until it is presented.
 
     `due_on` blank means "date to be confirmed". At most one report per commitment is
     open at a time.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     commitment = models.ForeignKey(
         ReportingCommitment, on_delete=models.PROTECT, related_name="schedule"
     )

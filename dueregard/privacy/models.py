@@ -12,9 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from dueregard.areas.models import Authority
 from dueregard.casework.models import Person, Referral
-from dueregard.core.models import AuthoredModel
+from dueregard.core.models import AuthoredModel, AuthorityOwned
 
 # --------------------------------------------------------------------------------------
 # Retention
@@ -43,11 +42,10 @@ DEFAULT_YEARS = {
 }
 
 
-class RetentionRule(AuthoredModel):
+class RetentionRule(AuthoredModel, AuthorityOwned):
     """How long an authority keeps a class of record before it is reviewed and its
     personal details removed."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     record_class = models.CharField(max_length=20, choices=RecordClass.choices)
     review_after_years = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True, help_text="Why this period (the schedule's reference).")
@@ -71,10 +69,9 @@ class RetentionRule(AuthoredModel):
         return COUNTED_FROM[RecordClass(self.record_class)]
 
 
-class ChildProtectionLink(models.Model):
+class ChildProtectionLink(AuthorityOwned):
     """The person's records are linked to child protection, so the longer rule applies."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     person = models.OneToOneField(
         Person, on_delete=models.PROTECT, related_name="child_protection_link"
     )
@@ -91,14 +88,13 @@ class ChildProtectionLink(models.Model):
         return self.person_id
 
 
-class DestructionRecord(models.Model):
+class DestructionRecord(AuthorityOwned):
     """What the retention process removed, when, under which rule and by whom.
 
     Holds no personal data: the person's record number, the referral ids, the rule and
     the names of the fields cleared. It survives the removal it records.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     person_id = models.BigIntegerField(help_text="The de-identified person record kept.")
     referral_ids = models.JSONField(default=list)
     record_class = models.CharField(max_length=20, choices=RecordClass.choices)
@@ -121,12 +117,11 @@ class DestructionRecord(models.Model):
 # Subject access
 
 
-class SubjectAccessRequest(AuthoredModel):
+class SubjectAccessRequest(AuthoredModel, AuthorityOwned):
     """A request by a person for what is held about them, and the redactions agreed before
     release (`redacted`: keys of whole fields; `phrases`: text replaced wherever it
     appears, e.g. other people's names in free text)."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     received_on = models.DateField()
     redacted = models.JSONField(default=list, blank=True)
@@ -175,10 +170,9 @@ class LawfulBasis(models.TextChoices):
     CONSENT = "consent", "Consent of the person (Art 6(1)(a), Art 9(2)(a))"
 
 
-class SharingRecord(AuthoredModel):
+class SharingRecord(AuthoredModel, AuthorityOwned):
     """One request to or from a partner: who, why, on what basis, what was shared, when."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=4, choices=Direction.choices)
     partner = models.CharField("partner agency", max_length=150)
@@ -202,10 +196,9 @@ class SharingRecord(AuthoredModel):
         return self.referral.person_id
 
 
-class DataSharingAgreement(AuthoredModel):
+class DataSharingAgreement(AuthoredModel, AuthorityOwned):
     """A data-sharing agreement with a partner agency, current between its dates."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     partner = models.CharField("partner agency", max_length=150)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Blank: open-ended.")
@@ -229,10 +222,9 @@ class DataSharingAgreement(AuthoredModel):
 # Access review
 
 
-class AccessReview(models.Model):
+class AccessReview(AuthorityOwned):
     """The data protection officer's record that they reviewed the access report."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField()
     period_end = models.DateField()
     reviewed_by = models.ForeignKey(

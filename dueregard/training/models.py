@@ -22,8 +22,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models.functions import Lower
 
-from dueregard.areas.models import Authority
-from dueregard.core.models import ArchivableModel, AuthoredModel, ReferenceData
+from dueregard.core.models import ArchivableModel, AuthoredModel, AuthorityOwned, ReferenceData
 
 
 class Sector(models.TextChoices):
@@ -61,10 +60,9 @@ class Rating(models.IntegerChoices):
 GOOD_OR_BETTER = Rating.GOOD
 
 
-class Organisation(AuthoredModel, ArchivableModel):
+class Organisation(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A body whose workforce the authority's Prevent training programme covers."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=30, choices=Sector.choices, default=Sector.OTHER)
     notes = models.TextField(blank=True)
@@ -81,13 +79,12 @@ class Organisation(AuthoredModel, ArchivableModel):
         return self.name
 
 
-class TrainingLevel(ReferenceData):
+class TrainingLevel(ReferenceData, AuthorityOwned):
     """A level of Prevent training (basic awareness, WRAP / level 3, e-learning ...).
 
     `default_target` applies to organisations whose requirement sets no target of its own.
     """
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     description = models.TextField(blank=True)
     default_target = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
 
@@ -102,10 +99,9 @@ class TrainingLevel(ReferenceData):
         ]
 
 
-class Requirement(AuthoredModel, ArchivableModel):
+class Requirement(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A training level that applies to an organisation's workforce, with its target."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="requirements"
     )
@@ -139,10 +135,9 @@ class SnapshotSource(models.TextChoices):
     IMPORT = "import", "Imported"
 
 
-class HeadcountSnapshot(AuthoredModel, ArchivableModel):
+class HeadcountSnapshot(AuthoredModel, ArchivableModel, AuthorityOwned):
     """On `as_of`, `eligible` staff of an organisation needed `level`, `compliant` had it."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="snapshots"
     )
@@ -173,10 +168,9 @@ class HeadcountSnapshot(AuthoredModel, ArchivableModel):
         return f"{self.organisation}, {self.level}, {self.as_of}: {self.compliant}/{self.eligible}"
 
 
-class Course(ReferenceData):
+class Course(ReferenceData, AuthorityOwned):
     """What a session teaches: a course delivers a level (if any) to an audience."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     level = models.ForeignKey(
         TrainingLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="courses"
     )
@@ -190,10 +184,9 @@ class Course(ReferenceData):
         ]
 
 
-class Trainer(AuthoredModel, ArchivableModel):
+class Trainer(AuthoredModel, ArchivableModel, AuthorityOwned):
     """Someone who delivers sessions, with their train-the-trainer accreditation."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=150)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="trainers"
@@ -224,10 +217,9 @@ class Trainer(AuthoredModel, ArchivableModel):
         return self.name
 
 
-class Session(AuthoredModel, ArchivableModel):
+class Session(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A delivered session. `attendees` is the sum of its audience organisations' counts."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=40)
     held_on = models.DateField("date")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
@@ -276,10 +268,9 @@ class SessionAudience(models.Model):
         return f"{self.organisation}: {self.attendees}"
 
 
-class Attendee(AuthoredModel, ArchivableModel):
+class Attendee(AuthoredModel, ArchivableModel, AuthorityOwned):
     """A named attendee of a session: personal data, shown only with an audit event."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="named_attendees")
     name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
@@ -294,10 +285,9 @@ class Attendee(AuthoredModel, ArchivableModel):
         return self.name
 
 
-class EvaluationQuestion(ReferenceData):
+class EvaluationQuestion(ReferenceData, AuthorityOwned):
     """A question on the authority's feedback form; `label` is the question as asked."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(
         max_length=10, choices=QuestionKind.choices, default=QuestionKind.RATING
     )
@@ -311,10 +301,9 @@ class EvaluationQuestion(ReferenceData):
         ]
 
 
-class EvaluationForm(AuthoredModel, ArchivableModel):
+class EvaluationForm(AuthoredModel, ArchivableModel, AuthorityOwned):
     """One attendee's feedback form (anonymous), attributed to an audience organisation."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="evaluation_forms")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
