@@ -13,7 +13,8 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -35,14 +36,15 @@ class DueRegardAdminSite(admin.AdminSite):
         return bool(
             user.is_active
             and user.is_authenticated
-            and user.is_verified()  # type: ignore[union-attr]
+            # django_otp's OTPMiddleware gives the request's user is_verified().
+            and user.is_verified()  # type: ignore[union-attr,attr-defined]
             and is_administrator(user)
         )
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Any:
+    def admin_view(self, view: Callable[..., HttpResponseBase], cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
 
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied
             return inner(request, *args, **kwargs)

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from dueregard.accounts.models import Membership, Role, User
 from dueregard.areas.models import Authority, Ward
 from dueregard.core import periods
-from dueregard.core.forms import GovUKDateField
+from dueregard.core.forms import GovUKDateField, choice_field, model_choice_field
 
 from .models import (
     ActionStatus,
@@ -91,7 +91,8 @@ class IntakeNameForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             not (data.get("given_name") or "").strip()
             and not (data.get("family_name") or "").strip()
@@ -107,7 +108,7 @@ class MatchChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = [*choices, ("new", "None of these: a new person")]
+        choice_field(self, "choice").choices = [*choices, ("new", "None of these: a new person")]
         self.fields["choice"].error_messages["required"] = (
             "Choose a person, or say this is a new person"
         )
@@ -165,8 +166,8 @@ class ReferralDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = _enabled(Sector)
-        self.fields["vulnerabilities"].queryset = _enabled(Vulnerability)
+        model_choice_field(self, "sector").queryset = _enabled(Sector)
+        model_choice_field(self, "vulnerabilities").queryset = _enabled(Vulnerability)
         self.fields["concern"] = concern_field("Type of concern raised by the referrer")
         self.order_fields(
             [
@@ -187,8 +188,8 @@ class NewPersonReferralForm(PersonFieldsMixin, ReferralDetailsForm):
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ward"].queryset = Ward.objects.filter(authority=authority)
-        self.fields["ward"].empty_label = "Not known"
+        model_choice_field(self, "ward").queryset = Ward.objects.filter(authority=authority)
+        model_choice_field(self, "ward").empty_label = "Not known"
 
 
 class KnownPersonReferralForm(ReferralDetailsForm):
@@ -201,7 +202,7 @@ class KnownPersonReferralForm(ReferralDetailsForm):
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ward"].queryset = Ward.objects.filter(authority=authority)
+        model_choice_field(self, "ward").queryset = Ward.objects.filter(authority=authority)
 
 
 class PersonForm(PersonFieldsMixin):
@@ -212,8 +213,8 @@ class PersonForm(PersonFieldsMixin):
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ward"].queryset = Ward.objects.filter(authority=authority)
-        self.fields["ward"].empty_label = "Not known"
+        model_choice_field(self, "ward").queryset = Ward.objects.filter(authority=authority)
+        model_choice_field(self, "ward").empty_label = "Not known"
         self.order_fields(["given_name", "family_name", "other_names", "date_of_birth", "gender"])
 
 
@@ -240,10 +241,11 @@ class ReferralEditForm(forms.Form):
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = _enabled(Sector)
-        self.fields["vulnerabilities"].queryset = _enabled(Vulnerability)
+        model_choice_field(self, "sector").queryset = _enabled(Sector)
+        model_choice_field(self, "vulnerabilities").queryset = _enabled(Vulnerability)
         concern = concern_field("Type of concern raised by the referrer")
         if referral.concern_id:
+            assert concern.queryset is not None  # concern_field always gives one
             concern.queryset = (
                 concern.queryset | ConcernType.objects.filter(pk=referral.concern_id)
             ).distinct()
@@ -362,7 +364,7 @@ class SupportPlanForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["interventions"].queryset = _enabled(InterventionKind)
+        model_choice_field(self, "interventions").queryset = _enabled(InterventionKind)
 
 
 class StartSupportForm(forms.Form):
@@ -390,7 +392,7 @@ class LeaveForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exit_reason"].queryset = _enabled(ExitReason)
+        model_choice_field(self, "exit_reason").queryset = _enabled(ExitReason)
 
 
 class ReviewForm(forms.Form):
@@ -438,7 +440,9 @@ class MemberForm(forms.Form):
             active=True,
             role__in=[Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.PREVENT_LEAD],
         ).values("user")
-        self.fields["user"].queryset = User.objects.filter(pk__in=users).order_by("full_name")
+        model_choice_field(self, "user").queryset = User.objects.filter(pk__in=users).order_by(
+            "full_name"
+        )
 
 
 class MeetingForm(forms.Form):
@@ -463,7 +467,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, members: QuerySet[PanelMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = members
+        model_choice_field(self, "present").queryset = members
 
     def clean_others(self) -> list[tuple[str, str]]:
         rows = []
@@ -477,18 +481,29 @@ class AttendanceForm(forms.Form):
         return rows
 
 
+class CaseChoiceField(forms.ModelChoiceField):
+    """Lists referrals by the person's name and the case reference."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.display_name} ({obj.reference})"
+
+
+class CaseWithStageChoiceField(forms.ModelChoiceField):
+    """Lists referrals by the person's name, the case reference and the stage."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.display_name} ({obj.reference}): {obj.get_stage_display()}"
+
+
 class AgendaAddForm(forms.Form):
-    referral = forms.ModelChoiceField(
+    referral = CaseWithStageChoiceField(
         queryset=Referral.objects.none(), label="Case to add", empty_label=""
     )
 
     def __init__(self, *args: Any, cases: QuerySet[Referral], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "agenda")  # shares the meeting page with ActionForm
         super().__init__(*args, **kwargs)
-        self.fields["referral"].queryset = cases
-        self.fields["referral"].label_from_instance = lambda r: (
-            f"{r.person.display_name} ({r.reference}): {r.get_stage_display()}"
-        )
+        model_choice_field(self, "referral").queryset = cases
 
 
 class ActionForm(forms.Form):
@@ -497,7 +512,7 @@ class ActionForm(forms.Form):
         queryset=PanelMember.objects.none(), empty_label="", label="Owner"
     )
     due_on = GovUKDateField(label="Due date")
-    referral = forms.ModelChoiceField(
+    referral = CaseChoiceField(
         queryset=Referral.objects.none(),
         required=False,
         empty_label="Not about one case",
@@ -513,11 +528,8 @@ class ActionForm(forms.Form):
     ) -> None:
         kwargs.setdefault("prefix", "action")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members
-        self.fields["referral"].queryset = cases
-        self.fields["referral"].label_from_instance = lambda r: (
-            f"{r.person.display_name} ({r.reference})"
-        )
+        model_choice_field(self, "owner").queryset = members
+        model_choice_field(self, "referral").queryset = cases
 
 
 class ActionUpdateForm(forms.Form):

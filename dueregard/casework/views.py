@@ -206,7 +206,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_person(
             person,
             details=services.PersonDetails(
-                **{f: data.get(f) for f in services.PERSON_FIELDS if f != "gender"},
+                **{f: data.get(f) for f in services.PERSON_FIELDS if f != "gender"},  # type: ignore[arg-type]  # the form cleans each field to its type
                 gender=data.get("gender") or None,
             ),
             acting_user=request.user,
@@ -1093,7 +1093,9 @@ def panel_case(request: HttpRequest, pk: int) -> HttpResponse:
     items = queries.agenda_items_visible_to(request.user).filter(referral=referral)
     if not full:  # a member sees the discussion of their own panels only
         items = items.filter(
-            meeting__panel__members__user=request.user, meeting__panel__members__active=True
+            # @requires admits only signed-in users, so request.user is a User.
+            meeting__panel__members__user=request.user,  # type: ignore[misc]
+            meeting__panel__members__active=True,
         )
     _viewed(request, referral, view="panel")
     return render(

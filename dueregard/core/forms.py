@@ -149,3 +149,22 @@ class GovUKDateField(forms.MultiValueField):
 
     def compress(self, data_list: list[Any]) -> datetime.date | None:  # pragma: no cover
         return None  # clean() above builds the date itself
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, which the form declares as a choice field; raises TypeError
+    if it is not, so a form that sets choices in `__init__` is type-checked."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a ChoiceField")
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, which the form declares as a model choice field (single or
+    multiple); raises TypeError if it is not, so a form that sets its queryset in
+    `__init__` is type-checked."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a ModelChoiceField")
+    return field

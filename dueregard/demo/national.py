@@ -77,11 +77,11 @@ import math
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -400,7 +400,10 @@ def has_national_data() -> bool:
 # Helpers
 
 
-def _weighted(rng: random.Random, weights: dict[Any, float]) -> Any:
+_Choice = TypeVar("_Choice")
+
+
+def _weighted(rng: random.Random, weights: Mapping[_Choice, float]) -> _Choice:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
@@ -970,7 +973,7 @@ class _Casework:
             "panel_summary": "",
         }
         events: list[tuple[Any, ...]] = []
-        after: list[Callable[[int], None]] = []  # rows that need the referral's id
+        after: list[Callable[[int], object]] = []  # rows that need the referral's id
         minute = [0]
 
         def event(
@@ -1043,7 +1046,7 @@ class _Casework:
         r: dict[str, Any],
         event: Callable[..., None],
         close: Callable[[datetime.date, str], None],
-        after: list[Callable[[int], None]],
+        after: list[Callable[[int], object]],
         received_on: datetime.date,
         concern: int | None,
         age: int | None,
@@ -1096,7 +1099,7 @@ class _Casework:
 
     def _on_upcoming_agenda(
         self,
-        after: list[Callable[[int], None]],
+        after: list[Callable[[int], object]],
         event: Callable[..., None],
         since: datetime.date,
         reason: cw.AgendaReason,
@@ -1118,9 +1121,24 @@ class _Casework:
             )
         )
 
+    def _review_row(
+        self,
+        kind: cw.ReviewKind,
+        due: datetime.date,
+        held: datetime.date | None = None,
+        further_concerns: bool | None = None,
+        notes: str = "",
+        recorded_by: int | None = None,
+    ) -> Callable[[int], object]:
+        """The follow-up review row for a referral whose id is known only once it is written:
+        held with its outcome, or still due when `held` is None."""
+        return lambda rid: self.t_review.add(
+            self.authority_id, rid, kind.value, due, held, further_concerns, notes, recorded_by
+        )
+
     def _item(
         self,
-        after: list[Callable[[int], None]],
+        after: list[Callable[[int], object]],
         event: Callable[..., None],
         index: int,
         reason: cw.AgendaReason,
@@ -1159,7 +1177,7 @@ class _Casework:
         r: dict[str, Any],
         event: Callable[..., None],
         close: Callable[[datetime.date, str], None],
-        after: list[Callable[[int], None]],
+        after: list[Callable[[int], object]],
         index: int,
         concern: int | None,
         age: int | None,
@@ -1269,12 +1287,24 @@ class _Casework:
                     label=cw.SessionStatus(status_value).label,
                 )  # fmt: skip
                 session_stamp = self.w.stamp(day_of, 120)
-                after.append(
-                    lambda rid, d=day_of, s=status_value, st=session_stamp: self.t_session.add(
-                        self.authority_id, plan["id"], d, s, "Synthetic Mentoring (fictional)",
-                        st, self.lead,
+
+                def add_session(
+                    rid: int,
+                    d: datetime.date = day_of,
+                    s: str = status_value,
+                    st: Any = session_stamp,
+                ) -> object:
+                    return self.t_session.add(
+                        self.authority_id,
+                        plan["id"],
+                        d,
+                        s,
+                        "Synthetic Mentoring (fictional)",
+                        st,
+                        self.lead,
                     )
-                )  # fmt: skip
+
+                after.append(add_session)  # fmt: skip
             else:
                 self._item(
                     after, event, value, cw.AgendaReason.REVIEW, cw.PanelDecision.CONTINUE,
@@ -1317,29 +1347,24 @@ class _Casework:
         )  # fmt: skip
         r["left_channel_on"], r["exit_reason_id"] = left_on, exit_id
         held_before = left_on
-        for kind, months in ((cw.ReviewKind.SIX_MONTHS, 6), (cw.ReviewKind.TWELVE_MONTHS, 12)):
+        for review_kind, months in (
+            (cw.ReviewKind.SIX_MONTHS, 6),
+            (cw.ReviewKind.TWELVE_MONTHS, 12),
+        ):
             due = add_months(left_on, months)
             held = max(due, held_before) + rng.randint(0, 10) * DAY
             concerns = rng.random() < 0.06
             if held > cutoff:
-                after.append(
-                    lambda rid, k=kind, d=due: self.t_review.add(
-                        self.authority_id, rid, k.value, d, None, None, "", None
-                    )
-                )
+                after.append(self._review_row(review_kind, due))
                 continue
             notes = f"Checked with the school and family. {SYNTHETIC}"
             event(
-                cw.EventKind.REVIEW, held, outcome=kind.value,
-                label=f"{kind.label}: "
+                cw.EventKind.REVIEW, held, outcome=review_kind.value,
+                label=f"{review_kind.label}: "
                 + ("further concerns" if concerns else "no further concerns"),
                 reason=notes,
             )  # fmt: skip
-            after.append(
-                lambda rid, k=kind, d=due, h=held, c=concerns, n=notes: self.t_review.add(
-                    self.authority_id, rid, k.value, d, h, c, n, self.lead
-                )
-            )
+            after.append(self._review_row(review_kind, due, held, concerns, notes, self.lead))
             held_before = held
             if kind == cw.ReviewKind.TWELVE_MONTHS:
                 close(held, "Both post-exit reviews completed.")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from dueregard.areas.models import Ward
+from dueregard.core.forms import choice_field, model_choice_field
 
 from .models import (
     Bid,
@@ -36,13 +37,15 @@ class _WardsAndGroups(RecordForm):
 
     def limit_choices(self) -> None:
         if "ward" in self.fields:
-            self.fields["ward"].queryset = Ward.objects.filter(authority=self.authority)
+            model_choice_field(self, "ward").queryset = Ward.objects.filter(
+                authority=self.authority
+            )
         if "groups" in self.fields:
             groups = CommunityGroup.objects.filter(authority=self.authority)
             chosen = list(self.instance.groups.all()) if self.instance.pk else []
-            self.fields["groups"].queryset = groups.filter(archived=False) | groups.filter(
-                pk__in=[g.pk for g in chosen]
-            )
+            model_choice_field(self, "groups").queryset = groups.filter(
+                archived=False
+            ) | groups.filter(pk__in=[g.pk for g in chosen])
 
 
 class GroupForm(_WardsAndGroups):
@@ -91,7 +94,7 @@ class MembershipForm(RecordForm):
         formfield_callback = govuk_formfield
 
     def limit_choices(self) -> None:
-        self.fields["group"].queryset = CommunityGroup.objects.filter(
+        model_choice_field(self, "group").queryset = CommunityGroup.objects.filter(
             authority=self.authority, archived=False
         )
         if self.instance.pk:  # the group of a membership does not change
@@ -152,7 +155,7 @@ class BidForm(RecordForm):
         }
 
     def limit_choices(self) -> None:
-        self.fields["outcome"].choices = BidOutcome.choices
+        choice_field(self, "outcome").choices = BidOutcome.choices
 
 
 class ProjectForm(RecordForm):
@@ -182,7 +185,7 @@ class ProjectForm(RecordForm):
     def limit_choices(self) -> None:
         bids = Bid.objects.filter(authority=self.authority, outcome=BidOutcome.SUCCESSFUL)
         taken = Project.objects.exclude(pk=self.instance.pk).exclude(bid=None).values("bid")
-        self.fields["bid"].queryset = bids.exclude(pk__in=taken)
+        model_choice_field(self, "bid").queryset = bids.exclude(pk__in=taken)
 
 
 class OutputForm(RecordForm):
@@ -219,7 +222,9 @@ class SettingForm(_WardsAndGroups):
 
     def limit_choices(self) -> None:
         super().limit_choices()
-        self.fields["identified_by"].queryset = Project.objects.filter(authority=self.authority)
+        model_choice_field(self, "identified_by").queryset = Project.objects.filter(
+            authority=self.authority
+        )
 
 
 class VenueCheckForm(RecordForm):
@@ -305,7 +310,7 @@ class QuarterlyReturnForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, quarters: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = [(q.start.isoformat(), q.label) for q in quarters]
+        choice_field(self, "quarter").choices = [(q.start.isoformat(), q.label) for q in quarters]
         self.outputs = list(project.outputs.all())
         for output in self.outputs:
             for part in ("planned", "delivered"):

@@ -7,6 +7,7 @@ project's quarterly return are written out here.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -445,7 +446,7 @@ def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         .values("output_id")
         .annotate(planned=Sum("planned", default=0), delivered=Sum("delivered", default=0))
     )
-    by_output = {t["output_id"]: t for t in totals}
+    by_output: dict[int, Mapping[str, object]] = {t["output_id"]: t for t in totals}
     spent = sum((n.spend for n in notes.values()), Decimal(0))
     return {
         "outputs": outputs,

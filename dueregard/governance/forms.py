@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from dueregard.core.forms import GovUKDateField
+from dueregard.core.forms import GovUKDateField, choice_field, model_choice_field
 from dueregard.engagement.recordkit import RecordForm, govuk_formfield
 
 from .models import (
@@ -38,7 +38,7 @@ class BoardForm(RecordForm):
         boards = Board.objects.filter(authority=self.authority, archived=False)
         if self.instance.pk:
             boards = boards.exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = boards
+        model_choice_field(self, "reports_to").queryset = boards
 
 
 class BoardMemberForm(RecordForm):
@@ -70,7 +70,7 @@ class MeetingForm(RecordForm):
         labels = {"date": "Meeting date"}
 
     def limit_choices(self) -> None:
-        self.fields["status"].choices = MeetingStatus.choices
+        choice_field(self, "status").choices = MeetingStatus.choices
 
 
 class MeetingActionForm(RecordForm):
@@ -111,7 +111,7 @@ class CommitmentForm(RecordForm):
             del self.fields["next_due_on"]
 
     def limit_choices(self) -> None:
-        self.fields["board"].queryset = Board.objects.filter(
+        model_choice_field(self, "board").queryset = Board.objects.filter(
             authority=self.authority, archived=False
         )
 
@@ -142,7 +142,7 @@ class PresentedForm(forms.Form):
 
     def __init__(self, *args: Any, commitment: ReportingCommitment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(
+        model_choice_field(self, "meeting").queryset = Meeting.objects.filter(
             board_id=commitment.board_id
         ).order_by("-date")
 

@@ -94,7 +94,7 @@ def _commitment_context(request: HttpRequest, commitment: ReportingCommitment) -
             "presented_on", "due_on"
         ),
         "status": schedule_status(annotated),
-        "next_due_on": annotated.next_due_on,
+        "next_due_on": annotated.next_due_on,  # type: ignore[attr-defined]  # from with_schedule
     }
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from dueregard.core.forms import GovUKDateField
+from dueregard.core.forms import GovUKDateField, choice_field
 
 from .models import Direction, LawfulBasis, RecordClass
+
+if TYPE_CHECKING:
+    from dueregard.casework.models import Referral
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -73,11 +76,11 @@ class RedactionForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["redact"].choices = choices
+        choice_field(self, "redact").choices = choices
 
 
 class SharingForm(forms.Form):
-    referral = forms.ModelChoiceField(
+    referral: forms.ModelChoiceField[Referral] = forms.ModelChoiceField(
         label="Referral",
         queryset=None,  # type: ignore[arg-type]
         empty_label="Choose the referral",

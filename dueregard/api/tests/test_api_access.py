@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -35,7 +36,7 @@ def partner(world):
 
 
 def call(key: str | None, url: str = "/api/v1/me/"):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
     return Client().get(url, **headers)
 
 

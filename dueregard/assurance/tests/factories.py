@@ -31,7 +31,7 @@ def benchmark(number: int = 1) -> Benchmark:
 
 
 def strategy(world: Any, **overrides: Any) -> Strategy:
-    values = {
+    values: dict[str, Any] = {
         "authority": world.authority,
         "title": "Testborough Prevent Strategy 2024 to 2027",
         "period_start": D(2024, 4, 1),
@@ -53,7 +53,7 @@ def priority(world: Any, plan: Strategy | None = None, number: int = 1) -> Prior
 
 def action(world: Any, plan: Strategy | None = None, **overrides: Any) -> Action:
     plan = plan or strategy(world)
-    values = {
+    values: dict[str, Any] = {
         "reference": "1",
         "title": "Share the CTLP with partners",
         "owner": "Prevent Coordinator",
@@ -66,7 +66,7 @@ def action(world: Any, plan: Strategy | None = None, **overrides: Any) -> Action
 
 
 def ctlp(world: Any, **overrides: Any) -> CTLP:
-    values = {
+    values: dict[str, Any] = {
         "authority": world.authority,
         "title": "Test Cluster CTLP 2024",
         "issued_on": D(2024, 5, 1),
@@ -78,7 +78,7 @@ def ctlp(world: Any, **overrides: Any) -> CTLP:
 
 
 def recommendation(world: Any, profile: CTLP | None = None, **overrides: Any) -> CTLPRecommendation:
-    values = {"text": "Raise awareness of online harms in schools."}
+    values: dict[str, Any] = {"text": "Raise awareness of online harms in schools."}
     values.update(overrides)
     return services.add_recommendation(
         profile or ctlp(world), acting_user=world["coordinator"], **values
@@ -86,7 +86,7 @@ def recommendation(world: Any, profile: CTLP | None = None, **overrides: Any) ->
 
 
 def risk(world: Any, **overrides: Any) -> Risk:
-    values = {
+    values: dict[str, Any] = {
         "authority": world.authority,
         "reference": "R1",
         "theme": "Online radicalisation",
@@ -104,7 +104,7 @@ def risk(world: Any, **overrides: Any) -> Risk:
 
 
 def incident(world: Any, **overrides: Any) -> Incident:
-    values = {
+    values: dict[str, Any] = {
         "authority": world.authority,
         "occurred_on": D(2024, 6, 3),
         "kind": "stickering_graffiti",
@@ -116,7 +116,7 @@ def incident(world: Any, **overrides: Any) -> Incident:
 
 
 def assessment(world: Any, **overrides: Any) -> SelfAssessment:
-    values = {
+    values: dict[str, Any] = {
         "authority": world.authority,
         "benchmark": benchmark(1),
         "year": 2024,
@@ -146,6 +146,6 @@ def evidence(world: Any, **overrides: Any) -> Evidence:
 
 
 def threat_level(world: Any, **overrides: Any) -> ThreatLevel:
-    values = {"level": "substantial", "starts_on": D(2022, 2, 9)}
+    values: dict[str, Any] = {"level": "substantial", "starts_on": D(2022, 2, 9)}
     values.update(overrides)
     return services.record_threat_level(acting_user=world["coordinator"], **values)

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.document import Document as DocxDocument
 
 from dueregard.assurance import services
 from dueregard.audit.models import AuditAction, AuditEvent
@@ -54,7 +55,7 @@ def year_2024(world):
     return world
 
 
-def _text(document: Document) -> str:
+def _text(document: DocxDocument) -> str:
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]

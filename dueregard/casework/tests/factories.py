@@ -6,6 +6,7 @@ Names are fictional. Dates count back from today, because services refuse future
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -30,6 +31,7 @@ from dueregard.casework.models import (
     Vulnerability,
 )
 from dueregard.casework.queries import concern_by_label
+from dueregard.core.tests.known import known
 
 
 def days_ago(n: int) -> datetime.date:
@@ -98,7 +100,7 @@ def to_panel(referral: Referral, user: Any) -> Referral:
 
 
 def make_panel(
-    authority: Authority, user: Any, *, members: list[tuple[Any, str]] = (), name: str = "Panel"
+    authority: Authority, user: Any, *, members: Sequence[tuple[Any, str]] = (), name: str = "Panel"
 ) -> Panel:
     panel = services.create_panel(
         authority=authority, name=name, panel_type="channel", acting_user=user
@@ -122,7 +124,11 @@ def make_meeting(panel: Panel, user: Any, on: datetime.date | None = None) -> Pa
 def adopt(referral: Referral, user: Any, meeting: PanelMeeting | None = None) -> Referral:
     if referral.stage in (Stage.RECEIVED, Stage.WITH_GATEWAY):
         to_panel(referral, user)
-    on = meeting.held_on if meeting else referral.gateway_outcome_on + datetime.timedelta(days=10)
+    on = (
+        meeting.held_on
+        if meeting
+        else known(referral.gateway_outcome_on) + datetime.timedelta(days=10)
+    )
     return services.record_panel_decision(
         referral,
         decision=PanelDecision.ADOPT,

@@ -18,7 +18,7 @@ from dueregard.core.pagination import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
-RANK = {ActionStatus.OPEN: 0, ActionStatus.DONE: 1, ActionStatus.DROPPED: 2}
+RANK: dict[str, int] = {ActionStatus.OPEN: 0, ActionStatus.DONE: 1, ActionStatus.DROPPED: 2}
 
 
 def _actions(world: Any, n: int, *, mine: bool = False) -> None:

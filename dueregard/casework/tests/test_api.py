@@ -21,7 +21,7 @@ from dueregard.casework.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-ALL_READ = [ApiScope.CASEWORK_READ, ApiScope.PANELS_READ, ApiScope.PANEL_ACTIONS_READ]
+ALL_READ: list[str] = [ApiScope.CASEWORK_READ, ApiScope.PANELS_READ, ApiScope.PANEL_ACTIONS_READ]
 
 
 def token_for(world: Any, role: Role, scopes: list[str], *, authority: Any = None) -> str:

@@ -39,6 +39,7 @@ from dueregard.casework.tests.factories import (
     to_panel,
 )
 from dueregard.core import periods
+from dueregard.core.tests.known import known
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +248,7 @@ def test_work_queue_lists_what_is_due(world) -> None:
     in_support = into_support(make_referral(world.authority, lead, received_on=days_ago(140)), lead)
     services.record_session(
         in_support.support_plan,
-        occurred_on=in_support.support_started_on,
+        occurred_on=known(in_support.support_started_on),
         status=SessionStatus.DELIVERED,
         acting_user=lead,
     )
@@ -284,7 +285,7 @@ def test_work_queue_lists_what_is_due(world) -> None:
 def test_expected_sessions_spreads_the_plan_evenly(world) -> None:
     lead = world["coordinator"]
     referral = adopt(make_referral(world.authority, lead), lead)
-    start = referral.adopted_on + datetime.timedelta(days=1)
+    start = known(referral.adopted_on) + datetime.timedelta(days=1)
     plan = services.agree_support_plan(
         referral,
         agreed_on=start,

@@ -38,6 +38,7 @@ from dueregard.casework.tests.factories import (
     vulnerability,
 )
 from dueregard.core import periods
+from dueregard.core.tests.known import known
 
 pytestmark = pytest.mark.django_db
 
@@ -293,7 +294,7 @@ def test_not_adopted_needs_alternative_support_and_closes(world) -> None:
 def test_support_cannot_start_without_consent_given(world) -> None:
     user = world["coordinator"]
     referral = adopt(make_referral(world.authority, user), user)
-    start = referral.adopted_on + datetime.timedelta(days=3)
+    start = known(referral.adopted_on) + datetime.timedelta(days=3)
     services.agree_support_plan(
         referral,
         agreed_on=start,
@@ -378,7 +379,7 @@ def test_sessions_are_recorded_only_while_in_support(world) -> None:
     plan = referral.support_plan
     session = services.record_session(
         plan,
-        occurred_on=referral.support_started_on,
+        occurred_on=known(referral.support_started_on),
         status=SessionStatus.DELIVERED,
         acting_user=user,
     )
@@ -386,7 +387,7 @@ def test_sessions_are_recorded_only_while_in_support(world) -> None:
     with pytest.raises(ValidationError, match="on or after the start of support"):
         services.record_session(
             plan,
-            occurred_on=referral.support_started_on - datetime.timedelta(days=1),
+            occurred_on=known(referral.support_started_on) - datetime.timedelta(days=1),
             status=SessionStatus.DELIVERED,
             acting_user=user,
         )

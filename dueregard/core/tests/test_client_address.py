@@ -14,10 +14,9 @@ PROXY = "10.0.0.5"
 
 
 def request(remote: str | None, forwarded: str | None = None):
-    meta = {}
+    made = RequestFactory().get("/")
     if forwarded is not None:
-        meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    made = RequestFactory().get("/", **meta)
+        made.META["HTTP_X_FORWARDED_FOR"] = forwarded
     if remote is None:
         del made.META["REMOTE_ADDR"]
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ GOOD = {
 }
 
 
-def run_django(env_changes: dict[str, str | None], *args: str) -> subprocess.CompletedProcess:
+def run_django(env_changes: Mapping[str, str | None], *args: str) -> subprocess.CompletedProcess:
     skip = {*GOOD, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env["DJANGO_SETTINGS_MODULE"] = "dueregard.settings"

@@ -10,12 +10,13 @@ demo panel member (`panel.member`) can see. Every name is invented.
 from __future__ import annotations
 
 import datetime
+import functools
 import heapq
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from dueregard.casework import services
 from dueregard.casework.models import (
@@ -48,7 +49,8 @@ YEARS = 5
 PANEL_NAME = "Kingsmere Channel Panel"
 DAY = datetime.timedelta(days=1)
 
-GIVEN = {
+# Keyed by gender; a person whose gender is not known (None) gets a name from the male list.
+GIVEN: dict[str | None, list[str]] = {
     Gender.MALE: [
         "Aiden",
         "Bilal",
@@ -212,7 +214,10 @@ MEMBERS = [  # (agency, role, name, demo username or "")
 ]
 
 
-def _weighted(rng: Any, weights: dict[Any, float]) -> Any:
+_Choice = TypeVar("_Choice")
+
+
+def _weighted(rng: Any, weights: Mapping[_Choice, float]) -> _Choice:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
@@ -291,7 +296,7 @@ class Simulation:
     exit_reasons: dict[str, ExitReason] = field(default_factory=dict)
     day: datetime.date = datetime.date.min  # the date of the event being played
 
-    def at(self, day: datetime.date, priority: int, action: Callable[[], None]) -> None:
+    def at(self, day: datetime.date, priority: int, action: Callable[[], object]) -> None:
         heapq.heappush(self.queue, (day, priority, next(self.counter), action))
 
     def run(self) -> None:
@@ -456,7 +461,12 @@ class Simulation:
         for case in list(self.in_channel):  # cases in Channel are reviewed every meeting
             if case.referral.stage in (Stage.ADOPTED, Stage.IN_SUPPORT):
                 self.review_at_panel(meeting, case)
-        ready = [c for c in self.awaiting_panel if c.referral.gateway_outcome_on < day - DAY]
+        ready = [
+            c
+            for c in self.awaiting_panel
+            if c.referral.gateway_outcome_on is not None  # set for every case awaiting panel
+            and c.referral.gateway_outcome_on < day - DAY
+        ]
         for case in ready:
             self.awaiting_panel.remove(case)
             self.discuss_new(meeting, case)
@@ -649,7 +659,7 @@ class Simulation:
         )
         self.at(day + rng.randint(12, 17) * DAY, 3, lambda: self.session(case))
 
-    def reviewer(self, review: Any) -> Callable[[], None]:
+    def reviewer(self, review: Any) -> Callable[[], object]:
         def record() -> None:
             referral = review.referral
             referral.refresh_from_db()
@@ -692,10 +702,10 @@ def run(ctx: DemoContext) -> None:
         for _ in range(per_year):
             day = year.start + ctx.rng.randrange(days) * DAY
             if day <= cutoff:
-                sim.at(day, 0, lambda day=day: sim.new_referral(day))
+                sim.at(day, 0, functools.partial(sim.new_referral, day))
         year = financial_year(year.start.year + 1)
     for day in _meeting_dates(first_year.start, cutoff):
-        sim.at(day, 1, lambda day=day: sim.meeting(day))
+        sim.at(day, 1, functools.partial(sim.meeting, day))
     sim.run()
     # The next meeting, with its agenda built: the panel member can see these cases now.
     upcoming = [d for d in _meeting_dates(ctx.today, ctx.today + 70 * DAY) if d >= ctx.today]

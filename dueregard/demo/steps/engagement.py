@@ -652,7 +652,7 @@ def _project(ctx: DemoContext, spec: ProjectSpec, bid: Bid, year, today: datetim
             break
         finished = quarter.end < today
         ramp = (0.6, 1.0, 1.1, 1.2)[number]
-        figures = {}
+        figures: dict[int, tuple[int | None, int | None]] = {}
         for output, (_, per_quarter) in zip(outputs, spec.outputs, strict=True):
             planned = max(1, round(per_quarter * ramp))
             delivered = round(planned * ctx.rng.uniform(0.7, 1.15)) if finished else None

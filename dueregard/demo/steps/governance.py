@@ -426,10 +426,10 @@ def run(ctx: DemoContext) -> None:
         boards[spec.name] = board
         if not Meeting.objects.filter(board=board).exists():
             _meetings(ctx, spec, board, start, today)
-    for spec in COMMITMENTS:
-        board = boards[spec.board]
-        if not ReportingCommitment.objects.filter(board=board, title=spec.title).exists():
-            _commitment(ctx, spec, board, start, today)
+    for commitment in COMMITMENTS:
+        board = boards[commitment.board]
+        if not ReportingCommitment.objects.filter(board=board, title=commitment.title).exists():
+            _commitment(ctx, commitment, board, start, today)
     meetings = Meeting.objects.filter(authority=ctx.authority).count()
     ctx.say(
         f"Governance: {len(boards)} boards and groups, {meetings} meetings, "
@@ -465,7 +465,7 @@ def _meetings(
         )
         if not held:
             continue
-        statuses = {}
+        statuses: dict[int, str] = {}
         for member in members:
             roll = ctx.rng.random()
             statuses[member.pk] = (

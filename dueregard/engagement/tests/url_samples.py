@@ -18,7 +18,7 @@ def _parent(make: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
 
 
 SAMPLES: dict[str, Callable[[Any], dict[str, Any]]] = {}
-for slug, make in {
+_MAKERS: dict[str, Callable[[Any], Any]] = {
     "group": f.group,
     "engagement": f.engagement,
     "network": f.network,
@@ -29,7 +29,8 @@ for slug, make in {
     "setting": f.setting,
     "venuecheck": f.venue_check,
     "itcheck": f.it_check,
-}.items():
+}
+for slug, make in _MAKERS.items():
     for page in ("detail", "edit", "archive"):
         SAMPLES[f"engagement:{slug}_{page}"] = _pk(make)
 

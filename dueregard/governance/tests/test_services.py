@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -206,11 +207,12 @@ def test_presenting_checks_date_meeting_and_next_date_and_writes_nothing_on_erro
     wrong_meeting = f.meeting(world, f.board(world, "Another Group"))
     before = (ScheduledReport.objects.count(), AuditEvent.objects.count())
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    for kwargs, field in [
+    attempts: list[tuple[dict[str, Any], str]] = [
         ({"presented_on": tomorrow}, "presented_on"),
         ({"presented_on": D(2025, 1, 20), "meeting": wrong_meeting}, "meeting"),
         ({"presented_on": D(2025, 1, 20), "next_due_on": D(2025, 1, 1)}, "next_due_on"),
-    ]:
+    ]
+    for kwargs, field in attempts:
         with pytest.raises(ValidationError) as error:
             services.record_report_presented(commitment, acting_user=world["coordinator"], **kwargs)
         assert field in error.value.message_dict

@@ -24,6 +24,7 @@ from dueregard.casework.models import (
 from dueregard.casework.tests.factories import days_ago, make_person, make_referral
 from dueregard.core import periods
 from dueregard.core.periods import financial_year, financial_year_start
+from dueregard.core.tests.known import known
 from dueregard.demo.context import DemoContext
 from dueregard.demo.steps import casework as casework_step
 from dueregard.demo.steps import privacy as privacy_step
@@ -60,7 +61,7 @@ def test_nfa_referral_is_due_three_years_after_closure(world) -> None:
     assert [d.person.pk for d in schedule] == [old.person_id]
     due = schedule[0]
     assert due.record_class == RecordClass.NOT_CHANNEL
-    assert due.due_on == periods.add_months(old.closed_on, 36)
+    assert due.due_on == periods.add_months(known(old.closed_on), 36)
     assert recent.person_id not in [d.person.pk for d in schedule]
 
 
@@ -139,7 +140,7 @@ def test_real_run_needs_a_user(world) -> None:
 def test_real_run_removes_details_keeps_statistics_and_held_people(world) -> None:
     lead = world["coordinator"]
     gone = closed_nfa(world, received_days_ago=4 * 365)
-    gone.vulnerabilities.add(Vulnerability.objects.order_by("pk").first())
+    gone.vulnerabilities.add(known(Vulnerability.objects.order_by("pk").first()))
     held = closed_nfa(world, received_days_ago=4 * 365, given_name="Held", family_name="Person")
     services.set_legal_hold(held.person, on=True, reason="Civil claim (test)", acting_user=lead)
     start, end = days_ago(5 * 365), days_ago(0)

@@ -27,7 +27,9 @@ def _blue_pixels(path: Path) -> int:
     return sum(
         count
         for count, pixel in colours
-        if all(abs(channel - want) <= 12 for channel, want in zip(pixel, CHART_BLUE, strict=True))
+        # An RGB image gives each pixel as a tuple of channels.
+        if isinstance(pixel, tuple)
+        and all(abs(channel - want) <= 12 for channel, want in zip(pixel, CHART_BLUE, strict=True))
     )
 
 

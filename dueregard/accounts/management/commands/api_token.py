@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         revoke = sub.add_parser("revoke")
         revoke.add_argument("prefix")
 
-    def handle(self, *args: object, verb: str, **options: object) -> None:
+    def handle(self, *args: object, verb: str, **options: Any) -> None:
         if verb == "issue":
             user = User.objects.filter(username=options["user"], is_active=True).first()
             if user is None:
@@ -37,9 +39,9 @@ class Command(BaseCommand):
                     service_account=user,
                     agency=str(options["agency"]),
                     name=str(options["name"]),
-                    scopes=list(options["scope"]),  # type: ignore[call-overload]
+                    scopes=list(options["scope"]),
                     days=int(options["days"]),
-                    acting_user=None,  # type: ignore[call-overload]
+                    acting_user=None,
                 )
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from None
@@ -56,8 +58,8 @@ class Command(BaseCommand):
                     f"{t.user.username}  {state}"
                 )
         else:
-            token = ApiToken.objects.filter(prefix=options["prefix"]).first()
-            if token is None:
+            found = ApiToken.objects.filter(prefix=options["prefix"]).first()
+            if found is None:
                 raise CommandError(f"No token with prefix {options['prefix']!r}")
-            services.revoke_api_token(token, acting_user=None)
-            self.stdout.write(f"Token {token.prefix} revoked.")
+            services.revoke_api_token(found, acting_user=None)
+            self.stdout.write(f"Token {found.prefix} revoked.")
