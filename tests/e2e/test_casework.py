@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from dueregard.casework import services
 from dueregard.casework.models import Referral, Stage, TriageOutcome
 from dueregard.casework.tests.factories import make_person, make_referral, to_panel
+from dueregard.core import periods
 from tests.e2e.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -158,7 +159,7 @@ def test_a_referral_from_intake_to_closure(
     save(page)
     expect(page.get_by_test_id("members")).to_contain_text("Pat Member")
     page.get_by_role("button", name="Add a meeting").click()
-    today = services.today()
+    today = periods.today()
     page.locator("#id_held_on_day").fill(str(today.day))
     page.locator("#id_held_on_month").fill(str(today.month))
     page.locator("#id_held_on_year").fill(str(today.year))
@@ -338,13 +339,13 @@ def test_the_other_casework_pages_are_accessible(
     member = services.add_panel_member(
         panel, name="Pat Member", agency="Trust", user=world["panel_member"], acting_user=lead
     )
-    meeting = services.schedule_meeting(panel, held_on=services.today(), acting_user=lead)
+    meeting = services.schedule_meeting(panel, held_on=periods.today(), acting_user=lead)
     services.add_to_agenda(meeting, referral, acting_user=lead)
     action = services.add_panel_action(
         meeting,
         description="Send the trust's chronology",
         owner=member,
-        due_on=services.today(),
+        due_on=periods.today(),
         acting_user=lead,
     )
 
