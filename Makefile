@@ -2,14 +2,22 @@
 PY       := .venv/bin/python
 PIP      := .venv/bin/pip
 PORT     ?= 8000
-APT_PKGS := chromium poppler-utils libreoffice-writer-nogui fonts-dejavu-core
+# Debian packages: BASE_PKGS are what `make setup` and the running service need (a virtual
+# environment, Node for the front-end build, WeasyPrint's Pango and a font for PDFs); TEST_PKGS
+# are what the suite adds (a browser, PDF and DOCX tools).
+BASE_PKGS := python3-venv nodejs libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PKGS := chromium poppler-utils libreoffice-writer-nogui
+# Prints the packages of $(1) that dpkg does not list as installed, then installs them.
+apt_install = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+  if [ -n "$$missing" ]; then echo "installing:" $$missing; apt-get update -qq && \
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 CSS      := build/static/dueregard/dueregard.css
 # Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: setup sysdeps demo test test-pg lint format clean
+.PHONY: setup sysdeps sysdeps-base demo test test-pg lint format clean
 
-.venv/.stamp: requirements.txt requirements-dev.txt constraints.txt
+.venv/.stamp: requirements.txt requirements-dev.txt constraints.txt | sysdeps-base
 	python3 -m venv .venv
 	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $@
@@ -23,9 +31,12 @@ $(CSS): node_modules/.package-lock.json dueregard/static_src/dueregard.scss
 
 setup: .venv/.stamp node_modules/.package-lock.json $(CSS)  ## virtual environment, front-end packages, compiled CSS
 
-sysdeps:  ## Debian packages the tests use (a browser, PDF and DOCX tools); installed only when missing
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v soffice >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS) >/dev/null; }
+sysdeps-base:  ## Debian packages setup and the service need; installed only when missing
+	@$(call apt_install,$(BASE_PKGS))
+	@command -v npm >/dev/null || { $(call apt_install,npm); }
+
+sysdeps: sysdeps-base  ## Debian packages the tests add (a browser, PDF and DOCX tools); installed only when missing
+	@$(call apt_install,$(TEST_PKGS))
 
 demo: setup  ## build the demo borough on SQLite and serve it on http://127.0.0.1:$(PORT)
 	$(PY) manage.py migrate --noinput -v0
