@@ -6,4 +6,23 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
+        from dueregard.accounts.models import Role
+        from dueregard.accounts.permissions import has_role
+        from dueregard.core import navigation
+
         from . import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+
+        navigation.register(
+            navigation.Entry(
+                label="API documentation",
+                url_name="api:docs",
+                description=(
+                    "How partner systems read and send referrals: every endpoint, its scopes, "
+                    "responses and errors."
+                ),
+                # Administrators issue partner tokens; leads agree what partners may do.
+                visible=lambda user: has_role(user, Role.ADMINISTRATOR, Role.PREVENT_LEAD),
+                order=90,
+                in_navigation=False,
+            )
+        )
