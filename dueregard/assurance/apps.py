@@ -2,20 +2,21 @@ from typing import Any
 
 from django.apps import AppConfig
 
+from dueregard.core import periods
+
 
 def _home_panel(user: Any) -> dict[str, Any]:
     """Overdue and soon-due actions, and risk reviews due, in the lead's authorities."""
     import datetime
 
     from django.db.models import Q
-    from django.utils import timezone
 
     from dueregard.accounts.permissions import Action
 
     from . import queries
     from .models import ActionStatus
 
-    today = timezone.localdate()
+    today = periods.today()
     actions = queries.actions_visible_to(user, Action.CHANGE).filter(archived=False)
     soon = today + datetime.timedelta(days=30)
     counts = actions.aggregate(

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+from dueregard.core import periods
 from dueregard.core.csvsafe import safe_row
 
 FORMATS = ("csv", "xlsx")
@@ -63,7 +64,7 @@ def download(
     export_format: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
     content = table_bytes(export_format, headers, rows, sheet=name)
-    stamp = timezone.localdate().isoformat()
+    stamp = periods.today().isoformat()
     if export_format == "xlsx":
         response = HttpResponse(content, content_type=XLSX_TYPE)
     else:

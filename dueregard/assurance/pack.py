@@ -14,10 +14,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from dueregard.areas.models import Authority
+from dueregard.core import periods
 from dueregard.core.csvsafe import safe_row
 from dueregard.core.periods import financial_year
 
@@ -53,7 +53,7 @@ class PackContents:
 
 def gather(authority: Authority, year: int, today: datetime.date | None = None) -> PackContents:
     period = financial_year(year)
-    today = today or timezone.localdate()
+    today = today or periods.today()
     as_at = min(period.end, today)
     benchmarks = list(Benchmark.objects.filter(disabled_on__isnull=True).order_by("number"))
     assessments = {
@@ -109,7 +109,7 @@ def build_docx(contents: PackContents) -> bytes:
     document.add_heading(f"Prevent duty assurance pack {contents.label}", level=0)
     document.add_paragraph(
         f"{contents.authority.name}. Produced by Due Regard on "
-        f"{long_date(timezone.localdate())}. The plan is shown as it stood on "
+        f"{long_date(periods.today())}. The plan is shown as it stood on "
         f"{long_date(contents.as_at)}. Ratings are the council's own self-assessment "
         "against the Prevent duty toolkit's benchmarks."
     )

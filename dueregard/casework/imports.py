@@ -57,7 +57,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
@@ -219,7 +218,7 @@ class _Lookups:
             references=set(
                 Referral.objects.filter(authority=authority).values_list("reference", flat=True)
             ),
-            today=timezone.localdate(),
+            today=periods.today(),
         )
 
 

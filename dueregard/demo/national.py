@@ -84,7 +84,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from dueregard.accounts.models import Membership, Role, User
 from dueregard.areas.models import Authority, Characteristic, Population, Region, Ward
@@ -99,6 +98,9 @@ from dueregard.core.periods import (
     financial_quarter_of,
     financial_year,
     financial_year_start,
+)
+from dueregard.core.periods import (
+    today as local_today,
 )
 from dueregard.engagement import models as en
 from dueregard.training import models as tr
@@ -550,7 +552,7 @@ def build(
         )
     say = out or (lambda message: None)
     started = time.monotonic()
-    today = today or timezone.localdate()
+    today = today or local_today()
     span = _span(years, today)
     with transaction.atomic():
         load_authorities(AUTHORITIES_CSV)

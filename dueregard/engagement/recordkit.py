@@ -45,6 +45,7 @@ from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.audit.services import record
+from dueregard.core import periods
 from dueregard.core.csvsafe import safe_row
 from dueregard.core.forms import GovUKDateField
 from dueregard.core.periods import financial_year, financial_year_start
@@ -568,7 +569,7 @@ class RecordType:
                 authority=authority,
                 detail={"format": fmt, "rows": len(rows), "filter": request.GET.urlencode()[:300]},
             )
-        stamp = timezone.localdate().isoformat()
+        stamp = periods.today().isoformat()
         filename = f"{self.prefix}-{stamp}.{fmt}"
         if fmt == "csv":
             out = io.StringIO()

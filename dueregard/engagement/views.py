@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
+from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of, financial_year, financial_year_of
 
 from . import metrics, queries, services
@@ -746,7 +746,7 @@ RECORD_TYPES = [
 
 
 def _year_from(request: HttpRequest) -> Any:
-    today = timezone.localdate()
+    today = periods.today()
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -759,7 +759,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """This year's engagement, projects and council-resource figures, for each authority
     the user works in, with the way in to every list."""
     period = _year_from(request)
-    today = timezone.localdate()
+    today = periods.today()
     summaries = []
     for authority in authorities_for(request.user, E, Action.LIST).order_by("name"):
         summaries.append(
@@ -793,7 +793,7 @@ def quarterly_return(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         chosen = datetime.date.fromisoformat(wanted)
     except ValueError:
-        chosen = financial_quarter_of(timezone.localdate()).start
+        chosen = financial_quarter_of(periods.today()).start
     if chosen not in starts:  # the current quarter, or the nearest the project runs in
         chosen = starts[0] if chosen < starts[0] else min(chosen, starts[-1])
         chosen = financial_quarter_of(chosen).start

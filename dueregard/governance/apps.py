@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from dueregard.core import periods
+
 
 class GovernanceConfig(AppConfig):
     name = "dueregard.governance"
@@ -8,8 +10,6 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from typing import Any
-
-        from django.utils import timezone
 
         from dueregard.accounts.permissions import Action, Kind, can_anywhere
         from dueregard.core import navigation
@@ -30,7 +30,7 @@ class GovernanceConfig(AppConfig):
         )
 
         def panel_context(user: Any) -> dict[str, Any]:
-            today = timezone.localdate()
+            today = periods.today()
             return {
                 "reports": list(queries.overdue_commitments(user, today)[:10]),
                 "actions_count": queries.overdue_actions(user, today).count(),

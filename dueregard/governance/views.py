@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
+from dueregard.core import periods
 from dueregard.engagement.recordkit import Col, RecordType, add_service_errors
 
 from . import queries, services
@@ -48,7 +48,7 @@ DUE_SOON_DAYS = 30
 
 def schedule_status(commitment: Any, today: datetime.date | None = None) -> str:
     """Where a commitment (annotated by `queries.with_schedule`) stands today."""
-    today = today or timezone.localdate()
+    today = today or periods.today()
     due = getattr(commitment, "next_due_on", None)
     if getattr(commitment, "archived", False):
         return "Archived"
@@ -83,7 +83,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "attendance": meeting.attendance.select_related("member"),
         "actions": meeting.actions.all(),
         "reports": meeting.reports.select_related("commitment"),
-        "today": timezone.localdate(),
+        "today": periods.today(),
     }
 
 
@@ -289,11 +289,7 @@ ACTION = RecordType(
 
 
 def _action_status(action: MeetingAction) -> str:
-    if (
-        action.status == ActionStatus.OPEN
-        and action.due_on
-        and action.due_on < timezone.localdate()
-    ):
+    if action.status == ActionStatus.OPEN and action.due_on and action.due_on < periods.today():
         return "Overdue"
     return action.get_status_display()
 
@@ -357,7 +353,7 @@ RECORD_TYPES = [BOARD, MEMBER, MEETING, ACTION, COMMITMENT]
 
 @requires(G, Action.LIST, methods=("GET",))
 def index(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = periods.today()
     user = request.user
     boards = queries.visible_to(Board, user).filter(archived=False)
     context = {

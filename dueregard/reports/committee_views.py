@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
+from dueregard.core import periods
 
 from . import committee, queries, services
 from .forms import AUDIENCE_LABELS, CommitteeReportForm, NarrativeForm
@@ -86,7 +86,7 @@ def committee_create(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("reports:committee", pk=report.pk)
     else:
-        start, end = committee.default_period(timezone.localdate())
+        start, end = committee.default_period(periods.today())
         partnership = next((b for b in boards if b.kind == "partnership_board"), None)
         form = CommitteeReportForm(
             user=request.user,

@@ -16,10 +16,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
+from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of
 
 from . import grant_returns, queries, services
@@ -100,7 +100,7 @@ def grant_return_list(request: HttpRequest) -> HttpResponse:
 @requires(Kind.GOVERNANCE, Action.CHANGE)
 def grant_return_create(request: HttpRequest) -> HttpResponse:
     authorities = queries.committee_authorities(request.user, Action.CHANGE).order_by("name")
-    quarters = quarter_choices(timezone.localdate())
+    quarters = quarter_choices(periods.today())
     form = GrantReturnForm(
         request.POST if request.method == "POST" else None,
         authorities=authorities,

@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Audience, Kind, can_anywhere
+from dueregard.core import periods
 from dueregard.core.periods import Period, financial_year, financial_year_start
 
 from . import national, queries, registry, services
@@ -44,9 +44,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def _form(request: HttpRequest, report_type: ReportType, action: Action) -> ReportForm:
     authorities = authorities_for_report(request.user, report_type, action)
     choices = list(authorities)
-    data = form_data(
-        request.GET, user=request.user, authorities=choices, today=timezone.localdate()
-    )
+    data = form_data(request.GET, user=request.user, authorities=choices, today=periods.today())
     return ReportForm(data, user=request.user, authorities=authorities, choices=choices)
 
 
@@ -149,7 +147,7 @@ def statistics_years(today: datetime.date) -> list[tuple[str, Period]]:
 def _statistics_form(request: HttpRequest, action: Action) -> tuple[StatisticsForm, dict[str, Any]]:
     scopes = queries.statistics_scopes(request.user, action)
     by_value = {s.value: s for s in scopes}
-    years = statistics_years(timezone.localdate())
+    years = statistics_years(periods.today())
     loaded = set(national.years())
     default_year = next((label for label, _ in years if label in loaded), years[0][0])
     data = {

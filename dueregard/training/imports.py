@@ -16,9 +16,9 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dueregard.areas.models import Authority
+from dueregard.core import periods
 from dueregard.core.importing import (
     ImportRejected,
     RowError,
@@ -151,7 +151,7 @@ def import_snapshots(
     rows: list[_SnapshotRow] = []
     seen: dict[tuple[str, object, datetime.date], int] = {}
     known_levels = _Names(authority).levels
-    today = timezone.localdate()
+    today = periods.today()
     for reader in iter_readers(table, errors):
         organisation = " ".join(reader.text("organisation", required=True).split())
         level = " ".join(reader.text("level", required=True).split())
@@ -258,7 +258,7 @@ def import_sessions(
         source, required=SESSION_REQUIRED, optional=SESSION_OPTIONAL, filename=filename
     )
     errors: list[RowError] = []
-    today = timezone.localdate()
+    today = periods.today()
     existing = set(Session.objects.filter(authority=authority).values_list("reference", flat=True))
     trainers = {
         _norm(n)

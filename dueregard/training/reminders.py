@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Action
+from dueregard.core import periods
 
 from . import metrics, queries
 
 
 def reminders_for(user: Any) -> dict[str, Any]:
-    today = timezone.localdate()
+    today = periods.today()
     rows = metrics.latest_compliance(queries.training_authorities(user, Action.CHANGE), today)
     below = [r for r in rows if r.meets_target is False]
     out_of_date = [r for r in rows if r.out_of_date(today)]

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import periods
 
 from .models import (
     Attendee,
@@ -277,7 +278,7 @@ def create_question(
 def disable_question(question: EvaluationQuestion, *, acting_user: Any) -> EvaluationQuestion:
     """Take a question off the form; answers already given keep it."""
     if question.disabled_on is None:
-        question.disabled_on = timezone.localdate()
+        question.disabled_on = periods.today()
         question.save(update_fields=["disabled_on"])
         record(AuditAction.CHANGE, actor=acting_user, obj=question, detail={"disabled": True})
     return question
@@ -405,7 +406,7 @@ def record_snapshot(
     Returns the snapshot and whether it was created.
     """
     _check_counts(eligible, compliant)
-    if as_of > timezone.localdate():
+    if as_of > periods.today():
         raise ValidationError({"as_of": "The date of the headcount must be today or in the past"})
     if level.authority_id != organisation.authority_id:
         raise ValidationError({"level": "Choose one of your authority's levels"})
@@ -486,7 +487,7 @@ def create_trainer(
         raise ValidationError({"organisation": "Choose one of your authority's organisations"})
     if Trainer.objects.filter(authority=authority, name__iexact=name, archived=False).exists():
         raise ValidationError({"name": f"There is already a trainer called {name}"})
-    if accredited_on and accredited_on > timezone.localdate():
+    if accredited_on and accredited_on > periods.today():
         raise ValidationError({"accredited_on": "The date accredited must be in the past"})
     trainer = Trainer.objects.create(
         authority=authority,
@@ -541,7 +542,7 @@ def record_session(
     `audience` (professionals, pupils or parents) defaults to the course's.
     """
     errors: dict[str, str] = {}
-    if held_on > timezone.localdate():
+    if held_on > periods.today():
         errors["held_on"] = "The date of the session must be today or in the past"
     if course.authority_id != authority.pk:
         errors["course"] = "Choose one of your authority's courses"

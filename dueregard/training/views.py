@@ -20,13 +20,13 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import periods
 from dueregard.core.importing import ImportRejected
 from dueregard.core.pagination import Keyset
 
@@ -144,7 +144,7 @@ def organisation_charts(
 @requires(T, Action.LIST, methods=("GET",))
 def dashboard(request: HttpRequest) -> HttpResponse:
     authority = _authority(request)
-    today = timezone.localdate()
+    today = periods.today()
     start = datetime.date(today.year - DASHBOARD_YEARS, today.month, 1)
     latest = metrics.latest_compliance(authority)
     year = metrics.reach(authority, datetime.date(today.year - 1, today.month, today.day), today)
@@ -245,7 +245,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": sessions,
             "trainers": organisation.trainers.filter(archived=False),
             "may_change": _may_change(request.user, authority),
-            "today": timezone.localdate(),
+            "today": periods.today(),
         },
     )
 

@@ -17,9 +17,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
 from dueregard.areas.models import Ward
+from dueregard.core import periods
 from dueregard.core.periods import financial_quarters, financial_year, financial_year_start
 from dueregard.demo.context import DemoContext
 from dueregard.engagement import services
@@ -355,7 +354,7 @@ def _day_in(ctx: DemoContext, start: datetime.date, end: datetime.date) -> datet
 
 
 def run(ctx: DemoContext) -> None:
-    today = min(ctx.today, timezone.localdate())
+    today = min(ctx.today, periods.today())
     first_year = financial_year_start(today) - YEARS
     years = [financial_year(y) for y in range(first_year, financial_year_start(today) + 1)]
     wards = list(Ward.objects.filter(authority=ctx.authority).order_by("ons_code"))

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from dueregard.core import periods
 from dueregard.core.periods import add_months, financial_year_start
 from dueregard.demo.context import DemoContext
 from dueregard.governance import services
@@ -393,7 +392,7 @@ def _meeting_days(spec: BoardSpec, start: datetime.date, end: datetime.date) -> 
 
 def run(ctx: DemoContext) -> None:
     user = ctx.users["coordinator"]
-    today = min(ctx.today, timezone.localdate())
+    today = min(ctx.today, periods.today())
     start = datetime.date(financial_year_start(today) - YEARS, 4, 1)
     boards: dict[str, Board] = {}
     for spec in BOARDS:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
+from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of, last_complete_financial_year
 from dueregard.demo.context import DemoContext
 from dueregard.governance.models import Board
@@ -90,7 +89,7 @@ def _grant_return(ctx: DemoContext, user: object, day: datetime.date, *, sign_of
 
 def run(ctx: DemoContext) -> None:
     user = ctx.users["coordinator"]
-    today = min(ctx.today, timezone.localdate())
+    today = min(ctx.today, periods.today())
     _committee_report(ctx, user, today)
     this_quarter = financial_quarter_of(today)
     _grant_return(ctx, user, this_quarter.start - datetime.timedelta(days=1), sign_off=True)

@@ -16,9 +16,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from dueregard.areas.models import Authority
+from dueregard.core import periods
 from dueregard.core.figures import Breakdown, percent
 from dueregard.engagement import metrics as engagement
 from dueregard.governance import metrics as governance
@@ -77,7 +76,7 @@ def _breakdown_table(
 
 
 def governance_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
-    as_at = min(end, timezone.localdate())
+    as_at = min(end, periods.today())
     boards = governance.meetings_by_board(authority, start, end)
     meetings = Table(
         id="meetings_by_board",
@@ -323,7 +322,7 @@ def _money_percent(part: Decimal, whole: Decimal) -> float | None:
 
 
 def resources_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
-    as_at = min(end, timezone.localdate())
+    as_at = min(end, periods.today())
     register = engagement.settings_by_safeguarding_status(authority, as_at)
     settings = _breakdown_table(
         "settings_by_safeguarding_status",
