@@ -55,14 +55,20 @@ THROTTLED = _error(
     "Throttled", "Too many requests: the `Retry-After` header says how many seconds to wait."
 )
 INVALID = OpenApiResponse(
-    response=inline_serializer(
-        "ValidationErrors",
-        {
-            "field name": serializers.ListField(
-                child=serializers.CharField(), help_text="What is wrong with that field's value"
-            )
+    response={
+        "type": "object",
+        "description": (
+            'Each field in error with its messages, e.g. `{"received_on": ["Enter a '
+            'valid date."]}`; nested records nest; a body that is not JSON gives `detail`.'
+        ),
+        "additionalProperties": {
+            "oneOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "object"},
+                {"type": "string"},
+            ]
         },
-    ),
+    },
     description="The request is not valid: each field in error, with its messages.",
 )
 
