@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import committee_views, grant_views, views
+from . import committee_views, grant_views, panel_paper_views, views
 
 app_name = "reports"
 
@@ -25,6 +25,12 @@ urlpatterns = [
         "committee/<int:pk>/versions/<int:number>/<slug:format_id>",
         committee_views.committee_version_download,
         name="committee_version_download",
+    ),
+    # A Channel panel meeting's agenda and minutes.
+    path(
+        "panel-meetings/<int:pk>/<slug:paper>.<slug:format_id>",
+        panel_paper_views.meeting_paper,
+        name="meeting_paper",
     ),
     # Quarterly grant returns.
     path("grant-returns/", grant_views.grant_return_list, name="grant_return_list"),

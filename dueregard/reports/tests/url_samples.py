@@ -3,6 +3,8 @@ no other app, is always registered; committee reports, their versions (for the b
 audience, which every reading role may have) and grant returns are made through the
 services."""
 
+from dueregard.casework.tests.url_samples import scenario
+
 from . import factories as f
 
 
@@ -24,6 +26,12 @@ SAMPLES = {
     "reports:committee_generate": lambda world: {"pk": f.committee_report(world).pk},
     "reports:committee_version": _version,
     "reports:committee_version_download": lambda world: {**_version(world), "format_id": "docx"},
+    # The casework walk's meeting: a panel member persona sits on its panel.
+    "reports:meeting_paper": lambda world: {
+        "pk": scenario(world)["meeting"].pk,
+        "paper": "agenda",
+        "format_id": "docx",
+    },
     "reports:grant_return": lambda world: {"pk": f.grant_return(world).pk},
     "reports:grant_return_edit": lambda world: {"pk": f.grant_return(world).pk},
     "reports:grant_return_line_add": lambda world: {"pk": f.grant_return(world).pk},
