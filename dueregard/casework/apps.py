@@ -80,10 +80,10 @@ class CaseworkConfig(AppConfig):
 def _queue_counts(user: Any) -> dict[str, Any]:
     from dueregard.core.periods import today
 
-    from .queries import work_queue
+    from .queries import caseload
 
-    counts = work_queue(user, today()).counts()
-    return {"counts": counts, "for_panel": counts["awaiting_agenda"] + counts["agenda_items"]}
+    work = caseload(user, today())
+    return {"sections": work.sections(), "counts": work.counts(), "open_cases": work.open_cases}
 
 
 def _member_work(user: Any) -> dict[str, Any]:

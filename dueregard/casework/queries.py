@@ -24,7 +24,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from dueregard.accounts.access import get_for_user
@@ -37,6 +37,7 @@ from .models import (
     AgendaItem,
     ConcernCodeList,
     ConcernType,
+    Consent,
     Panel,
     PanelAction,
     PanelMeeting,
@@ -46,7 +47,9 @@ from .models import (
     Review,
     SessionStatus,
     Stage,
+    StageEvent,
     SupportPlan,
+    SupportSession,
 )
 
 # --------------------------------------------------------------------------------------
@@ -371,17 +374,6 @@ def cases_for_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
 # Work queue
 
 
-@dataclass(frozen=True)
-class PlanProgress:
-    plan: SupportPlan
-    delivered: int
-    expected: int
-
-    @property
-    def behind_by(self) -> int:
-        return max(0, self.expected - self.delivered)
-
-
 def expected_sessions(plan: SupportPlan, day: datetime.date) -> int:
     """Sessions a plan should have delivered by `day`, spread evenly from its planned
     start to its planned end (all of them by the end)."""
@@ -393,121 +385,192 @@ def expected_sessions(plan: SupportPlan, day: datetime.date) -> int:
     return plan.sessions_planned * (day - plan.planned_start_on).days // span
 
 
-def plans_behind(referrals: QuerySet[Referral], day: datetime.date) -> list[PlanProgress]:
-    """Support plans of cases in support that have delivered fewer sessions than planned
-    by `day` (see `expected_sessions`)."""
-    plans = (
-        SupportPlan.objects.filter(referral__in=referrals, referral__stage=Stage.IN_SUPPORT)
-        .annotate(delivered=Count("sessions", filter=Q(sessions__status=SessionStatus.DELIVERED)))
-        .select_related("referral__person")
-        .order_by("planned_start_on", "pk")
-    )
-    result = []
-    for plan in plans:
-        progress = PlanProgress(plan, plan.delivered, expected_sessions(plan, day))
-        if progress.behind_by:
-            result.append(progress)
-    return result
-
-
 REVIEW_NOTICE_DAYS = 28
+# Support with no delivered contact for its contact interval plus this grace is lapsing.
+CONTACT_INTERVAL_DAYS = 28
+LAPSING_GRACE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the caseload: every open referral is in exactly one (see `caseload`)."""
+
+    id: str
+    title: str
+    description: str
+
+
+# In pathway order: the order of the page and of the home page's counts.
+SECTIONS = [
+    Section("triage", "Awaiting triage", "Received, not yet triaged."),
+    Section("gateway", "With the police gateway", "Referred to the police, no outcome yet."),
+    Section("ready", "Ready for a panel", "For the Channel panel, not yet on an agenda."),
+    Section("agenda", "On a panel agenda", "On the agenda of a panel meeting."),
+    Section("decision", "Discussed, decision pending", "Discussed at a panel, no decision yet."),
+    Section("consent", "Adopted, awaiting consent", "Adopted; consent not yet given."),
+    Section(
+        "plan",
+        "Awaiting a support plan",
+        "Consent given; the support plan is not agreed or support has not started.",
+    ),
+    Section("support", "In support", "Receiving Channel support."),
+    Section(
+        "lapsing",
+        "Support lapsing",
+        f"In support with no delivered contact for {CONTACT_INTERVAL_DAYS} days plus "
+        f"{LAPSING_GRACE_DAYS} days' grace.",
+    ),
+    Section(
+        "review_due",
+        "Left Channel: review due",
+        f"A post-exit review due within {REVIEW_NOTICE_DAYS} days, or overdue.",
+    ),
+    Section("review_later", "Left Channel: next review later", "The next review is not due yet."),
+    Section("closure", "Reviews complete, awaiting closure", "Every post-exit review is recorded."),
+]
 
 
 @dataclass
-class WorkQueue:
-    """What a coordinator has to do next, each list oldest first."""
+class CaseRow:
+    referral: Referral
+    since: datetime.date | None  # when the referral entered its stage
+    days_in_stage: int | None
+    meeting: PanelMeeting | None = None  # the agenda it is on
+    last_contact: datetime.date | None = None  # the last delivered support contact
+    review: Review | None = None  # the next post-exit review
 
-    awaiting_triage: list[Referral] = field(default_factory=list)
-    awaiting_gateway: list[Referral] = field(default_factory=list)
-    awaiting_agenda: list[Referral] = field(default_factory=list)
-    agenda_items: list[AgendaItem] = field(default_factory=list)
+
+@dataclass
+class Caseload:
+    """Every open referral a user may see, each in one section, oldest first in each."""
+
+    rows: dict[str, list[CaseRow]]
     overdue_actions: list[PanelAction] = field(default_factory=list)
-    reviews_due: list[Review] = field(default_factory=list)
-    plans_behind: list[PlanProgress] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[Section, list[CaseRow]]]:
+        return [(section, self.rows[section.id]) for section in SECTIONS]
 
     def counts(self) -> dict[str, int]:
-        return {
-            "awaiting_triage": len(self.awaiting_triage),
-            "awaiting_gateway": len(self.awaiting_gateway),
-            "awaiting_agenda": len(self.awaiting_agenda),
-            "agenda_items": len(self.agenda_items),
-            "overdue_actions": len(self.overdue_actions),
-            "reviews_due": len(self.reviews_due),
-            "plans_behind": len(self.plans_behind),
-        }
+        counts = {section.id: len(self.rows[section.id]) for section in SECTIONS}
+        return counts | {"overdue_actions": len(self.overdue_actions)}
 
     @property
-    def total(self) -> int:
-        return sum(self.counts().values())
+    def open_cases(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
 
     def person_ids(self) -> list[int]:
-        ids: set[int] = set()
-        for r in self.awaiting_triage + self.awaiting_gateway + self.awaiting_agenda:
-            ids.add(r.person_id)
-        for item in self.agenda_items:
-            ids.add(item.referral.person_id)
-        for review in self.reviews_due:
-            ids.add(review.referral.person_id)
-        for p in self.plans_behind:
-            ids.add(p.plan.referral.person_id)
-        for a in self.overdue_actions:
-            if a.referral is not None:
-                ids.add(a.referral.person_id)
+        ids = {row.referral.person_id for rows in self.rows.values() for row in rows}
+        ids |= {a.referral.person_id for a in self.overdue_actions if a.referral is not None}
         return sorted(ids)
 
 
-def work_queue(user: Any, day: datetime.date, *, mine: bool = False) -> WorkQueue:
-    """The casework to do in the authorities where `user` holds a casework role.
+def _section_of(referral: Any, day: datetime.date) -> str:
+    """The one section an open referral belongs to (from `caseload`'s annotations)."""
+    stage = referral.stage
+    if referral.open_meeting_id is not None:
+        return "agenda"
+    if stage == Stage.RECEIVED:
+        return "triage"
+    if stage == Stage.WITH_GATEWAY:
+        return "gateway"
+    if stage == Stage.FOR_PANEL:
+        return "ready"
+    if stage == Stage.DISCUSSED:
+        return "decision"
+    if stage == Stage.ADOPTED:
+        return "plan" if referral.consent_status == "given" else "consent"
+    if stage == Stage.IN_SUPPORT:
+        last = referral.last_contact or referral.support_started_on
+        lapse = datetime.timedelta(days=CONTACT_INTERVAL_DAYS + LAPSING_GRACE_DAYS)
+        return "lapsing" if last is None or last + lapse < day else "support"
+    # Left Channel: by its next review.
+    due = referral.next_review_due
+    if due is None:
+        return "closure"
+    if due <= day + datetime.timedelta(days=REVIEW_NOTICE_DAYS):
+        return "review_due"
+    return "review_later"
 
-    `mine` keeps referrals whose coordinator is `user` (and unassigned ones).
-    Reviews show from 28 days before they are due; actions once past their due date.
+
+def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
+    """Every open referral in the authorities where `user` holds a casework role, each
+    in exactly one section of `SECTIONS`, oldest in its stage first; and the overdue
+    panel actions. `mine` keeps the referrals whose case officer is `user`.
+
+    One query reads the referrals with what places them (their open agenda item, latest
+    consent, last delivered contact, next review and when they entered their stage), so
+    the page's query count does not grow with the caseload.
     """
-    authorities = authorities_for(user, Kind.CASEWORK, Action.LIST)
-    referrals = referrals_visible_to(user, Action.LIST)
+    referrals = referrals_visible_to(user, Action.LIST).exclude(stage=Stage.CLOSED)
     if mine:
-        referrals = referrals.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
-    on_open_agenda = AgendaItem.objects.filter(referral=OuterRef("pk"), is_open=True)
-    # Each subquery is narrowed to what its list can hold (the items of these authorities,
-    # the referrals at the one stage that has reviews or plans to show), so the database
-    # reads those rows instead of every referral of the authority (docs/benchmarks.md).
-    # An agenda item's authority is its meeting's, which is its referral's
-    # (services.add_to_agenda).
-    return WorkQueue(
-        awaiting_triage=list(referrals.filter(stage=Stage.RECEIVED).order_by("received_on")),
-        awaiting_gateway=list(
-            referrals.filter(stage=Stage.WITH_GATEWAY).order_by("referred_to_police_on")
-        ),
-        awaiting_agenda=list(
-            referrals.filter(stage__in=[Stage.FOR_PANEL, Stage.DISCUSSED])
-            .exclude(Exists(on_open_agenda))
-            .order_by("gateway_outcome_on")
-        ),
-        agenda_items=list(
-            AgendaItem.objects.filter(
-                authority__in=authorities, is_open=True, referral__in=referrals
+        referrals = referrals.filter(coordinator=user)
+    open_item = AgendaItem.objects.filter(referral=OuterRef("pk"), is_open=True).order_by(
+        "meeting__held_on", "pk"
+    )
+    stage_changes = (
+        StageEvent.objects.filter(referral=OuterRef("pk"))
+        .exclude(from_stage="")
+        .order_by("-occurred_on", "-pk")
+    )
+    rows = list(
+        referrals.annotate(
+            open_meeting_id=Subquery(open_item.values("meeting_id")[:1]),
+            consent_status=Subquery(
+                Consent.objects.filter(referral=OuterRef("pk"))
+                .order_by("-occurred_on", "-pk")
+                .values("status")[:1]
+            ),
+            last_contact=Subquery(
+                SupportSession.objects.filter(
+                    plan__referral=OuterRef("pk"), status=SessionStatus.DELIVERED
+                )
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
+            next_review_id=Subquery(
+                Review.objects.filter(referral=OuterRef("pk"), held_on__isnull=True)
+                .order_by("due_on", "pk")
+                .values("pk")[:1]
+            ),
+            next_review_due=Subquery(
+                Review.objects.filter(referral=OuterRef("pk"), held_on__isnull=True)
+                .order_by("due_on", "pk")
+                .values("due_on")[:1]
+            ),
+            stage_since=Subquery(stage_changes.values("occurred_on")[:1]),
+        ).select_related("person", "coordinator")
+    )
+    meetings = PanelMeeting.objects.select_related("panel").in_bulk(
+        {r.open_meeting_id for r in rows if r.open_meeting_id is not None}  # type: ignore[attr-defined]
+    )
+    reviews = Review.objects.in_bulk(
+        {r.next_review_id for r in rows if r.next_review_id is not None}  # type: ignore[attr-defined]
+    )
+    placed: dict[str, list[CaseRow]] = {section.id: [] for section in SECTIONS}
+    for referral in rows:
+        since = referral.stage_since or referral.received_on  # type: ignore[attr-defined]
+        placed[_section_of(referral, day)].append(
+            CaseRow(
+                referral=referral,
+                since=since,
+                days_in_stage=(day - since).days if since else None,
+                meeting=meetings.get(referral.open_meeting_id),  # type: ignore[attr-defined]
+                last_contact=referral.last_contact,  # type: ignore[attr-defined]
+                review=reviews.get(referral.next_review_id),  # type: ignore[attr-defined]
             )
-            .select_related("referral__person", "meeting__panel")
-            .order_by("meeting__held_on", "pk")
-        ),
+        )
+    for section_rows in placed.values():
+        section_rows.sort(key=lambda row: (row.since or day, row.referral.pk))
+    return Caseload(
+        rows=placed,
         overdue_actions=list(
             actions_visible_to(user)
             .filter(authority__in=_case_roles(user, Action.LIST))
             .filter(status=ActionStatus.OPEN, due_on__lt=day)
             .filter(Q(referral__isnull=True) | Q(referral__in=referrals))
+            .select_related("owner")
             .order_by("due_on")
         ),
-        reviews_due=list(
-            Review.objects.filter(
-                # Reviews are recorded only while the referral has left Channel
-                # (services.record_review): a closed referral's are not shown.
-                referral__in=referrals.filter(stage=Stage.LEFT_CHANNEL),
-                held_on__isnull=True,
-                due_on__lte=day + datetime.timedelta(days=REVIEW_NOTICE_DAYS),
-            )
-            .select_related("referral__person")
-            .order_by("due_on")
-        ),
-        plans_behind=plans_behind(referrals.filter(stage=Stage.IN_SUPPORT), day),
     )
 
 

@@ -131,7 +131,7 @@ def _caption(referral: Referral) -> str:
 @requires(Kind.CASEWORK, Action.LIST, methods=("GET",))
 def queue(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
-    work = queries.work_queue(request.user, periods.today(), mine=mine)
+    work = queries.caseload(request.user, periods.today(), mine=mine)
     _viewed_list(
         request,
         "workqueue",
@@ -143,6 +143,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "casework/queue.html",
         {
             "work": work,
+            "sections": work.sections(),
             "counts": work.counts(),
             "mine": mine,
             "today": periods.today(),

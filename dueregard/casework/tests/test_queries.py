@@ -10,9 +10,20 @@ from conftest import make_user
 from dueregard.accounts.models import Role
 from dueregard.casework import services
 from dueregard.casework.matching import dates_alike, names_alike, soundex
-from dueregard.casework.models import ActionStatus, ReviewKind, SessionStatus, Stage
+from dueregard.casework.models import (
+    ActionStatus,
+    ConsentGivenBy,
+    ConsentStatus,
+    PanelDecision,
+    Referral,
+    ReviewKind,
+    SessionStatus,
+    Stage,
+)
 from dueregard.casework.queries import (
+    SECTIONS,
     actions_visible_to,
+    caseload,
     concern_by_label,
     concern_types_on,
     expected_sessions,
@@ -23,7 +34,6 @@ from dueregard.casework.queries import (
     possible_matches,
     referrals_visible_to,
     search_people,
-    work_queue,
 )
 from dueregard.casework.tests.factories import (
     adopt,
@@ -219,67 +229,135 @@ def test_concern_lists_by_date() -> None:
     ]
 
 
-@pytest.mark.django_db
-def test_work_queue_lists_what_is_due(world) -> None:
+def _with_consent(referral, lead, on):
+    services.record_consent(
+        referral,
+        status=ConsentStatus.GIVEN,
+        given_by=ConsentGivenBy.PERSON,
+        occurred_on=on,
+        acting_user=lead,
+    )
+    return referral
+
+
+def _case_in_every_section(world) -> dict[str, Referral]:
+    """One referral in each section of the caseload, and a closed one."""
     lead = world["coordinator"]
     today = days_ago(0)
-    received = make_referral(world.authority, lead, received_on=days_ago(3))
-    at_gateway = to_gateway(make_referral(world.authority, lead, received_on=days_ago(30)), lead)
-    awaiting_panel = to_panel(make_referral(world.authority, lead, received_on=days_ago(60)), lead)
+    cases: dict[str, Referral] = {}
+    cases["triage"] = make_referral(world.authority, lead, received_on=days_ago(3))
+    cases["gateway"] = to_gateway(
+        make_referral(world.authority, lead, received_on=days_ago(30)), lead
+    )
+    cases["ready"] = to_panel(make_referral(world.authority, lead, received_on=days_ago(60)), lead)
     panel = make_panel(world.authority, lead, members=[(world["panel_member"], "Trust")])
     meeting = make_meeting(panel, lead, on=days_ago(1))
-    on_agenda = to_panel(make_referral(world.authority, lead, received_on=days_ago(90)), lead)
-    item = services.add_to_agenda(meeting, on_agenda, acting_user=lead)
-    overdue = services.add_panel_action(
-        meeting,
-        description="Chase GP",
-        owner=member_of(panel, world["panel_member"]),
-        due_on=days_ago(1),
+    cases["agenda"] = to_panel(make_referral(world.authority, lead, received_on=days_ago(90)), lead)
+    services.add_to_agenda(meeting, cases["agenda"], acting_user=lead)
+    decision = to_panel(make_referral(world.authority, lead, received_on=days_ago(95)), lead)
+    services.record_panel_decision(
+        decision,
+        decision=PanelDecision.DEFER,
+        occurred_on=known(decision.gateway_outcome_on) + datetime.timedelta(days=3),
+        reason="More information needed.",
         acting_user=lead,
     )
-    services.add_panel_action(
-        meeting,
-        description="Not yet due",
-        owner=member_of(panel, world["panel_member"]),
-        due_on=days_ago(-5),
-        acting_user=lead,
-    )
-    # In support since ~113 days with 6 sessions planned over 120 days: 5 expected, 1 done.
-    in_support = into_support(make_referral(world.authority, lead, received_on=days_ago(140)), lead)
-    services.record_session(
-        in_support.support_plan,
-        occurred_on=known(in_support.support_started_on),
-        status=SessionStatus.DELIVERED,
-        acting_user=lead,
-    )
-    left = leave(
+    cases["decision"] = decision
+    cases["consent"] = adopt(make_referral(world.authority, lead, received_on=days_ago(100)), lead)
+    awaiting_plan = adopt(make_referral(world.authority, lead, received_on=days_ago(110)), lead)
+    cases["plan"] = _with_consent(awaiting_plan, lead, known(awaiting_plan.adopted_on))
+    # In support with a contact delivered a week ago; and one whose last was 50 days ago.
+    for key, last in (("support", 7), ("lapsing", 50)):
+        referral = into_support(
+            make_referral(world.authority, lead, received_on=days_ago(200)), lead
+        )
+        services.record_session(
+            referral.support_plan,
+            occurred_on=days_ago(last),
+            status=SessionStatus.DELIVERED,
+            acting_user=lead,
+        )
+        cases[key] = referral
+    cases["review_due"] = leave(
         make_referral(world.authority, lead, received_on=days_ago(400)),
         lead,
         on=periods.add_months(today, -6) + datetime.timedelta(days=10),
     )
+    cases["review_later"] = leave(
+        make_referral(world.authority, lead, received_on=days_ago(300)), lead, on=days_ago(20)
+    )
+    done = leave(
+        make_referral(world.authority, lead, received_on=days_ago(900)), lead, on=days_ago(400)
+    )
+    for review in done.reviews.order_by("due_on"):
+        services.record_review(
+            review,
+            held_on=review.due_on,
+            further_concerns=False,
+            notes="No further concerns.",
+            acting_user=lead,
+        )
+    cases["closure"] = done
     closed = make_referral(world.authority, lead, received_on=days_ago(5))
     services.close_referral(closed, closed_on=today, reason="Duplicate.", acting_user=lead)
+    cases["closed"] = closed
+    return cases
 
-    queue = work_queue(lead, today)
-    assert queue.awaiting_triage == [received]
-    assert queue.awaiting_gateway == [at_gateway]
-    assert queue.awaiting_agenda == [awaiting_panel]
-    assert queue.agenda_items == [item]
-    assert queue.overdue_actions == [overdue]
-    assert [r.referral for r in queue.reviews_due] == [left]
-    assert queue.reviews_due[0].kind == ReviewKind.SIX_MONTHS
-    assert [(p.plan.referral, p.delivered) for p in queue.plans_behind] == [(in_support, 1)]
-    assert queue.plans_behind[0].expected == expected_sessions(in_support.support_plan, today)
-    assert queue.counts()["awaiting_triage"] == 1
-    # Another authority's lead has an empty queue; an analyst has none at all.
-    assert work_queue(world["other_coordinator"], today).total == 0
-    assert work_queue(world["analyst"], today).total == 0
-    overdue.refresh_from_db()
+
+def test_every_open_case_is_in_exactly_one_section_of_the_caseload(world) -> None:
+    lead = world["coordinator"]
+    today = days_ago(0)
+    cases = _case_in_every_section(world)
+    work = caseload(lead, today)
+    placed = {section.id: [row.referral for row in rows] for section, rows in work.sections()}
+    assert [section.id for section in SECTIONS] == list(placed)
+    for section_id, referrals in placed.items():
+        assert referrals == [cases[section_id]], section_id
+    everywhere = [r.pk for referrals in placed.values() for r in referrals]
+    assert sorted(everywhere) == sorted(
+        referrals_visible_to(lead).exclude(stage=Stage.CLOSED).values_list("pk", flat=True)
+    )
+    assert work.open_cases == len(SECTIONS)
+    # What each row tells the coordinator.
+    rows = {section.id: rows[0] for section, rows in work.sections()}
+    assert rows["triage"].days_in_stage == 3
+    assert rows["agenda"].meeting is not None
+    assert rows["support"].last_contact == days_ago(7)
+    assert rows["review_due"].review is not None
+    assert rows["review_due"].review.kind == ReviewKind.SIX_MONTHS
+    assert rows["triage"].referral.coordinator == lead
+    # Another authority's lead sees none of it; an analyst has no caseload at all.
+    assert caseload(world["other_coordinator"], today).open_cases == 0
+    assert caseload(world["analyst"], today).open_cases == 0
+
+
+def test_my_cases_are_the_ones_i_am_case_officer_for(world) -> None:
+    lead, chair = world["coordinator"], world["chair"]
+    today = days_ago(0)
+    mine = make_referral(world.authority, lead, received_on=days_ago(3))
+    theirs = make_referral(world.authority, chair, received_on=days_ago(4))
+    assert [r.referral for r in caseload(lead, today, mine=True).rows["triage"]] == [mine]
+    assert [r.referral for r in caseload(chair, today, mine=True).rows["triage"]] == [theirs]
+    assert [r.referral for r in caseload(lead, today).rows["triage"]] == [theirs, mine]
+
+
+def test_overdue_panel_actions_are_listed_until_done(world) -> None:
+    lead = world["coordinator"]
+    today = days_ago(0)
+    panel = make_panel(world.authority, lead, members=[(world["panel_member"], "Trust")])
+    meeting = make_meeting(panel, lead, on=days_ago(1))
+    owner = member_of(panel, world["panel_member"])
+    overdue = services.add_panel_action(
+        meeting, description="Chase GP", owner=owner, due_on=days_ago(1), acting_user=lead
+    )
+    services.add_panel_action(
+        meeting, description="Not yet due", owner=owner, due_on=days_ago(-5), acting_user=lead
+    )
+    assert caseload(lead, today).overdue_actions == [overdue]
     services.update_panel_action(
         overdue, status=ActionStatus.DONE, progress="Done", acting_user=world["panel_member"]
     )
-    assert work_queue(lead, today).overdue_actions == []
-    assert Stage(left.stage) == Stage.LEFT_CHANNEL
+    assert caseload(lead, today).overdue_actions == []
 
 
 def test_expected_sessions_spreads_the_plan_evenly(world) -> None:

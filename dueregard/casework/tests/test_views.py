@@ -262,7 +262,9 @@ def test_queue_lists_work_and_the_home_page_shows_counts(world, as_user) -> None
     assert views_of(referral.person_id) == 1  # a list naming one person
     home = client.get(reverse("home")).content.decode()
     assert 'data-testid="casework-home-panel"' in home
-    assert "Referrals awaiting triage</a>: <strong>1</strong>" in home
+    assert "Awaiting triage</a>: <strong>1</strong>" in home
+    assert "1 open case." in home
+    assert reverse("casework:intake") in home  # "Record a new referral" from home
     assert referral.person.display_name not in home  # counts only on the home page
     member_home = as_user(world["panel_member"]).get(reverse("home")).content.decode()
     assert 'data-testid="panel-member-home-panel"' in member_home

@@ -271,9 +271,9 @@ def test_open_work_is_left_for_the_coordinators(dataset) -> None:
     )
     assert busiest is not None
     lead = Membership.objects.get(role=Role.PREVENT_LEAD, authority_id=busiest["authority"]).user
-    queue = casework_queries.work_queue(lead, TODAY)
-    assert len(queue.awaiting_gateway) == busiest["n"]
-    assert all(r.authority_id == busiest["authority"] for r in queue.awaiting_gateway)
+    gateway = casework_queries.caseload(lead, TODAY).rows["gateway"]
+    assert len(gateway) == busiest["n"]
+    assert all(row.referral.authority_id == busiest["authority"] for row in gateway)
 
 
 def test_channel_cases_keep_the_panel_and_support_rules(dataset) -> None:
