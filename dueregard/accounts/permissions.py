@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from dueregard.areas.models import Authority
 
-from .models import Membership, Role
+from .models import Membership, Role, User
 
 
 class Action(StrEnum):
@@ -171,6 +171,21 @@ def authorities_for(user: Any, kind: Kind, action: Action) -> QuerySet[Authority
             condition = Q()
             break
     return Authority.objects.filter(condition)
+
+
+def users_who_can(kind: Kind, action: Action, authority: Authority) -> QuerySet[User]:
+    """The active users who may do `action` on records of `kind` in `authority` through a
+    membership of that authority (e.g. who may be a referral's case officer)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__active=True,
+            memberships__authority=authority,
+            memberships__role__in=RULES[kind][action],
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
 
 
 def audiences_for(user: Any, authority: Authority) -> list[Audience]:

@@ -410,6 +410,20 @@ class CloseForm(forms.Form):
     reason = forms.CharField(widget=_textarea(), label="Why the referral is being closed")
 
 
+class CaseOfficerForm(forms.Form):
+    officer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Case officer",
+        help_text="A member of the authority's Prevent team.",
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, officers: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "officer").queryset = officers
+
+
 # --------------------------------------------------------------------------------------
 # Panels
 

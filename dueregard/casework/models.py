@@ -205,6 +205,7 @@ class EventKind(models.TextChoices):
     SESSION = "session", "Support session recorded"
     LEFT_CHANNEL = "left_channel", "Left Channel"
     REVIEW = "review", "Post-exit review"
+    CASE_OFFICER = "case_officer", "Case officer changed"
     CLOSED = "closed", "Closed"
 
 

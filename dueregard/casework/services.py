@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dueregard.accounts.permissions import Action, Kind, users_who_can
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
@@ -988,6 +989,36 @@ def close_referral(
     referral.save()
     AgendaItem.objects.filter(referral=referral, is_open=True).update(is_open=False)
     _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.CLOSED)
+    return referral
+
+
+def case_officers(authority: Any) -> Any:
+    """Who may be a referral's case officer: the authority's Prevent team (the users who
+    may change its casework)."""
+    return users_who_can(Kind.CASEWORK, Action.CHANGE, authority)
+
+
+@transaction.atomic
+def assign_case_officer(referral: Referral, officer: Any, *, acting_user: Any) -> Referral:
+    """Give the referral a new case officer; the change is in its history and the audit."""
+    if officer is None or not case_officers(referral.authority).filter(pk=officer.pk).exists():
+        raise ValidationError({"officer": "Choose a member of the authority's Prevent team"})
+    if referral.coordinator_id == officer.pk:
+        raise ValidationError({"officer": f"{officer} is already the case officer"})
+    if referral.stage == Stage.CLOSED:
+        raise ValidationError("This referral is closed.")
+    previous = referral.coordinator
+    referral.coordinator = officer
+    referral.modified_by = _user(acting_user)
+    referral.save(update_fields=["coordinator", "modified_by", "modified_at"])
+    _event(
+        referral,
+        EventKind.CASE_OFFICER,
+        occurred_on=periods.today(),
+        acting_user=acting_user,
+        outcome_label=f"Case officer: {officer} (before: {previous or 'not assigned'})",
+    )
+    _audit(AuditAction.CHANGE, referral, acting_user, fields="coordinator")
     return referral
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("referrals/<int:pk>/leave/", views.leave, name="leave"),
     path("referrals/<int:pk>/reviews/<str:kind>/", views.review, name="review"),
     path("referrals/<int:pk>/close/", views.close, name="close"),
+    path("referrals/<int:pk>/case-officer/", views.case_officer, name="case_officer"),
     path("panels/", views.panels, name="panels"),
     path("panels/new/", views.panel_new, name="panel_new"),
     path("panels/<int:pk>/", views.panel, name="panel"),

@@ -747,6 +747,31 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def case_officer(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.CaseOfficerForm(
+        _posted(request),
+        officers=services.case_officers(referral.authority),
+        initial={"officer": referral.coordinator_id},
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Change the case officer",
+        caption=_caption(referral),
+        intro="The change is recorded in the referral's history.",
+        on_valid=lambda d: services.assign_case_officer(
+            referral, d["officer"], acting_user=request.user
+        ),
+        success="The case officer was changed.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+        submit="Change the case officer",
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Panels and meetings
 

@@ -462,3 +462,29 @@ def test_a_closed_referral_always_has_a_reason_in_the_database(world) -> None:
     referral = make_referral(world.authority, world["coordinator"])
     with pytest.raises(IntegrityError), transaction.atomic():
         Referral.objects.filter(pk=referral.pk).update(stage=Stage.CLOSED, closure_reason="")
+
+
+def test_the_case_officer_is_set_at_intake_and_reassigned_with_its_history(world) -> None:
+    lead, chair = world["coordinator"], world["chair"]
+    referral = make_referral(world.authority, lead)
+    assert referral.coordinator == lead  # the officer who recorded it
+    assert set(services.case_officers(world.authority)) == {lead, chair}
+
+    services.assign_case_officer(referral, chair, acting_user=lead)
+    referral.refresh_from_db()
+    assert referral.coordinator == chair
+    event = referral.events.get(kind=EventKind.CASE_OFFICER)
+    assert event.recorded_by == lead
+    assert str(chair) in event.outcome_label and str(lead) in event.outcome_label
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CHANGE, object_id=str(referral.pk), detail__fields="coordinator"
+    ).exists()
+
+    # Only the authority's Prevent team, and not the officer it already has.
+    for outsider in ("analyst", "panel_member", "other_coordinator"):
+        with pytest.raises(ValidationError) as error:
+            services.assign_case_officer(referral, world[outsider], acting_user=lead)
+        assert "officer" in error.value.message_dict
+    with pytest.raises(ValidationError, match="already the case officer"):
+        services.assign_case_officer(referral, chair, acting_user=lead)
+    assert referral.events.filter(kind=EventKind.CASE_OFFICER).count() == 1

@@ -302,3 +302,21 @@ def test_panel_member_updates_their_own_action(world, as_user) -> None:
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.status, action.completed_on) == ("done", days_ago(0))
+
+
+def test_the_case_officer_is_changed_from_the_referral_page(world, as_user) -> None:
+    lead, chair = world["coordinator"], world["chair"]
+    referral = make_referral(world.authority, lead)
+    client = as_user(lead)
+    page = client.get(reverse("casework:referral", args=[referral.pk])).content.decode()
+    url = reverse("casework:case_officer", args=[referral.pk])
+    assert url in page
+    form = client.get(url).content.decode()
+    assert str(chair) in form and str(world["analyst"]) not in form
+    refused = client.post(url, {"officer": world["analyst"].pk})
+    assert refused.status_code == 400
+    assert client.post(url, {"officer": chair.pk}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.coordinator == chair
+    page = client.get(reverse("casework:referral", args=[referral.pk])).content.decode()
+    assert "Case officer changed" in page  # in the history

@@ -75,6 +75,7 @@ SAMPLES = {
             "session",
             "leave",
             "close",
+            "case_officer",
             "panel_case",
             "assessment",
         )
