@@ -42,6 +42,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# SQLite under several users at once (ADR 0010): readers never wait for a writer (WAL), and a
+# transaction takes the write lock when it begins (IMMEDIATE), so a transaction that reads
+# then writes (a page view with its audit event) waits its turn for up to the busy timeout
+# instead of failing at once with "database is locked" when its lock cannot be upgraded.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 
 def _check_production() -> None:

@@ -2,7 +2,7 @@
 
 `import_referrals(source, authority=..., acting_user=...)` is what the
 `manage.py import_referrals` command and the upload page call. The columns are a public
-interface, documented in docs/data-formats/casework.md; the design in
+interface, documented in docs/data-formats.md ("Casework"); the design in
 docs/casework-import.md.
 
 How it works
@@ -199,7 +199,7 @@ class _Lookups:
     exit_reasons: dict[str, ExitReason]
     wards: dict[str, Ward]
     concerns: _ConcernLists
-    references: set[str]
+    references: dict[str, str]  # casefolded -> as recorded
     today: datetime.date
 
     @classmethod
@@ -215,9 +215,13 @@ class _Lookups:
             exit_reasons=_by_label_or_code(list(ExitReason.objects.all())),
             wards=wards,
             concerns=_ConcernLists.load(),
-            references=set(
-                Referral.objects.filter(authority=authority).values_list("reference", flat=True)
-            ),
+            # References are unique in an authority ignoring case: keyed by casefold().
+            references={
+                reference.casefold(): reference
+                for reference in Referral.objects.filter(authority=authority).values_list(
+                    "reference", flat=True
+                )
+            },
             today=periods.today(),
         )
 
@@ -554,21 +558,30 @@ def check_file(
     lookups = _Lookups.load(authority)
     errors: list[RowError] = []
     rows: list[_Row] = []
-    first_row_of: dict[str, int] = {}
+    first_row_of: dict[str, tuple[int, str]] = {}
     for reader in iter_readers(table, errors):
         row = _parse(reader, lookups)
         reference = reader.row.get("reference", "")
         if reference:
-            if reference in first_row_of:
+            key = reference.casefold()  # "td-9" and "TD-9" are the same reference
+            if key in first_row_of:
+                first, spelt = first_row_of[key]
                 reader.error(
                     "reference",
-                    f"'{reference}' is repeated (first on row {first_row_of[reference]})",
+                    f"'{reference}' is repeated (first on row {first}"
+                    + (f" as '{spelt}'" if spelt != reference else "")
+                    + ")",
                 )
                 row = None
             else:
-                first_row_of[reference] = reader.number
-            if reference in lookups.references:
-                reader.error("reference", f"'{reference}' is already used in {authority.name}")
+                first_row_of[key] = (reader.number, reference)
+            if key in lookups.references:
+                recorded = lookups.references[key]
+                reader.error(
+                    "reference",
+                    f"'{reference}' is already used in {authority.name}"
+                    + (f" (as '{recorded}')" if recorded != reference else ""),
+                )
                 row = None
         if row is not None:
             rows.append(row)

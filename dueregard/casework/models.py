@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from dueregard.areas.models import Ward
 from dueregard.core.models import ArchivableModel, AuthoredModel, AuthorityOwned, ReferenceData
@@ -345,8 +346,9 @@ class Referral(AuthoredModel, AuthorityOwned):
     class Meta:
         ordering = ["-received_on", "-pk"]
         constraints = [
+            # Unique ignoring case: "r-2026-0073" is the same reference as "R-2026-0073".
             models.UniqueConstraint(
-                fields=["authority", "reference"], name="referral_reference_unique"
+                "authority", Lower("reference"), name="referral_reference_unique_ci"
             ),
             models.CheckConstraint(
                 name="referral_closed_has_reason",

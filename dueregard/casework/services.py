@@ -342,8 +342,10 @@ def receive_referral(
     if details.ward is not None and details.ward.authority_id != authority.pk:
         raise ValidationError({"ward": "Choose a ward of this authority"})
     reference = details.reference.strip() or next_reference(authority, received_on)
-    if Referral.objects.filter(authority=authority, reference=reference).exists():
-        raise ValidationError({"reference": f"Reference {reference} is already used"})
+    used = Referral.objects.filter(authority=authority, reference__iexact=reference).first()
+    if used is not None:
+        spelt = "" if used.reference == reference else f" (as {used.reference})"
+        raise ValidationError({"reference": f"Reference {reference} is already used{spelt}"})
     age = details.age_at_referral
     if dob is not None:
         age = age_on(dob, received_on)

@@ -10,12 +10,16 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 MAX_CELL_LENGTH = 10_000
+# The documented formats: dates YYYY-MM-DD, whole numbers in the digits 0-9.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True, order=True)
@@ -193,7 +197,9 @@ class RowReader:
                 self.error(column, "is required (YYYY-MM-DD)")
             return None
         try:
-            if len(value) != 10:
+            # Exactly YYYY-MM-DD in ASCII digits: fromisoformat alone also takes week dates
+            # (2021-W09-4), compact forms and other scripts' digits.
+            if not ISO_DATE.fullmatch(value):
                 raise ValueError
             return datetime.date.fromisoformat(value)
         except ValueError:
@@ -208,11 +214,10 @@ class RowReader:
             if required:
                 self.error(column, "is required (a whole number)")
             return None
-        try:
-            number = int(value)
-        except ValueError:
-            self.error(column, f"'{value}' is not a whole number")
+        if not WHOLE_NUMBER.fullmatch(value):  # int() also takes "+5", "1_000", "٣"
+            self.error(column, f"'{value}' is not a whole number (digits 0-9 only)")
             return None
+        number = int(value)
         if not minimum <= number <= maximum:
             self.error(column, f"{number} is outside {minimum} to {maximum}")
             return None

@@ -259,7 +259,13 @@ def import_sessions(
     )
     errors: list[RowError] = []
     today = periods.today()
-    existing = set(Session.objects.filter(authority=authority).values_list("reference", flat=True))
+    # References are unique in an authority ignoring case: keyed by casefold().
+    existing = {
+        reference.casefold(): reference
+        for reference in Session.objects.filter(authority=authority).values_list(
+            "reference", flat=True
+        )
+    }
     trainers = {
         _norm(n)
         for n in Trainer.objects.filter(authority=authority, archived=False).values_list(
@@ -291,8 +297,13 @@ def import_sessions(
                 f"'{trainer}' is not a recorded trainer: add them first, or give "
                 "trainer_organisation to create them",
             )
-        if reference and reference in existing:
-            reader.error("reference", f"session {reference} is already recorded")
+        if reference and reference.casefold() in existing:
+            recorded = existing[reference.casefold()]
+            reader.error(
+                "reference",
+                f"session {reference} is already recorded"
+                + (f" (as {recorded})" if recorded != reference else ""),
+            )
         if any(e.row == reader.number for e in errors):
             continue
         assert held_on is not None and attendees is not None
@@ -313,9 +324,16 @@ def import_sessions(
         if not reference:
             unreferenced.append(row)
             continue
-        first = sessions.get(reference)
+        first = sessions.get(reference.casefold())
         if first is None:
-            sessions[reference] = row
+            sessions[reference.casefold()] = row
+            continue
+        if first.reference != reference:
+            reader.error(
+                "reference",
+                f"'{reference}' differs only in case from '{first.reference}' on row "
+                f"{first.number}: write a session's reference the same way on every row",
+            )
             continue
         for column, mine, theirs in (
             ("date", row.held_on, first.held_on),

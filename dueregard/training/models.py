@@ -237,8 +237,9 @@ class Session(AuthoredModel, ArchivableModel, AuthorityOwned):
     class Meta:
         ordering = ["-held_on", "-id"]
         constraints = [
+            # Unique ignoring case, as referral references.
             models.UniqueConstraint(
-                fields=["authority", "reference"], name="training_session_reference"
+                "authority", Lower("reference"), name="training_session_reference_ci"
             )
         ]
         indexes = [models.Index(fields=["authority", "held_on"], name="training_session_date")]

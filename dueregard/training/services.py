@@ -562,7 +562,10 @@ def record_session(
     if not venue.strip() and not online:
         errors["venue"] = "Enter the venue, or say the session was online"
     reference = reference.strip()
-    if reference and Session.objects.filter(authority=authority, reference=reference).exists():
+    if (
+        reference
+        and Session.objects.filter(authority=authority, reference__iexact=reference).exists()
+    ):
         errors["reference"] = f"There is already a session with reference {reference}"
     if errors:
         raise ValidationError(errors)

@@ -628,6 +628,32 @@ def test_a_reference_already_used_in_the_authority_is_refused_but_not_elsewhere(
     assert Referral.objects.filter(reference="DUP").count() == 2
 
 
+def test_references_that_differ_only_in_case_are_the_same_reference(world) -> None:
+    run(world, csv_bytes([adopted_row(reference="R-2026-0073")]))
+    errors = rejected(world, csv_bytes([adopted_row(reference="r-2026-0073")]))
+    assert errors == [
+        (2, "reference", "'r-2026-0073' is already used in Testborough (as 'R-2026-0073')")
+    ]
+    errors = rejected(
+        world, csv_bytes([adopted_row(reference="td-9"), adopted_row(reference="TD-9")])
+    )
+    assert errors == [(3, "reference", "'TD-9' is repeated (first on row 2 as 'td-9')")]
+    assert not Referral.objects.filter(reference__iexact="td-9").exists()
+
+
+def test_ages_and_dates_in_other_digits_or_forms_are_refused(world) -> None:
+    errors = rejected(
+        world,
+        csv_bytes([adopted_row(reference="W1", received_on="2021-W09-4", age="\u0661\u0665")]),
+    )
+    assert [(row, column) for row, column, _ in errors] == [
+        (2, "age"),
+        (2, "received_on"),
+    ]
+    assert "is not a whole number (digits 0-9 only)" in errors[0][2]
+    assert "is not a date in the form YYYY-MM-DD" in errors[1][2]
+
+
 @pytest.mark.parametrize(
     "content, column, words",
     [

@@ -91,6 +91,11 @@ def test_intake_refuses_future_dates_duplicate_references_and_dates_before_birth
         make_referral(world.authority, user, person=person, reference="HIST-1")
     assert error.value.message_dict == {"reference": ["Reference HIST-1 is already used"]}
     assert Referral.objects.filter(reference="HIST-1").count() == 1
+    with pytest.raises(ValidationError) as error:  # the same reference, whatever its case
+        make_referral(world.authority, user, person=person, reference="hist-1")
+    assert error.value.message_dict == {
+        "reference": ["Reference hist-1 is already used (as HIST-1)"]
+    }
 
 
 def test_triage_other_than_police_closes_with_the_rationale(world) -> None:

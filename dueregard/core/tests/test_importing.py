@@ -59,8 +59,40 @@ def test_row_reader_collects_every_error() -> None:
     assert values[1] == (__import__("datetime").date(2026, 2, 28), 7, "R")
     assert [str(e) for e in errors] == [
         "row 2, column 'd': '2026-02-30' is not a date in the form YYYY-MM-DD",
-        "row 2, column 'n': 'x' is not a whole number",
+        "row 2, column 'n': 'x' is not a whole number (digits 0-9 only)",
         "row 2, column 'c': 'blue' is not one of: red",
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2021-W09-4",  # an ISO week date: fromisoformat reads it as 4 March 2021
+        "2021-063",  # an ordinal date
+        "20210304",  # the compact form
+        "2021-03-04T00:00",
+        "\u0662\u0660\u0662\u0661-\u0660\u0663-\u0660\u0664",  # Arabic-Indic digits
+        "\uff12\uff10\uff12\uff11-\uff10\uff13-\uff10\uff14",  # full-width digits
+    ],
+)
+def test_dates_are_exactly_yyyy_mm_dd(value: str) -> None:
+    table = read_table(f"d\n{value}\n".encode(), required=["d"])
+    errors: list[RowError] = []
+    assert [r.date("d") for r in iter_readers(table, errors)] == [None]
+    assert [str(e) for e in errors] == [
+        f"row 2, column 'd': '{value}' is not a date in the form YYYY-MM-DD"
+    ]
+
+
+@pytest.mark.parametrize(
+    "value", ["\u0663", "\u0661\u0662", "\uff11\uff12", "+5", "1_000", "1.0", "½"]
+)
+def test_whole_numbers_are_ascii_digits(value: str) -> None:
+    table = read_table(f"n\n{value}\n".encode(), required=["n"])
+    errors: list[RowError] = []
+    assert [r.integer("n") for r in iter_readers(table, errors)] == [None]
+    assert [str(e) for e in errors] == [
+        f"row 2, column 'n': '{value}' is not a whole number (digits 0-9 only)"
     ]
 
 

@@ -112,7 +112,7 @@ def test_every_error_is_reported_with_its_row_and_column(world: World) -> None:
     assert errors_of(rejected) == [
         (2, "organisation", "is required"),
         (3, "as_of", "'30/06/2024' is not a date in the form YYYY-MM-DD"),
-        (3, "eligible", "'ten' is not a whole number"),
+        (3, "eligible", "'ten' is not a whole number (digits 0-9 only)"),
         (4, "as_of", f"{tomorrow} is in the future"),
         (5, "compliant", "-1 is outside 0 to 1000000000"),
         (7, "as_of", "trust b, WRAP / level 3 on 2024-06-30 is already on row 6"),
@@ -258,6 +258,25 @@ def test_a_session_reference_already_recorded_is_an_error(world: World) -> None:
     with pytest.raises(ImportRejected) as rejected:
         imports.import_sessions(world.authority, SESSIONS.encode(), acting_user=None)
     assert errors_of(rejected)[0] == (2, "reference", "session W1 is already recorded")
+    assert Session.objects.count() == 2
+
+
+def test_session_references_are_the_same_whatever_their_case(world: World) -> None:
+    imports.import_sessions(world.authority, SESSIONS.encode(), acting_user=None)
+    again = SESSIONS.replace("W1,", "w1,")
+    with pytest.raises(ImportRejected) as rejected:
+        imports.import_sessions(world.authority, again.encode(), acting_user=None)
+    assert errors_of(rejected)[0] == (2, "reference", "session w1 is already recorded (as W1)")
+    mixed = (
+        "reference,date,course,organisation,attendees,venue\n"
+        "td-9,2024-05-01,WRAP workshop,Trust A,12,Hall\n"
+        "TD-9,2024-05-01,WRAP workshop,Homes,3,Hall\n"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        imports.import_sessions(world.authority, mixed.encode(), acting_user=None)
+    [(row, column, message)] = errors_of(rejected)
+    assert (row, column) == (3, "reference")
+    assert message.startswith("'TD-9' differs only in case from 'td-9' on row 2")
     assert Session.objects.count() == 2
 
 
