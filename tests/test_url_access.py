@@ -125,7 +125,19 @@ def _admin_kwargs(route: Route, world: World) -> dict[str, Any]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ADMIN_ROUTES, ids=lambda r: r.name)
 def test_admin_is_for_administrators_only(route: Route) -> None:
+    from axes.models import AccessAttempt
+
     world = build_world()
+    AccessAttempt.objects.create(  # a failed sign-in, for the admin's pages of them
+        username="chair",
+        ip_address="198.51.100.23",
+        user_agent="",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/sign-in/",
+        failures_since_start=1,
+    )
     if "<unnamed" in route.name:  # the admin's catch-all pattern
         url = "/admin/no-such-page/"
     else:
@@ -136,10 +148,12 @@ def test_admin_is_for_administrators_only(route: Route) -> None:
         got = sign_in(Client(), world[persona]).get(url).status_code
         if persona == "administrator":
             # Nothing is deleted through the admin; autocomplete needs its parameters.
-            # Tokens are issued by `manage.py api_token issue`, which shows the secret once.
+            # Tokens are issued by `manage.py api_token issue`, which shows the secret once;
+            # failed sign-ins are recorded by django-axes, never added by hand.
             refused = route.name.endswith("_delete") or route.name in {
                 "admin:autocomplete",
                 "admin:accounts_apitoken_add",
+                "admin:axes_accessattempt_add",
             }
             # Others answer as Django's admin does (logout is POST only; catch-alls 404).
             want = {403} if refused else {200, 302, 404, 405}

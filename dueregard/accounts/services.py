@@ -115,6 +115,79 @@ def seconds_until_next_attempt(user: User) -> int:
     return max(0, int(max(waits, default=0)) + (1 if waits else 0))
 
 
+def record_sign_in_lockout(username: str, *, failures: int | None) -> None:
+    """Audit a sign-in refused by the lockout (django-axes), from the request's address.
+
+    `failures` is django-axes' count of failures for the username at this address,
+    this attempt included (None if it did not count it). The attempt whose count reaches
+    the limit is the one that locked the username here: its event says the lockout
+    started; attempts during the lockout are refused and recorded as such.
+    """
+    from django.conf import settings
+
+    detail: dict[str, Any] = {"username": username[:150], "stage": "locked out"}
+    if failures is not None and failures <= settings.AXES_FAILURE_LIMIT:
+        detail["lockout"] = "started"
+    if failures is not None:
+        detail["failures"] = failures
+    record(AuditAction.FAILED_SIGN_IN, actor=None, object_type="accounts.user", detail=detail)
+
+
+def locked_addresses(username: str) -> list[str]:
+    """The client addresses from which `username` is locked out now, most recent first."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import Max, Sum
+    from django.utils import timezone
+
+    rows = (
+        AccessAttempt.objects.filter(username=username)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), latest=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        rows = rows.filter(latest__gte=timezone.now() - cool_off)
+    return [row["ip_address"] or "" for row in rows.order_by("-latest")]
+
+
+@transaction.atomic
+def unlock_sign_in(username: str, *, ip_address: str | None = None, acting_user: Any) -> int:
+    """Lift the sign-in lockout of `username` (from every address, or from `ip_address`):
+    its failed attempts are forgotten, so it has the full number of tries again.
+
+    Writes one audit event naming the username, the addresses that were locked and how
+    many attempt records were cleared; returns that number (0: there was nothing to lift,
+    and nothing is written).
+    """
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    attempts = AccessAttempt.objects.filter(username=username)
+    if ip_address is not None:
+        attempts = attempts.filter(ip_address=ip_address)
+    addresses = [a for a in locked_addresses(username) if ip_address in (None, a)]
+    if not attempts.exists():
+        return 0
+    cleared = reset(username=username, ip=ip_address)
+    user = User.objects.filter(username=username).first()
+    record(
+        AuditAction.CHANGE,
+        actor=acting_user,
+        obj=user,
+        object_type="accounts.user",
+        detail={
+            "sign_in": "unlocked",
+            "username": username[:150],
+            "locked_addresses": addresses,
+            "attempts_cleared": cleared,
+        },
+    )
+    return cleared
+
+
 TOKEN_BYTES = 32
 
 

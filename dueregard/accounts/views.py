@@ -53,6 +53,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
+            # axes counted this attempt only if it is the one that reached the limit.
+            services.record_sign_in_lockout(
+                username, failures=getattr(request, "axes_failures_since_start", None)
+            )
             return locked_out(request)
         if user is None:
             record(
@@ -168,15 +172,10 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 def locked_out(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
-    """Shown (by django-axes and by sign-in) when a username has too many failed sign-ins."""
+    """The page for a username locked out at this address (django-axes calls it too, after
+    sign-in has audited the attempt, so it records nothing itself)."""
     from django.conf import settings
 
-    record(
-        AuditAction.FAILED_SIGN_IN,
-        actor=None,
-        object_type="accounts.user",
-        detail={"stage": "locked out", "username": request.POST.get("username", "")[:150]},
-    )
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
