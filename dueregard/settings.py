@@ -5,6 +5,7 @@ refuses to start without a SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_U
 or with DEBUG on (see `_check_production`).
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -42,6 +43,16 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+
+
+# Django's cache holds the API's rate-limit counts (ADR 0014). In-process memory is right for
+# one process; production defaults to the database cache, shared by every worker and host
+# (its table made by `manage.py createcachetable`). `CACHE_URL` takes any django-environ
+# cache URL (Redis or memcached need their client library installed).
+_CACHE_URL = env.str("CACHE_URL", default="") or (
+    "dbcache://dueregard_cache" if PRODUCTION else "locmemcache://"
+)
+CACHES = {"default": env.cache_url_config(_CACHE_URL)}
 
 
 def _check_production() -> None:
@@ -257,6 +268,19 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _rate(variable: str, default: str) -> str:
+    """A rate from the environment as REST framework reads it (`60/minute`, `1000/hour`),
+    refused at start-up when it is not one."""
+    rate = env.str(variable, default=default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", rate):
+        raise ImproperlyConfigured(
+            f"{variable} must be a number of requests per second, minute, hour or day, "
+            f"such as 60/minute, not {rate!r}"
+        )
+    return rate
+
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -267,6 +291,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "dueregard.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rate limits (dueregard.api.throttling; docs/api.md): requests per partner token, and
+    # failed token authentications per client address. Exceeded: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["dueregard.api.throttling.PartnerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "partner_token": _rate("API_TOKEN_RATE", "60/minute"),
+        "failed_authentication": _rate("API_FAILED_AUTH_RATE", "10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Due Regard API",
