@@ -182,6 +182,9 @@ AXES_LOCKOUT_CALLABLE = "dueregard.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "dueregard.core.client_address.client_address"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="Due Regard")
+# A user sets up their authenticator only through a single-use enrolment link that an
+# administrator issues (accounts.services.issue_enrolment_link); it lasts this many hours.
+ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=72)
 
 # Security headers. HTTPS settings apply in production; development runs on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

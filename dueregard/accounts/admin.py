@@ -24,7 +24,7 @@ from dueregard.areas.models import Authority, Population, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 
-from .models import ApiToken, Membership, User
+from .models import ApiToken, EnrolmentLink, Membership, User
 from .permissions import is_administrator
 
 
@@ -117,7 +117,34 @@ class DueRegardUserAdmin(AdministratorAdmin, UserAdmin):
         ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["unlock_sign_in"]
+    actions = ["issue_enrolment_link", "unlock_sign_in"]
+
+    @admin.action(
+        description="Issue an enrolment link to the selected users (removes their authenticator)"
+    )
+    def issue_enrolment_link(self, request: HttpRequest, queryset: Any) -> Any:
+        """A page with each user's new link, shown once (only its hash is kept)."""
+        from django.conf import settings
+        from django.template.response import TemplateResponse
+
+        from .services import issue_enrolment_link
+
+        issued = []
+        for user in queryset.filter(is_active=True).order_by("username"):
+            _link, secret = issue_enrolment_link(user, acting_user=request.user)
+            url = request.build_absolute_uri(reverse("accounts:enrol", args=[secret]))
+            issued.append((user, url))
+        return TemplateResponse(
+            request,
+            "admin/accounts/enrolment_links_issued.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Enrolment links issued",
+                "issued": issued,
+                "hours": settings.ENROLMENT_LINK_HOURS,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description="Unlock sign-in for the selected users (from every address)")
     def unlock_sign_in(self, request: HttpRequest, queryset: Any) -> None:
@@ -263,3 +290,24 @@ class FailedSignInAdmin(AdministratorAdmin):
 
 
 site.register(AccessAttempt, FailedSignInAdmin)
+
+
+class EnrolmentLinkAdmin(AdministratorAdmin):
+    """Links are issued from the users list (or `manage.py enrolment_link USERNAME`); here
+    administrators see which were issued, by whom, and whether they were used."""
+
+    list_display = ["user", "created_at", "created_by", "expires_at", "state"]
+    list_filter = ["used_at", "withdrawn_at"]
+    search_fields = ["user__username", "user__full_name"]
+    fields = ["user", "created_at", "created_by", "expires_at", "used_at", "withdrawn_at"]
+    readonly_fields = ["user", "created_at", "created_by", "expires_at", "used_at"]
+    readonly_fields += ["withdrawn_at"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+site.register(EnrolmentLink, EnrolmentLinkAdmin)
