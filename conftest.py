@@ -109,6 +109,17 @@ def build_world() -> World:
     return world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Any:
+    """Each test starts with no API rate-limit counts: they live in the in-process cache,
+    and every test client calls from the same address."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()

@@ -5,6 +5,7 @@ refuses to start without a SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_U
 or with DEBUG on (see `_check_production`).
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -53,6 +54,16 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+
+
+# Django's cache holds the API's rate-limit counts (ADR 0014). In-process memory is right for
+# one process; production defaults to the database cache, shared by every worker and host
+# (its table made by `manage.py createcachetable`). `CACHE_URL` takes any django-environ
+# cache URL (Redis or memcached need their client library installed).
+_CACHE_URL = env.str("CACHE_URL", default="") or (
+    "dbcache://dueregard_cache" if PRODUCTION else "locmemcache://"
+)
+CACHES = {"default": env.cache_url_config(_CACHE_URL)}
 
 
 def _check_production() -> None:
@@ -170,20 +181,22 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failed sign-ins (django-axes), per username.
+# Lockout after repeated failed sign-ins (django-axes), per username *and* client address
+# together: a stranger's wrong passwords lock out only that stranger's address for that
+# username, so the real user signing in from anywhere else is not locked out (ADR 0014).
+# An administrator lifts a lockout in the admin or with `manage.py unlock_user USERNAME`.
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that locking by user agent or cookie can be bypassed; we lock by username,
-# which rotating those cannot bypass, and do not lock by IP address because a council's
-# staff share one outgoing address and one person's typos must not lock out the office.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "dueregard.accounts.views.locked_out"
 # The address axes records for each attempt is the one the audit log records.
 AXES_CLIENT_IP_CALLABLE = "dueregard.core.client_address.client_address"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="Due Regard")
+# A user sets up their authenticator only through a single-use enrolment link that an
+# administrator issues (accounts.services.issue_enrolment_link); it lasts this many hours.
+ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=72)
 
 # Security headers. HTTPS settings apply in production; development runs on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -270,6 +283,19 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _rate(variable: str, default: str) -> str:
+    """A rate from the environment as REST framework reads it (`60/minute`, `1000/hour`),
+    refused at start-up when it is not one."""
+    rate = env.str(variable, default=default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", rate):
+        raise ImproperlyConfigured(
+            f"{variable} must be a number of requests per second, minute, hour or day, "
+            f"such as 60/minute, not {rate!r}"
+        )
+    return rate
+
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "dueregard.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -280,6 +306,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "dueregard.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rate limits (dueregard.api.throttling; docs/api.md): requests per partner token, and
+    # failed token authentications per client address. Exceeded: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["dueregard.api.throttling.PartnerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "partner_token": _rate("API_TOKEN_RATE", "60/minute"),
+        "failed_authentication": _rate("API_FAILED_AUTH_RATE", "10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Due Regard API",

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PERSONAS, World, build_world, sign_in
+from conftest import PERSONAS, World, build_world, make_user, sign_in
 from dueregard.accounts.access import Access
 from dueregard.accounts.permissions import Action, can, can_anywhere
+from dueregard.accounts.services import issue_enrolment_link
 from tests.url_walk import Route, iter_routes, load_samples
 
 ROUTES = sorted(iter_routes(), key=lambda r: r.name)
@@ -126,6 +128,17 @@ def _admin_kwargs(route: Route, world: World) -> dict[str, Any]:
 @pytest.mark.parametrize("route", ADMIN_ROUTES, ids=lambda r: r.name)
 def test_admin_is_for_administrators_only(route: Route) -> None:
     world = build_world()
+    AccessAttempt.objects.create(  # a failed sign-in, for the admin's pages of them
+        username="chair",
+        ip_address="198.51.100.23",
+        user_agent="",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/sign-in/",
+        failures_since_start=1,
+    )
+    issue_enrolment_link(make_user("new.starter"), acting_user=world["administrator"])
     if "<unnamed" in route.name:  # the admin's catch-all pattern
         url = "/admin/no-such-page/"
     else:
@@ -136,10 +149,14 @@ def test_admin_is_for_administrators_only(route: Route) -> None:
         got = sign_in(Client(), world[persona]).get(url).status_code
         if persona == "administrator":
             # Nothing is deleted through the admin; autocomplete needs its parameters.
-            # Tokens are issued by `manage.py api_token issue`, which shows the secret once.
+            # Tokens are issued by `manage.py api_token issue`, which shows the secret once;
+            # failed sign-ins are recorded by django-axes, never added by hand; enrolment
+            # links are issued from the users list, which shows each once.
             refused = route.name.endswith("_delete") or route.name in {
                 "admin:autocomplete",
                 "admin:accounts_apitoken_add",
+                "admin:axes_accessattempt_add",
+                "admin:accounts_enrolmentlink_add",
             }
             # Others answer as Django's admin does (logout is POST only; catch-alls 404).
             want = {403} if refused else {200, 302, 404, 405}

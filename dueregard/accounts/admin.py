@@ -1,4 +1,5 @@
-"""The administrators' site: users, memberships and areas. No case content is registered.
+"""The administrators' site: users, memberships, areas, API tokens and failed sign-ins.
+No case content is registered.
 
 Only users with the Administrator role who signed in with their second factor get in;
 anyone else signed in gets 403, and anonymous users go to the service's own sign-in.
@@ -10,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -22,7 +24,7 @@ from dueregard.areas.models import Authority, Population, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 
-from .models import ApiToken, Membership, User
+from .models import ApiToken, EnrolmentLink, Membership, User
 from .permissions import is_administrator
 
 
@@ -115,6 +117,51 @@ class DueRegardUserAdmin(AdministratorAdmin, UserAdmin):
         ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["issue_enrolment_link", "unlock_sign_in"]
+
+    @admin.action(
+        description="Issue an enrolment link to the selected users (removes their authenticator)"
+    )
+    def issue_enrolment_link(self, request: HttpRequest, queryset: Any) -> Any:
+        """A page with each user's new link, shown once (only its hash is kept)."""
+        from django.conf import settings
+        from django.template.response import TemplateResponse
+
+        from .services import issue_enrolment_link
+
+        issued = []
+        for user in queryset.filter(is_active=True).order_by("username"):
+            _link, secret = issue_enrolment_link(user, acting_user=request.user)
+            url = request.build_absolute_uri(reverse("accounts:enrol", args=[secret]))
+            issued.append((user, url))
+        return TemplateResponse(
+            request,
+            "admin/accounts/enrolment_links_issued.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Enrolment links issued",
+                "issued": issued,
+                "hours": settings.ENROLMENT_LINK_HOURS,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Unlock sign-in for the selected users (from every address)")
+    def unlock_sign_in(self, request: HttpRequest, queryset: Any) -> None:
+        from .services import unlock_sign_in
+
+        unlocked = [
+            user.username
+            for user in queryset
+            if unlock_sign_in(user.username, acting_user=request.user)
+        ]
+        self.message_user(
+            request,
+            f"Failed sign-ins cleared, so unlocked: {', '.join(unlocked)}."
+            if unlocked
+            else "None of them had failed sign-ins to clear.",
+            messages.SUCCESS if unlocked else messages.INFO,
+        )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
@@ -182,3 +229,85 @@ class ApiTokenAdmin(AdministratorAdmin):
 
 
 site.register(ApiToken, ApiTokenAdmin)
+
+
+class LockedOutFilter(admin.SimpleListFilter):
+    title = "locked out"
+    parameter_name = "locked_out"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        from django.conf import settings
+
+        limit = settings.AXES_FAILURE_LIMIT
+        if self.value() == "yes":
+            return queryset.filter(failures_since_start__gte=limit)
+        if self.value() == "no":
+            return queryset.filter(failures_since_start__lt=limit)
+        return queryset
+
+
+class FailedSignInAdmin(AdministratorAdmin):
+    """django-axes' record of failed sign-ins, one row per username, address and browser.
+    A username is locked out at an address once its failures there reach the limit (and
+    until the lockout time passes); unlocking forgets its failed sign-ins, audited. The
+    same as `manage.py unlock_user USERNAME`."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    list_filter = [LockedOutFilter]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    readonly_fields = ["username", "ip_address", "user_agent", "failures_since_start"]
+    readonly_fields += ["attempt_time"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # read-only: the only change is the unlock action
+
+    @admin.display(boolean=True, description="Locked out")
+    def locked(self, attempt: AccessAttempt) -> bool:
+        from .services import locked_addresses
+
+        return attempt.ip_address in locked_addresses(attempt.username or "")
+
+    @admin.action(description="Unlock sign-in for the selected usernames at these addresses")
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        from .services import unlock_sign_in
+
+        pairs = sorted({(a.username or "", a.ip_address) for a in queryset})
+        for username, address in pairs:
+            unlock_sign_in(username, ip_address=address, acting_user=request.user)
+        self.message_user(
+            request,
+            "Unlocked " + ", ".join(f"{u} at {a}" for u, a in pairs) + ".",
+            messages.SUCCESS,
+        )
+
+
+site.register(AccessAttempt, FailedSignInAdmin)
+
+
+class EnrolmentLinkAdmin(AdministratorAdmin):
+    """Links are issued from the users list (or `manage.py enrolment_link USERNAME`); here
+    administrators see which were issued, by whom, and whether they were used."""
+
+    list_display = ["user", "created_at", "created_by", "expires_at", "state"]
+    list_filter = ["used_at", "withdrawn_at"]
+    search_fields = ["user__username", "user__full_name"]
+    fields = ["user", "created_at", "created_by", "expires_at", "used_at", "withdrawn_at"]
+    readonly_fields = ["user", "created_at", "created_by", "expires_at", "used_at"]
+    readonly_fields += ["withdrawn_at"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+site.register(EnrolmentLink, EnrolmentLinkAdmin)

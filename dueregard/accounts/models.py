@@ -113,3 +113,40 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.name} ({self.prefix}…)"
+
+
+class EnrolmentLink(models.Model):
+    """A single-use link with which a user sets up their authenticator: the only way to a
+    second factor, for a new user and after a lost device alike. An administrator issues
+    it; it expires (`settings.ENROLMENT_LINK_HOURS`), is used once, and is withdrawn when a
+    newer one is issued. Only a hash of its secret is stored; the link is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a newer link for the user replaced it."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Enrolment link for {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def state(self) -> str:
+        from django.utils import timezone
+
+        if self.used_at is not None:
+            return "used"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

@@ -26,6 +26,7 @@ from .permissions import active_memberships
 
 PENDING = "dr_pending_user"
 NEXT = "dr_next"
+ENROLMENT = "dr_enrolment_link"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -53,6 +54,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
+            # axes counted this attempt only if it is the one that reached the limit.
+            services.record_sign_in_lockout(
+                username, failures=getattr(request, "axes_failures_since_start", None)
+            )
             return locked_out(request)
         if user is None:
             record(
@@ -69,7 +74,38 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if services.has_second_factor(user):
                 return redirect("accounts:security_code")
             return redirect("accounts:set_up_second_factor")
-    return render(request, "accounts/sign_in.html", {"form": form})
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "enrolling": request.session.get(ENROLMENT) is not None},
+    )
+
+
+def _enrolment_link_not_valid(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    request.session.pop(ENROLMENT, None)
+    return render(
+        request,
+        "accounts/enrolment_link_not_valid.html",
+        {"enrolment_link_hours": settings.ENROLMENT_LINK_HOURS},
+        status=404,
+    )
+
+
+@public
+def enrol(request: HttpRequest, secret: str) -> HttpResponse:
+    """An enrolment link: remember it in a fresh session, then sign in with the password;
+    the set-up page shows an authenticator secret only to the link's user. Opening the
+    link uses nothing up (mail scanners open links too); finishing the set-up does."""
+    link = services.find_enrolment_link(secret)
+    if link is None:
+        return _enrolment_link_not_valid(request)
+    if request.user.is_authenticated:
+        logout(request)  # the link is for signing in as the person it was issued to
+    request.session.cycle_key()
+    request.session[ENROLMENT] = link.pk
+    return redirect("accounts:sign_in")
 
 
 def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> None:
@@ -118,6 +154,18 @@ def set_up_second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign_in")
     if services.has_second_factor(user):
         return redirect("accounts:security_code")
+    link = services.open_enrolment_link(user, request.session.get(ENROLMENT))
+    if link is None:
+        # The password alone never shows an authenticator secret: whoever first used an
+        # issued password would own the second factor.
+        record(
+            AuditAction.FAILED_SIGN_IN,
+            actor=None,
+            object_type="accounts.user",
+            object_id=user.pk,
+            detail={"username": user.username, "stage": "no enrolment link"},
+        )
+        return render(request, "accounts/enrolment_link_needed.html", status=403)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = services.start_totp_enrolment(user)
@@ -127,7 +175,13 @@ def set_up_second_factor(request: HttpRequest) -> HttpResponse:
         if not allowed:
             form.add_error("code", "Too many wrong codes: wait a few seconds, then try again")
         elif device.verify_token(form.cleaned_data["code"]):
-            codes = services.confirm_totp_enrolment(device, acting_user=user)
+            try:
+                codes = services.confirm_totp_enrolment(
+                    device, enrolment_link=link, acting_user=user
+                )
+            except services.EnrolmentLinkNotValid:
+                return _enrolment_link_not_valid(request)
+            request.session.pop(ENROLMENT, None)
             _complete_sign_in(request, user, device)
             return render(request, "accounts/backup_codes.html", {"codes": codes})
         else:
@@ -168,15 +222,10 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 def locked_out(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
-    """Shown (by django-axes and by sign-in) when a username has too many failed sign-ins."""
+    """The page for a username locked out at this address (django-axes calls it too, after
+    sign-in has audited the attempt, so it records nothing itself)."""
     from django.conf import settings
 
-    record(
-        AuditAction.FAILED_SIGN_IN,
-        actor=None,
-        object_type="accounts.user",
-        detail={"stage": "locked out", "username": request.POST.get("username", "")[:150]},
-    )
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 

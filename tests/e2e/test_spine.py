@@ -94,3 +94,48 @@ def test_accessibility_statement_is_public_and_accessible(page: Page, live_serve
         page.get_by_role("heading", name="Accessibility statement for Due Regard")
     ).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_new_user_enrols_only_through_their_enrolment_link(
+    page: Page, live_server, live_world
+) -> None:
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from conftest import TEST_PASSWORD, make_user
+    from dueregard.accounts import services
+
+    newcomer = make_user("newcomer")
+    TOTPDevice.objects.filter(user=newcomer).delete()
+
+    def password_step() -> None:
+        page.get_by_label("Username").fill("newcomer")
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Continue").click()
+
+    # The password alone: no authenticator secret, only where to get a link.
+    page.goto(live_server.url + "/sign-in/")
+    password_step()
+    expect(page.get_by_role("heading", name="You need an enrolment link")).to_be_visible()
+    expect(page.get_by_test_id("totp-secret")).to_have_count(0)
+    assert_accessible(page)
+
+    _link, secret = services.issue_enrolment_link(newcomer, acting_user=live_world["administrator"])
+    page.goto(f"{live_server.url}/sign-in/enrol/{secret}/")
+    expect(page.get_by_text("Your enrolment link is ready")).to_be_visible()
+    password_step()
+    expect(page.get_by_role("heading", name="Set up your second factor")).to_be_visible()
+    assert_accessible(page)
+    key = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+    key_bytes = b32decode(key + "=" * (-len(key) % 8))
+    page.get_by_label("Security code").fill(f"{totp(key_bytes):06d}")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Your backup codes")).to_be_visible()
+    assert_accessible(page)
+
+    # The link is used up.
+    page.goto(f"{live_server.url}/sign-in/enrol/{secret}/")
+    expect(page.get_by_role("heading", name="This enrolment link cannot be used")).to_be_visible()
+    assert_accessible(page)

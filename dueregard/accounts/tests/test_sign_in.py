@@ -87,10 +87,14 @@ def test_repeated_failures_lock_the_account(world, settings) -> None:
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_a_new_user_sets_up_an_authenticator_before_getting_in(world) -> None:
+def test_a_new_user_sets_up_an_authenticator_through_their_enrolment_link(world) -> None:
     user = make_user("newcomer")
-    TOTPDevice.objects.filter(user=user).delete()
+    _link, secret = services.issue_enrolment_link(user, acting_user=world["administrator"])
+    assert not TOTPDevice.objects.filter(user=user).exists()
     client = Client()
+    assert client.get(reverse("accounts:enrol", args=[secret]))["Location"] == reverse(
+        "accounts:sign_in"
+    )
     response = password_step(client, "newcomer")
     assert response["Location"] == reverse("accounts:set_up_second_factor")
     page = client.get(response["Location"])

@@ -31,7 +31,16 @@ CASEWORK_PATHS = r"^/api/v1/(people|referrals|panels|panel-actions)/"
 
 
 @pytest.fixture
-def partner_key(world: Any) -> str:
+def partner_key(world: Any, settings: Any) -> str:
+    # Hundreds of calls in seconds: past the partner-token rate limit, which has tests of
+    # its own (api/tests/test_rate_limits.py), so lift it here.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "partner_token": "100000/minute",
+        },
+    }
     account = make_user("partner.system", Role.PREVENT_LEAD, authority=world.authority)
     _, key = accounts.issue_api_token(
         service_account=account,

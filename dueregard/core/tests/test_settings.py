@@ -85,3 +85,21 @@ def test_a_trusted_proxy_that_is_not_an_address_stops_the_service() -> None:
     result = run_django({"TRUSTED_PROXIES": "10.0.0.5,10.0.0.0/33"}, "check")
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: '10.0.0.0/33' is not an IP address or network" in result.stderr
+
+
+def test_production_counts_rate_limits_in_the_shared_database_cache() -> None:
+    show = "from django.conf import settings; print(settings.CACHES['default'])"
+    result = run_django(GOOD, "shell", "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert "django.core.cache.backends.db.DatabaseCache" in result.stdout
+    assert "dueregard_cache" in result.stdout
+
+
+@pytest.mark.parametrize("rate", ["sixty/minute", "60/fortnight", "60"])
+def test_a_malformed_api_rate_stops_the_service(rate) -> None:
+    result = run_django({"API_TOKEN_RATE": rate}, "check")
+    assert result.returncode != 0
+    assert (
+        f"API_TOKEN_RATE must be a number of requests per second, minute, hour or day, such as 60/minute, not {rate!r}"
+        in result.stderr
+    )
