@@ -42,7 +42,7 @@ demo: setup  ## build the demo borough on SQLite and serve it on http://127.0.0.
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_sign_ins --address http://127.0.0.1:$(PORT)
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=0 $(PY) manage.py runserver 127.0.0.1:$(PORT)  # the service's own error pages, as in production
 
 test: setup sysdeps  ## the whole suite, browser tests included (SQLite unless DATABASE_URL is set)
 	.venv/bin/pytest -n $(TEST_WORKERS)

@@ -269,6 +269,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "build" / "static",
     BASE_DIR / "dueregard" / "static",
 ]
+# Outside production WhiteNoise serves the files straight from their sources, so the demo
+# runs with DEBUG off (the service's own error pages) and its styles without collectstatic;
+# production serves the collected, hashed files.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
