@@ -61,6 +61,16 @@ bench-pg: setup  ## the benchmarks against a throwaway PostgreSQL server
 	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
 	  trap 'scripts/pg-throwaway.sh stop' EXIT; $(PY) benchmarks/run.py $(BENCH_ARGS)
 
+.PHONY: load load-pg
+LOAD_ARGS ?=
+
+load: setup  ## the load benchmark: gunicorn on 127.0.0.1, 50 signed-in users for 60 s, on SQLite (build/load.sqlite3); LOAD_ARGS="--users 30"
+	$(PY) benchmarks/load.py $(LOAD_ARGS)
+
+load-pg: setup  ## the load benchmark on a throwaway PostgreSQL server, with production settings
+	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
+	  trap 'scripts/pg-throwaway.sh stop' EXIT; $(PY) benchmarks/load.py $(LOAD_ARGS)
+
 lint: setup  ## ruff and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
