@@ -19,7 +19,7 @@ one for the run:
     {"page": ..., "count": n, "errors": n, "p50_ms": ..., "p95_ms": ..., "p99_ms": ...}
     {"run": "load", "database": ..., "users": n, "seconds": s, "workers": w,
      "requests": n, "requests_per_s": ..., "cpu_s_per_request": ..., "errors": n,
-     "server_errors": n, "database_locked": n, "saves": n, "load_average": [...]}
+     "server_errors": n, "database_locked": n, "saves": n, "saved": n, "load_average": [...]}
 
 An error is a status of 500 or more, a refused connection or a time-out; "database_locked"
 counts the server's "database is locked" failures in its log. Loopback only; every request
@@ -92,11 +92,15 @@ def prepare(users: int) -> dict[str, Any]:
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="Load", key=key, confirmed=True)
         accounts.append({"username": user.username, "key": key})
-    referrals = list(
-        Referral.objects.filter(authority=authority).order_by("pk").values_list("pk", flat=True)
-    )
+    # Current work: referrals not yet closed and their people (closed ones may have been
+    # cleared by the retention schedule, and their forms cannot be saved as they stand).
+    current = Referral.objects.filter(authority=authority).exclude(stage="closed")
+    referrals = list(current.order_by("pk").values_list("pk", flat=True))
     people = list(
-        Person.objects.filter(authority=authority).order_by("pk").values_list("pk", flat=True)
+        Person.objects.filter(referrals__in=current)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     names = list(
         Person.objects.filter(authority=authority)
@@ -332,6 +336,7 @@ class Tally:
     times: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     saves: int = 0
+    saved: int = 0  # saves the form accepted (a redirect), not refused as invalid or stale
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, page: str, seconds: float, failed: bool) -> None:
@@ -383,10 +388,11 @@ def user_loop(
                 failed = True
             tally.add(page, time.monotonic() - began, failed)
             if time.monotonic() >= next_save:
-                next_save += SAVE_EVERY_S
+                next_save = time.monotonic() + SAVE_EVERY_S
                 which = rng.choice(["person", "referral"])
                 edit = next(p for label, p in mix(data, rng) if label == f"{which} edit form")
                 began = time.monotonic()
+                status = 0
                 try:
                     status = browser.post_form(edit)
                     failed = status >= 500
@@ -395,6 +401,7 @@ def user_loop(
                 tally.add(f"save {which}", time.monotonic() - began, failed)
                 with tally.lock:
                     tally.saves += 1
+                    tally.saved += int(status == 302)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -487,6 +494,7 @@ def main(argv: list[str]) -> int:
                 "server_errors": server_log.count("Internal Server Error"),
                 "database_locked": server_log.count("database is locked"),
                 "saves": tally.saves,
+                "saved": tally.saved,
                 "load_average": [round(x, 2) for x in os.getloadavg()],
             }
         )
