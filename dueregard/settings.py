@@ -335,6 +335,9 @@ SERVICE_NAME = "Due Regard"
 SERVICE_PHASE = env.str("SERVICE_PHASE", default="beta")
 # Counts from 1 to this number minus one are suppressed in outputs for boards, partners and public.
 DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=5)
+# A person referred again within this many months is shown as a repeat referral everywhere
+# their current referral appears, whatever the earlier outcomes were.
+REPEAT_REFERRAL_MONTHS = env.int("REPEAT_REFERRAL_MONTHS", default=24)
 
 LOGGING = {
     "version": 1,

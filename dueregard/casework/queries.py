@@ -24,12 +24,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from dueregard.accounts.access import get_for_user
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
+from dueregard.core import periods
 
 from .matching import dates_alike, name_key, names_alike, soundex, swapped_day_month
 from .models import (
@@ -385,6 +387,38 @@ def expected_sessions(plan: SupportPlan, day: datetime.date) -> int:
     return plan.sessions_planned * (day - plan.planned_start_on).days // span
 
 
+def earlier_referrals(referral: Referral) -> list[Referral]:
+    """The person's other referrals received in the `REPEAT_REFERRAL_MONTHS` before this one
+    (and not after it), newest first, whatever their outcomes: a person referred again and
+    again must be seen as such (the Southport Prevent Learning Review)."""
+    since = periods.add_months(referral.received_on, -settings.REPEAT_REFERRAL_MONTHS)
+    return list(
+        Referral.objects.filter(
+            person_id=referral.person_id,
+            received_on__gte=since,
+            received_on__lte=referral.received_on,
+        )
+        .exclude(pk=referral.pk)
+        .order_by("-received_on", "-pk")
+    )
+
+
+def repeat_counts(referrals: list[Referral]) -> dict[int, int]:
+    """For each referral, how many times its person was referred in the window ending on
+    its date (itself included): one query for the whole list."""
+    people = {r.person_id for r in referrals}
+    history: dict[int, list[datetime.date]] = {}
+    for person_id, received_on in Referral.objects.filter(person_id__in=people).values_list(
+        "person_id", "received_on"
+    ):
+        history.setdefault(person_id, []).append(received_on)
+    counts = {}
+    for r in referrals:
+        since = periods.add_months(r.received_on, -settings.REPEAT_REFERRAL_MONTHS)
+        counts[r.pk] = sum(1 for day in history[r.person_id] if since <= day <= r.received_on)
+    return counts
+
+
 REVIEW_NOTICE_DAYS = 28
 # Support with no delivered contact for its contact interval plus this grace is lapsing.
 CONTACT_INTERVAL_DAYS = 28
@@ -438,6 +472,7 @@ class CaseRow:
     meeting: PanelMeeting | None = None  # the agenda it is on
     last_contact: datetime.date | None = None  # the last delivered support contact
     review: Review | None = None  # the next post-exit review
+    times_referred: int = 1  # within REPEAT_REFERRAL_MONTHS, this one included
 
 
 @dataclass
@@ -546,6 +581,7 @@ def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
     reviews = Review.objects.in_bulk(
         {r.next_review_id for r in rows if r.next_review_id is not None}  # type: ignore[attr-defined]
     )
+    times_referred = repeat_counts(rows)
     placed: dict[str, list[CaseRow]] = {section.id: [] for section in SECTIONS}
     for referral in rows:
         since = referral.stage_since or referral.received_on  # type: ignore[attr-defined]
@@ -557,6 +593,7 @@ def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
                 meeting=meetings.get(referral.open_meeting_id),  # type: ignore[attr-defined]
                 last_contact=referral.last_contact,  # type: ignore[attr-defined]
                 review=reviews.get(referral.next_review_id),  # type: ignore[attr-defined]
+                times_referred=times_referred[referral.pk],
             )
         )
     for section_rows in placed.values():

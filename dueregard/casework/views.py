@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Model, Value, When
@@ -446,6 +447,8 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             "items": referral.agenda_items.select_related("meeting__panel"),
             "vulnerabilities": referral.vulnerabilities.all(),
             "steps": _next_steps(referral),
+            "earlier": queries.earlier_referrals(referral),
+            "repeat_months": settings.REPEAT_REFERRAL_MONTHS,
             "can_change": can(request.user, Kind.CASEWORK, Action.CHANGE, referral.authority),
             "personal_data": True,
         },
@@ -1133,6 +1136,8 @@ def panel_case(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items.order_by("meeting__held_on", "pk").distinct(),
             "assessments": _assessments_with_changes(referral),
             "actions": queries.actions_visible_to(request.user).filter(referral=referral),
+            "earlier": queries.earlier_referrals(referral),
+            "repeat_months": settings.REPEAT_REFERRAL_MONTHS,
             "full": full,
             "can_change": can(request.user, Kind.PANEL_CASE, Action.CHANGE, referral.authority),
             "personal_data": True,

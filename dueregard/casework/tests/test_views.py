@@ -9,13 +9,21 @@ from django.urls import reverse
 
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.casework import services
-from dueregard.casework.models import AgendaItem, Person, Referral, Stage
+from dueregard.casework.models import (
+    AgendaItem,
+    GatewayOutcome,
+    Person,
+    Referral,
+    Stage,
+    TriageOutcome,
+)
 from dueregard.casework.tests.factories import (
     days_ago,
     make_meeting,
     make_panel,
     make_person,
     make_referral,
+    to_gateway,
     to_panel,
 )
 
@@ -320,3 +328,50 @@ def test_the_case_officer_is_changed_from_the_referral_page(world, as_user) -> N
     assert referral.coordinator == chair
     page = client.get(reverse("casework:referral", args=[referral.pk])).content.decode()
     assert "Case officer changed" in page  # in the history
+
+
+def test_a_person_referred_again_and_again_is_raised_wherever_their_case_appears(
+    world, as_user
+) -> None:
+    """Referred three times and turned away each time (the Southport Prevent Learning
+    Review): the current referral, the queue and the panel's view all say so."""
+    lead = world["coordinator"]
+    person = make_person(world.authority, lead, given_name="Kit", family_name="Harrowgate")
+    long_ago = make_referral(world.authority, lead, person=person, received_on=days_ago(1000))
+    first = make_referral(world.authority, lead, person=person, received_on=days_ago(500))
+    services.triage_referral(
+        first,
+        outcome=TriageOutcome.NFA,
+        occurred_on=days_ago(498),
+        reason="Below the threshold (test).",
+        acting_user=lead,
+    )
+    second = to_gateway(
+        make_referral(world.authority, lead, person=person, received_on=days_ago(200)), lead
+    )
+    services.record_gateway_outcome(
+        second,
+        outcome=GatewayOutcome.NFA,
+        occurred_on=days_ago(190),
+        reason="No further action (test).",
+        police_notes="",
+        acting_user=lead,
+    )
+    current = to_panel(
+        make_referral(world.authority, lead, person=person, received_on=days_ago(30)), lead
+    )
+    client = as_user(lead)
+    page = client.get(reverse("casework:referral", args=[current.pk])).content.decode()
+    banner = page.split('data-testid="repeat-referral"')[1].split("</div>\n</div>")[0]
+    assert "Referred 3 times in 24 months." in banner
+    assert first.reference in banner and "triage: no further action" in banner
+    assert second.reference in banner and "gateway: no further action" in banner
+    assert long_ago.reference not in banner  # outside the 24 months
+    queue = client.get(reverse("casework:queue")).content.decode()
+    assert "Referred 3 times" in queue
+    panel_view = client.get(reverse("casework:panel_case", args=[current.pk])).content.decode()
+    assert "Referred 3 times in 24 months." in panel_view
+    # A first referral carries no such warning.
+    other = make_referral(world.authority, lead)
+    page = client.get(reverse("casework:referral", args=[other.pk])).content.decode()
+    assert 'data-testid="repeat-referral"' not in page
