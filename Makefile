@@ -61,6 +61,16 @@ bench-pg: setup  ## the benchmarks against a throwaway PostgreSQL server
 	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
 	  trap 'scripts/pg-throwaway.sh stop' EXIT; $(PY) benchmarks/run.py $(BENCH_ARGS)
 
+.PHONY: bench-audit bench-audit-pg
+AUDIT_ARGS ?=
+
+bench-audit: setup  ## how fast verify_audit checks the audit chain: 1,000,000 sealed events on SQLite (build/audit-chain.sqlite3); AUDIT_ARGS="--events 10000000"
+	$(PY) benchmarks/audit_chain.py $(AUDIT_ARGS)
+
+bench-audit-pg: setup  ## the same on a throwaway PostgreSQL server
+	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
+	  trap 'scripts/pg-throwaway.sh stop' EXIT; $(PY) benchmarks/audit_chain.py $(AUDIT_ARGS)
+
 .PHONY: load load-pg
 LOAD_ARGS ?=
 

@@ -1,5 +1,5 @@
 # ruff: noqa: S608
-# The audit-event SQL uses the table name from the model; every value is a parameter.
+# The audit-event SQL uses the table and column names from the model; every value is a parameter.
 """What the benchmarks need in the database: the national dataset, signed-in users for the
 pages, staff users who act in the audit log, and (when asked) millions of audit events.
 
@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dueregard.accounts import services as accounts
 from dueregard.accounts.models import Membership, Role, User
 from dueregard.areas.models import Authority
+from dueregard.audit import chain
 from dueregard.audit.models import AuditEvent
 from dueregard.casework.models import Referral
 from dueregard.core.periods import financial_year, financial_year_start
@@ -147,9 +148,12 @@ def signed_in(user: User) -> Client:
 
 
 def ensure_audit_events(wanted: int) -> int:
-    """Bulk-insert synthetic audit events until the log holds `wanted`, spread over two
-    years and over every authority's staff (one in fifty a sign-in with no authority).
-    Returns how many events the log holds."""
+    """Insert synthetic audit events until the log holds `wanted`, spread over two years and
+    over every authority's staff (one in fifty a sign-in with no authority), each sealed
+    into the chain as the service seals it (audit.chain), so `verify_audit` checks a log of
+    that size. They carry back-dated times, which only a writer holding the key can seal:
+    the service itself always seals the time it writes. Returns how many events the log
+    holds."""
     have = AuditEvent.objects.count()
     if have >= wanted:
         return have
@@ -164,54 +168,57 @@ def ensure_audit_events(wanted: int) -> int:
     missing = wanted - have
     log(f"Inserting {missing:,} audit events ({have:,} there)...")
     started = time.monotonic()
-    span = 2 * 365 * 24 * 3600
-    step = span / max(missing, 1)
-    first = timezone.now() - datetime.timedelta(seconds=span)
-    events = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = (
-        "occurred_at, actor_id, actor_username, action, object_type, object_id, person_id, "
-        "authority_id, request_id, ip, detail"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bench_actor (n integer PRIMARY KEY, user_id bigint, "
-            "username varchar(150), authority_id bigint)"
-        )
-        cursor.executemany(
-            "INSERT INTO bench_actor VALUES (%s, %s, %s, %s)",
-            [(n, pk, username, authority) for n, (pk, username, authority) in enumerate(actors)],
-        )
-        chunk = 1_000_000
-        for low in range(1, missing + 1, chunk):
-            high = min(missing, low + chunk - 1)
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"INSERT INTO {events} ({columns}) SELECT "
-                    f"%s::timestamptz + g * %s * interval '1 second', u.user_id, u.username, "
-                    f"CASE WHEN g %% 50 = 0 THEN 'sign_in' ELSE 'view' END, "
-                    f"CASE WHEN g %% 50 = 0 THEN '' ELSE 'casework.referral' END, "
-                    f"CASE WHEN g %% 50 = 0 THEN '' ELSE CAST(g AS TEXT) END, NULL, "
-                    f"CASE WHEN g %% 50 = 0 THEN NULL ELSE u.authority_id END, '', NULL, "
-                    f"'{{}}'::jsonb FROM generate_series(%s, %s) AS g "
-                    f"JOIN bench_actor u ON u.n = g %% %s",
-                    [first, step, low, high, len(actors)],
-                )
-            else:
-                cursor.execute(
-                    f"WITH RECURSIVE seq(g) AS (SELECT %s UNION ALL SELECT g + 1 FROM seq "
-                    f"WHERE g < %s) INSERT INTO {events} ({columns}) SELECT "
-                    f"datetime(%s, '+' || CAST(g * %s AS INTEGER) || ' seconds'), u.user_id, "
-                    f"u.username, CASE WHEN g %% 50 = 0 THEN 'sign_in' ELSE 'view' END, "
-                    f"CASE WHEN g %% 50 = 0 THEN '' ELSE 'casework.referral' END, "
-                    f"CASE WHEN g %% 50 = 0 THEN '' ELSE CAST(g AS TEXT) END, NULL, "
-                    f"CASE WHEN g %% 50 = 0 THEN NULL ELSE u.authority_id END, '', NULL, "
-                    f"'{{}}' FROM seq JOIN bench_actor u ON u.n = g %% %s",
-                    [low, high, first.strftime("%Y-%m-%d %H:%M:%S"), step, len(actors)],
-                )
-            log(f"  {high:,} of {missing:,}")
-        cursor.execute("DROP TABLE bench_actor")
+    insert_sealed_events(missing, actors)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {events}")
+            cursor.execute(f"ANALYZE {table}")
     log(f"Audit events inserted in {time.monotonic() - started:.0f} s.")
     return AuditEvent.objects.count()
+
+
+def insert_sealed_events(count: int, actors: list[tuple[Any, str, Any]]) -> None:
+    """Append `count` synthetic events spread over the two years to now, acted by `actors`
+    (user id, username, authority id) in turn, one in fifty a sign-in with no authority,
+    each sealed into the chain (audit.chain). Back-dated times can be sealed only by a
+    writer that holds the key; the service always seals the time it writes."""
+    span = 2 * 365 * 24 * 3600
+    step = span / max(count, 1)
+    first = timezone.now() - datetime.timedelta(seconds=span)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    names = [*chain.SEALED_FIELDS, "key_id", "chain_hash"]
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+    key_id, keys = chain.keys()
+    key = keys[key_id]
+    with transaction.atomic(), connection.cursor() as cursor:
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "chain_hash").first()
+        seq, previous = last or (0, chain.GENESIS)
+        batch: list[list[Any]] = []
+        for g in range(1, count + 1):
+            user_id, username, authority_id = actors[g % len(actors)]
+            sign_in = g % 50 == 0
+            seq += 1
+            occurred_at = first + datetime.timedelta(seconds=g * step)
+            values: list[Any] = [
+                seq,
+                occurred_at,
+                user_id,
+                username,
+                "sign_in" if sign_in else "view",
+                "" if sign_in else "casework.referral",
+                "" if sign_in else str(g),
+                None,
+                None if sign_in else authority_id,
+                "",
+                None,
+                {},
+            ]
+            previous = chain.seal_of(key, previous, values)
+            values[1] = connection.ops.adapt_datetimefield_value(occurred_at)
+            values[-1] = "{}"
+            batch.append([*values, key_id, previous])
+            if len(batch) == 20_000 or g == count:
+                cursor.executemany(sql, batch)
+                batch = []
+            if g % 1_000_000 == 0:
+                log(f"  {g:,} of {count:,}")

@@ -1,7 +1,7 @@
 """Settings for Due Regard, read from the environment and failing closed.
 
 Every variable is listed with a comment in `.env.example`. `DJANGO_ENV=production`
-refuses to start without a SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL,
+refuses to start without a SECRET_KEY, an AUDIT_CHAIN_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL,
 or with DEBUG on (see `_check_production`).
 """
 
@@ -12,6 +12,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from dueregard.audit.keys import parse_keys as parse_audit_keys
 from dueregard.core.client_address import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +32,15 @@ _DEVELOPMENT_ONLY_KEY = "django-insecure-" + "development-only-never-in-producti
 SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEVELOPMENT_ONLY_KEY)
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
+# The audit log's chain is sealed with HMAC-SHA256 under AUDIT_CHAIN_KEY, "ID:SECRET" kept
+# outside the database; the keys of events sealed before a rotation stay in
+# AUDIT_CHAIN_OLD_KEYS (ADR 0012, docs/operations.md). Parsed here so a bad key stops the service.
+AUDIT_CHAIN_KEY = env.str(
+    "AUDIT_CHAIN_KEY", default="" if PRODUCTION else "dev:" + _DEVELOPMENT_ONLY_KEY
+)
+AUDIT_CHAIN_OLD_KEYS = env.list("AUDIT_CHAIN_OLD_KEYS", default=[])
+if AUDIT_CHAIN_KEY:
+    parse_audit_keys(AUDIT_CHAIN_KEY, AUDIT_CHAIN_OLD_KEYS)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; see
 # dueregard.core.client_address. Empty: the client is REMOTE_ADDR. Parsed here so a typo
@@ -70,6 +80,8 @@ def _check_production() -> None:
     problems = []
     if not SECRET_KEY:
         problems.append("SECRET_KEY is not set")
+    if not AUDIT_CHAIN_KEY or AUDIT_CHAIN_KEY.endswith(_DEVELOPMENT_ONLY_KEY):
+        problems.append("AUDIT_CHAIN_KEY is not set")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is not set")
     if DEBUG:

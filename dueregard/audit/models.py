@@ -2,14 +2,22 @@
 
 Events are written by `audit.services.record()` in the same transaction as the change
 they describe. Nothing in the app can change or delete one: the model and its queryset
-refuse, and database triggers refuse too (see migration 0002 and docs/adr/0003).
+refuse, and database triggers refuse too (`triggers.py`, docs/adr/0003). Every event is
+sealed into one chain as it is inserted (`chain.py`, docs/adr/0012), so a change made
+around all of that is found by `manage.py verify_audit`.
 Events name records by type and id; they never copy a record's content.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 
 from dueregard.areas.models import Authority
+
+from . import chain
 
 
 class AuditAction(models.TextChoices):
@@ -39,9 +47,20 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def bulk_update(self, *args: object, **kwargs: object) -> int:
         raise AppendOnlyError("audit events cannot be changed")
 
+    def bulk_create(self, objs: Iterable["AuditEvent"], *args: Any, **kwargs: Any) -> Any:
+        """Insert new events in order, each sealed into the chain in this transaction."""
+        pending = list(objs)
+        if any(event.pk is not None or event.seq is not None for event in pending):
+            raise AppendOnlyError("only new events can be inserted")
+        alias = self.db
+        with transaction.atomic(using=alias, savepoint=False):
+            chain.seal(pending, alias)
+            return super().bulk_create(pending, *args, **kwargs)  # type: ignore[arg-type]
+
 
 class AuditEvent(models.Model):
-    occurred_at = models.DateTimeField(auto_now_add=True)
+    # Set when the event is sealed, under the chain's lock (chain.seal).
+    occurred_at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -62,6 +81,10 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=32, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The event's place in the chain, the id of the key that sealed it and its seal (ADR 0012).
+    seq = models.BigIntegerField(unique=True, editable=False)
+    key_id = models.CharField(max_length=16, editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -80,9 +103,12 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
+        if not self._state.adding or self.seq is not None:
             raise AppendOnlyError("audit events cannot be changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        alias = str(kwargs.get("using") or router.db_for_write(AuditEvent, instance=self))
+        with transaction.atomic(using=alias, savepoint=False):
+            chain.seal([self], alias)
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")

@@ -121,7 +121,15 @@ def row_counts() -> dict[str, int]:
 def audit_trail() -> list[tuple[Any, ...]]:
     return list(
         AuditEvent.objects.order_by("id").values_list(
-            "id", "occurred_at", "action", "actor_username", "object_type", "object_id", "detail"
+            "id",
+            "occurred_at",
+            "action",
+            "actor_username",
+            "object_type",
+            "object_id",
+            "detail",
+            "seq",
+            "chain_hash",
         )
     )
 
@@ -163,10 +171,11 @@ def test_restore_drill_gives_back_every_row_every_audit_time_and_every_file(
         restored_file = restored.file.read()
         restored_people = list(Person.objects.values_list("given_name", flat=True))
         referrals = Referral.objects.count()
-        # TODO(issue 13, item 1): assert call_command("verify_audit") passes here once the
-        # audit hash chain lands: the restored chain plus the restore's own event.
+        # The restored chain, with the restore's own event sealed onto its end, is whole.
+        verified = run("verify_audit")
 
     assert "every count as in the manifest" in printed
+    assert f"The chain is intact: events #1 to #{len(trail_before) + 1}" in verified
     assert set(counts_after) == set(counts_before)
     assert {t: n for t, n in counts_after.items() if t != "audit_auditevent"} == {
         t: n for t, n in counts_before.items() if t != "audit_auditevent"

@@ -44,9 +44,8 @@ def test_deleting_an_event_is_refused(world) -> None:
     event = record(AuditAction.VIEW, actor=world["coordinator"], object_type="x", object_id=1)
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all().delete()
-    if connection.vendor == "postgresql":  # SQLite has no DELETE trigger (see migration 0002)
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 

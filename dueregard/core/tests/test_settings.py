@@ -17,11 +17,12 @@ GOOD = {
     "ALLOWED_HOSTS": "dueregard.example.gov.uk",
     "DATABASE_URL": "postgres://dueregard@127.0.0.1:5432/dueregard",
     "DEBUG": "false",
+    "AUDIT_CHAIN_KEY": "k2026:Wq3v9LmT2xR7bN4cY8pZ1sK6dF0hJ5gA",
 }
 
 
 def run_django(env_changes: Mapping[str, str | None], *args: str) -> subprocess.CompletedProcess:
-    skip = {*GOOD, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    skip = {*GOOD, "AUDIT_CHAIN_OLD_KEYS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env["DJANGO_SETTINGS_MODULE"] = "dueregard.settings"
     for key, value in env_changes.items():
@@ -46,6 +47,7 @@ def run_django(env_changes: Mapping[str, str | None], *args: str) -> subprocess.
         ({"DATABASE_URL": None}, "DATABASE_URL is not a PostgreSQL URL"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "DATABASE_URL is not a PostgreSQL URL"),
         ({"DEBUG": "true"}, "DEBUG is on"),
+        ({"AUDIT_CHAIN_KEY": None}, "AUDIT_CHAIN_KEY is not set"),
     ],
 )
 def test_production_refuses_to_start_when_misconfigured(change, message) -> None:
@@ -59,6 +61,20 @@ def test_production_passes_the_deployment_checklist_without_warnings() -> None:
     result = run_django(GOOD, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"AUDIT_CHAIN_KEY": "no-colon-here-at-all-but-long-enough-1234"}, "write each key as"),
+        ({"AUDIT_CHAIN_KEY": "k1:short"}, "needs at least 32"),
+        ({"AUDIT_CHAIN_OLD_KEYS": "bad id!:" + "s" * 40}, "AUDIT_CHAIN_OLD_KEYS: write each"),
+    ],
+)
+def test_a_malformed_audit_chain_key_stops_the_service(change, message) -> None:
+    result = run_django({**GOOD, **change}, "check")
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_an_unknown_environment_name_is_refused() -> None:
