@@ -78,3 +78,29 @@ def assert_second_save_refused_then_kept(
 def _errors(response: Any) -> str:
     form = response.context and response.context.get("form")
     return str(form.errors) if form is not None else response.content.decode()[:500]
+
+
+def form_data(form: Any, **changes: Any) -> dict[str, Any]:
+    """The POST data that submits `form` (an unbound form, as a page rendered it) as it
+    stands, with `changes` applied; file fields are left out."""
+    from django import forms
+
+    data: dict[str, Any] = {}
+    for bound in form:
+        field = bound.field
+        if isinstance(field, forms.FileField):
+            continue
+        value = changes[bound.name] if bound.name in changes else bound.value()
+        widget = field.widget
+        if isinstance(widget, forms.MultiWidget):
+            parts = value if isinstance(value, (list, tuple)) else widget.decompress(value)
+            for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                data[bound.html_name + suffix] = "" if part is None else part
+        elif isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, (list, tuple)):
+            data[bound.html_name] = [getattr(v, "pk", v) for v in value]
+        elif value is not None:
+            data[bound.html_name] = getattr(value, "pk", value)
+    return data
