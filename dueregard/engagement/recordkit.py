@@ -674,7 +674,14 @@ class RecordType:
             else:
                 messages.success(request, f"{self.singular.capitalize()} updated")
                 return redirect(self.detail_url(obj))
-        return self._form_page(request, form, obj=obj, parent=self.parent_of(obj), edit=edit)
+        return self._form_page(
+            request,
+            form,
+            obj=obj,
+            parent=self.parent_of(obj),
+            edit=edit,
+            status=400 if form.errors else 200,
+        )
 
     def _archive_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.fetch(request, pk, write=True)
