@@ -588,15 +588,10 @@ REFERRAL_FILTERS = [
     ),
     partial_update=extend_schema(
         summary="Correct a referral's intake details (If-Match required)",
-        description="Sends only the fields to change. The referral's version travels as its "
-        "ETag: GET it, then send that value in If-Match. A referral changed by someone else "
-        "since is not overwritten: the answer is 412 with who changed it, when, and the "
-        "referral as it is now; without If-Match the answer is 428.",
         request=ReferralUpdateSerializer,
         parameters=[IF_MATCH],
         responses={
             200: ReferralSerializer,
-            400: DetailSerializer,
             412: EditConflictSerializer,
             428: DetailSerializer,
         },
@@ -664,7 +659,10 @@ class ReferralViewSet(
         )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Compare-and-set on the referral's version (core.versions): If-Match or 428."""
+        """Send only the fields to change. The referral's version travels as its ETag: GET
+        the referral, then send that ETag in `If-Match`. A referral someone changed since is
+        not overwritten: the answer is 412 with who changed it, when, and the referral as it
+        is now (and its ETag); without `If-Match` the answer is 428."""
         referral = self.get_object()
         given = request.headers.get("If-Match", "").strip()
         if not given:
