@@ -21,6 +21,7 @@ Outside these, a record does not exist for the user (404).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -403,7 +404,7 @@ def earlier_referrals(referral: Referral) -> list[Referral]:
     )
 
 
-def repeat_counts(referrals: list[Referral]) -> dict[int, int]:
+def repeat_counts(referrals: Sequence[Referral]) -> dict[int, int]:
     """For each referral, how many times its person was referred in the window ending on
     its date (itself included): one query for the whole list."""
     people = {r.person_id for r in referrals}

@@ -149,15 +149,15 @@ def shown(field: forms.Field, value: Any) -> str:
         return "Not given"
     if isinstance(field, forms.ModelMultipleChoiceField):
         chosen = list(value)
-        if chosen and not isinstance(chosen[0], models.Model):
+        if chosen and not isinstance(chosen[0], models.Model) and field.queryset is not None:
             chosen = list(field.queryset.filter(pk__in=chosen))
         return ", ".join(sorted(str(c) for c in chosen)) or "Not given"
     if isinstance(field, forms.ModelChoiceField):
-        if not isinstance(value, models.Model):
+        if not isinstance(value, models.Model) and field.queryset is not None:
             value = field.queryset.filter(pk=value).first() or value
         return str(value)
     if isinstance(field, forms.ChoiceField):
-        labels = dict(_flat_choices(field.choices))
+        labels = dict(_flat_choices(field.choices))  # type: ignore[arg-type]  # a list once bound
         if isinstance(value, (list, tuple, set)):
             return ", ".join(str(labels.get(str(v), v)) for v in value)
         return str(labels.get(str(value), value))

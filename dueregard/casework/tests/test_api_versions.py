@@ -18,7 +18,7 @@ from dueregard.core import versions
 
 pytestmark = pytest.mark.django_db
 
-SCOPES = [ApiScope.CASEWORK_READ, ApiScope.REFERRALS_UPDATE]
+SCOPES: list[str] = [ApiScope.CASEWORK_READ, ApiScope.REFERRALS_UPDATE]
 
 
 class Partner:

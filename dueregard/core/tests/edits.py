@@ -94,7 +94,8 @@ def form_data(form: Any, **changes: Any) -> dict[str, Any]:
         widget = field.widget
         if isinstance(widget, forms.MultiWidget):
             parts = value if isinstance(value, (list, tuple)) else widget.decompress(value)
-            for suffix, part in zip(widget.widgets_names, parts, strict=True):
+            suffixes = widget.widgets_names  # type: ignore[attr-defined]  # set by MultiWidget
+            for suffix, part in zip(suffixes, parts or [], strict=True):
                 data[bound.html_name + suffix] = "" if part is None else part
         elif isinstance(value, bool):
             if value:
