@@ -466,6 +466,15 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    description="The referral's version: send it in If-Match to update the referral.",
+    response=[200, 412],
+)
+
+
 @transaction.atomic
 def _receive(data: dict[str, Any], user: Any) -> Referral:
     """A new referral (and, if given, a new person) through the intake services."""
@@ -576,7 +585,7 @@ REFERRAL_FILTERS = [
     list=extend_schema(
         summary="Referrals in your authorities, newest first", parameters=REFERRAL_FILTERS
     ),
-    retrieve=extend_schema(summary="A referral with its stages"),
+    retrieve=extend_schema(summary="A referral with its stages", parameters=[ETAG]),
     create=extend_schema(
         summary="Send a referral",
         request=NewReferralSerializer,
@@ -589,7 +598,7 @@ REFERRAL_FILTERS = [
     partial_update=extend_schema(
         summary="Correct a referral's intake details (If-Match required)",
         request=ReferralUpdateSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={
             200: ReferralSerializer,
             412: EditConflictSerializer,
