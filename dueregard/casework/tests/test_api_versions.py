@@ -104,6 +104,8 @@ def test_an_update_without_if_match_is_refused_428_and_writes_nothing(world, ref
     partner = Partner(token_for(world, Role.PREVENT_LEAD, SCOPES))
     refused = partner.patch(url(referral), {"concern_description": "Blind (test)."}, None)
     assert refused.status_code == 428
+    anything = partner.patch(url(referral), {"concern_description": "Blind (test)."}, "*")
+    assert anything.status_code == 412  # "*" names no version
     assert Referral.objects.get(pk=referral.pk).concern_description != "Blind (test)."
 
 
