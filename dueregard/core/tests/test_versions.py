@@ -31,9 +31,12 @@ def test_a_current_save_runs_and_moves_the_version_even_within_one_clock_tick(
     before = Person.objects.get(pk=person.pk).modified_at
     monkeypatch.setattr(versions.timezone, "now", lambda: before)  # the clock has not moved
     calls: list[int] = []
-    result = versions.save_if_current(
-        person, versions.version_of(person), lambda: calls.append(1) or "done", acting_user=chair
-    )
+
+    def save() -> str:
+        calls.append(1)
+        return "done"
+
+    result = versions.save_if_current(person, versions.version_of(person), save, acting_user=chair)
     assert result == "done" and calls == [1]
     stored = Person.objects.get(pk=person.pk)
     assert stored.modified_at == before + datetime.timedelta(microseconds=1)
