@@ -77,6 +77,7 @@ class ApiScope(models.TextChoices):
     """What a partner system's token may do, on top of its service account's role."""
 
     REFERRALS_CREATE = "referrals:create", "Send referrals"
+    REFERRALS_UPDATE = "referrals:update", "Correct referrals' intake details"
     CASEWORK_READ = "casework:read", "Read people, referrals and stages"
     PANELS_READ = "panels:read", "Read panels and meetings"
     PANEL_ACTIONS_READ = "panel_actions:read", "Read its own panel actions"

@@ -34,6 +34,7 @@ from dueregard.api.mixins import AuditedAPIMixin
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core import versions
 
 from . import queries, services
 from .models import (
@@ -392,6 +393,88 @@ def _ward(authority: Authority, value: str) -> Ward | None:
     return wards.filter(ons_code__iexact=value).first() or wards.filter(name__iexact=value).first()
 
 
+class ReferralUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    """A correction of what was recorded at intake; fields left out keep their values.
+    Labels match case-insensitively, as when sending a referral."""
+
+    sector = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Sector label or code."
+    )
+    concern = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Type of concern: a label of the code list in force on received_on.",
+    )
+    concern_description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    vulnerabilities = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=50,
+        help_text="Vulnerability labels or codes (the whole list: it replaces the one held).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        referral: Referral = self.context["referral"]
+        errors: dict[str, str] = {}
+        if "sector" in attrs:
+            label = attrs["sector"]
+            attrs["sector"] = _by_label_or_code(Sector, label)
+            if label.strip() and attrs["sector"] is None:
+                errors["sector"] = f"'{label}' is not a known sector."
+        if "concern" in attrs:
+            label = attrs["concern"]
+            attrs["concern"] = (
+                queries.concern_by_label(label, referral.received_on) if label.strip() else None
+            )
+            if label.strip() and attrs["concern"] is None:
+                errors["concern"] = f"'{label}' is not a known concern."
+        if "vulnerabilities" in attrs:
+            found = []
+            for label in attrs["vulnerabilities"]:
+                vulnerability = _by_label_or_code(Vulnerability, label)
+                if vulnerability is None:
+                    errors["vulnerabilities"] = f"'{label}' is not a known vulnerability."
+                else:
+                    found.append(vulnerability)
+            attrs["vulnerabilities"] = found
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class EditConflictSerializer(serializers.Serializer[dict[str, Any]]):
+    """The answer to a stale update (412): who changed the record, when, and as it is now."""
+
+    detail = serializers.CharField()
+    changed_by = serializers.CharField(help_text="Who last changed the record.")
+    changed_at = serializers.DateTimeField(help_text="When, to the microsecond.")
+    current = ReferralSerializer(help_text="The record as it is now; its ETag is in the header.")
+
+
+class DetailSerializer(serializers.Serializer[dict[str, Any]]):
+    detail = serializers.CharField()
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The referral's ETag as last read (GET answers it in the ETag header). "
+    "If the referral changed since, the update is refused with 412.",
+)
+
+
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    description="The referral's version: send it in If-Match to update the referral.",
+    response=[200, 412],
+)
+
+
 @transaction.atomic
 def _receive(data: dict[str, Any], user: Any) -> Referral:
     """A new referral (and, if given, a new person) through the intake services."""
@@ -502,7 +585,7 @@ REFERRAL_FILTERS = [
     list=extend_schema(
         summary="Referrals in your authorities, newest first", parameters=REFERRAL_FILTERS
     ),
-    retrieve=extend_schema(summary="A referral with its stages"),
+    retrieve=extend_schema(summary="A referral with its stages", parameters=[ETAG]),
     create=extend_schema(
         summary="Send a referral",
         request=NewReferralSerializer,
@@ -511,6 +594,16 @@ REFERRAL_FILTERS = [
     stages=extend_schema(
         summary="The stages (history) of a referral, oldest first",
         responses=StageEventSerializer(many=True),
+    ),
+    partial_update=extend_schema(
+        summary="Correct a referral's intake details (If-Match required)",
+        request=ReferralUpdateSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: ReferralSerializer,
+            412: EditConflictSerializer,
+            428: DetailSerializer,
+        },
     ),
 )
 class ReferralViewSet(
@@ -523,19 +616,23 @@ class ReferralViewSet(
         "retrieve": _rule(Kind.CASEWORK, Action.VIEW, object_scoped=True),
         "stages": _rule(Kind.CASEWORK, Action.VIEW, object_scoped=True),
         "create": _rule(Kind.CASEWORK, Action.CHANGE, method="POST"),
+        "partial_update": _rule(Kind.CASEWORK, Action.CHANGE, method="PATCH", object_scoped=True),
     }
     scope_by_action = {
         "list": ApiScope.CASEWORK_READ,
         "retrieve": ApiScope.CASEWORK_READ,
         "stages": ApiScope.CASEWORK_READ,
         "create": ApiScope.REFERRALS_CREATE,
+        "partial_update": ApiScope.REFERRALS_UPDATE,
     }
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return NewReferralSerializer if self.action == "create" else ReferralSerializer
 
     def get_queryset(self) -> QuerySet[Referral]:
-        wanted = Action.LIST if self.action == "list" else Action.VIEW
+        wanted = {"list": Action.LIST, "partial_update": Action.CHANGE}.get(
+            self.action, Action.VIEW
+        )
         referrals = (
             queries.referrals_visible_to(self.request.user, wanted)
             .select_related("authority", "ward", "exit_reason", "gateway_concern", "panel_concern")
@@ -565,7 +662,69 @@ class ReferralViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         referral = self.get_object()
         self.audited_object = referral
-        return Response(ReferralSerializer(referral, context={"request": request}).data)
+        return Response(
+            ReferralSerializer(referral, context={"request": request}).data,
+            headers={"ETag": versions.etag_of(referral)},
+        )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Send only the fields to change. The referral's version travels as its ETag: GET
+        the referral, then send that ETag in `If-Match`. A referral someone changed since is
+        not overwritten: the answer is 412 with who changed it, when, and the referral as it
+        is now (and its ETag); without `If-Match` the answer is 428."""
+        referral = self.get_object()
+        given = request.headers.get("If-Match", "").strip()
+        if not given:
+            return Response(
+                {"detail": "Send If-Match with the referral's ETag (from GET)."},
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        incoming = ReferralUpdateSerializer(
+            data=request.data, context={"request": request, "referral": referral}
+        )
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+
+        def save() -> Referral:
+            return services.update_referral_details(
+                referral,
+                concern_description=data.get("concern_description", referral.concern_description),
+                concern=data.get("concern", referral.concern),
+                sector=data.get("sector", referral.sector),
+                vulnerabilities=data.get("vulnerabilities", list(referral.vulnerabilities.all())),
+                panel_summary=referral.panel_summary,
+                acting_user=request.user,
+            )
+
+        try:
+            versions.save_if_current(
+                referral, versions.version_from_etag(given), save, acting_user=request.user
+            )
+        except versions.EditConflict as conflict:
+            current = self.get_queryset().get(pk=referral.pk)
+            return Response(
+                {
+                    "detail": f"{conflict.changed_by_name} changed this referral at "
+                    f"{conflict.changed_at_text}, after the version you sent. Nothing was "
+                    "saved: compare the current referral, then send your change again with "
+                    "its ETag.",
+                    "changed_by": conflict.changed_by_name,
+                    "changed_at": conflict.changed_at,
+                    "current": ReferralSerializer(current, context={"request": request}).data,
+                },
+                status=status.HTTP_412_PRECONDITION_FAILED,
+                headers={"ETag": versions.etag_of(current)},
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            ) from None
+        self.audited_object = referral
+        fresh = self.get_queryset().get(pk=referral.pk)
+        return Response(
+            ReferralSerializer(fresh, context={"request": request}).data,
+            headers={"ETag": versions.etag_of(fresh)},
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:

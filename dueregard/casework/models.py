@@ -695,6 +695,9 @@ class AgendaItem(AuthorityOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    # The item's version (core.versions) is its decision time: the decision is its edit.
+    version_stamp = ("decided_at", "decided_by")
+
     class Meta:
         ordering = ["meeting__held_on", "pk"]
         constraints = [

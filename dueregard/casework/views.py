@@ -26,7 +26,7 @@ from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
-from dueregard.core import navigation, periods
+from dueregard.core import navigation, periods, versions
 from dueregard.core.pagination import Keyset
 
 from . import forms, queries, services
@@ -39,6 +39,7 @@ from .models import (
     ReviewKind,
     Stage,
     StageEvent,
+    SupportPlan,
 )
 
 INTAKE_SESSION_KEY = "casework_intake"
@@ -95,11 +96,20 @@ def _form_page(
     intro: str = "",
     submit: str = "Save",
     extra: dict[str, Any] | None = None,
+    edit: versions.Edit | None = None,
 ) -> HttpResponse:
-    """The shape every casework form page shares: validate, call one service, redirect."""
+    """The shape every casework form page shares: validate, call one service, redirect.
+
+    A page that changes an existing record passes `edit`: the save happens only if the
+    record is still at the version the form was opened with (core.versions); a stale
+    save is refused with who changed it and when, their values beside the user's.
+    """
     if request.method == "POST" and form.is_valid():
         try:
-            on_valid(form.cleaned_data)
+            if edit is not None:
+                edit.save(form, lambda: on_valid(form.cleaned_data))
+            else:
+                on_valid(form.cleaned_data)
         except ValidationError as error:
             forms.apply_service_errors(form, error)
         else:
@@ -115,6 +125,7 @@ def _form_page(
         "submit": submit,
         "back_url": back_url,
         "personal_data": record_obj is not None,
+        **(edit.context() if edit is not None else {}),
         **(extra or {}),
     }
     status = 400 if request.method == "POST" else 200
@@ -200,9 +211,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_user(request, pk, write=True)
-    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
-    initial["gender"] = person.gender or ""
-    form = forms.PersonForm(_posted(request), initial=initial, authority=person.authority)
+    form = forms.PersonForm(
+        _posted(request), initial=_person_values(person), authority=person.authority
+    )
 
     def save(data: dict[str, Any]) -> None:
         services.update_person(
@@ -224,7 +235,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=reverse("casework:person", args=[person.pk]),
         back_url=reverse("casework:person", args=[person.pk]),
         record_obj=person,
+        edit=versions.Edit(request, person, _person_values),
     )
+
+
+def _person_values(person: Person) -> dict[str, Any]:
+    values = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    values["gender"] = person.gender or ""
+    return values
 
 
 # --------------------------------------------------------------------------------------
@@ -463,15 +481,7 @@ def _referral_url(referral: Referral) -> str:
 def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.ReferralEditForm(
-        _posted(request),
-        referral=referral,
-        initial={
-            "sector": referral.sector,
-            "concern_description": referral.concern_description,
-            "concern": referral.concern,
-            "vulnerabilities": list(referral.vulnerabilities.all()),
-            "panel_summary": referral.panel_summary,
-        },
+        _posted(request), referral=referral, initial=_referral_values(referral)
     )
     return _form_page(
         request,
@@ -491,7 +501,18 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=_referral_url(referral),
         back_url=_referral_url(referral),
         record_obj=referral,
+        edit=versions.Edit(request, referral, _referral_values),
     )
+
+
+def _referral_values(referral: Referral) -> dict[str, Any]:
+    return {
+        "sector": referral.sector,
+        "concern_description": referral.concern_description,
+        "concern": referral.concern,
+        "vulnerabilities": list(referral.vulnerabilities.all()),
+        "panel_summary": referral.panel_summary,
+    }
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
@@ -582,18 +603,13 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
-    initial: dict[str, Any] = {"agreed_on": periods.today(), "planned_start_on": periods.today()}
-    if plan is not None:
-        initial = {
-            "agreed_on": periods.today(),
-            "intervention_provider": plan.intervention_provider,
-            "interventions": list(plan.interventions.all()),
-            "other_support": plan.other_support,
-            "sessions_planned": plan.sessions_planned,
-            "planned_start_on": plan.planned_start_on,
-            "planned_end_on": plan.planned_end_on,
-        }
-    form = forms.SupportPlanForm(_posted(request), initial=initial)
+    form = forms.SupportPlanForm(_posted(request), initial=_plan_values(plan))
+    # A revision holds the plan; a first agreement holds the referral (one plan per case).
+    edit = versions.Edit(
+        request,
+        plan or referral,
+        lambda _: _plan_values(SupportPlan.objects.filter(referral=referral).first()),
+    )
     return _form_page(
         request,
         form=form,
@@ -614,7 +630,22 @@ def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=_referral_url(referral),
         back_url=_referral_url(referral),
         record_obj=referral,
+        edit=edit,
     )
+
+
+def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
+    if plan is None:
+        return {"agreed_on": periods.today(), "planned_start_on": periods.today()}
+    return {
+        "agreed_on": periods.today(),
+        "intervention_provider": plan.intervention_provider,
+        "interventions": list(plan.interventions.all()),
+        "other_support": plan.other_support,
+        "sessions_planned": plan.sessions_planned,
+        "planned_start_on": plan.planned_start_on,
+        "planned_end_on": plan.planned_end_on,
+    }
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
@@ -701,6 +732,16 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     form = forms.ReviewForm(_posted(request), initial={"held_on": periods.today()})
 
+    def review_values(current: Referral) -> dict[str, Any]:
+        held = current.reviews.filter(kind=kind).first()
+        if held is None or held.held_on is None:
+            return {}
+        return {
+            "held_on": held.held_on,
+            "further_concerns": "yes" if held.further_concerns else "no",
+            "notes": held.notes,
+        }
+
     def save(d: dict[str, Any]) -> None:
         target = referral.reviews.filter(kind=kind).first()
         if target is None:
@@ -723,6 +764,8 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         done_url=_referral_url(referral),
         back_url=_referral_url(referral),
         record_obj=referral,
+        # A review has no change time of its own: the referral's version holds it.
+        edit=versions.Edit(request, referral, review_values),
     )
 
 
@@ -772,6 +815,7 @@ def case_officer(request: HttpRequest, pk: int) -> HttpResponse:
         back_url=_referral_url(referral),
         record_obj=referral,
         submit="Change the case officer",
+        edit=versions.Edit(request, referral, lambda r: {"officer": r.coordinator_id}),
     )
 
 
@@ -1052,7 +1096,16 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=reverse("casework:meeting", args=[meeting.pk]),
         back_url=reverse("casework:meeting", args=[meeting.pk]),
         record_obj=None,
+        edit=versions.Edit(request, meeting, _attendance_values),
     )
+
+
+def _attendance_values(meeting: Any) -> dict[str, Any]:
+    rows = list(meeting.attendance.all())
+    return {
+        "present": [a.member for a in rows if a.member_id and a.attended],
+        "others": [(a.name, a.agency) for a in rows if a.member_id is None],
+    }
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
@@ -1148,15 +1201,7 @@ def panel_case(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.get_panel_case_for_user(request, pk, write=True)
-    latest = referral.assessments.order_by("-assessed_on", "-pk").first()
-    initial: dict[str, Any] = {"assessed_on": periods.today()}
-    if latest is not None:  # start from the previous assessment; the page shows the change
-        initial.update(
-            engagement=latest.engagement,
-            intent=latest.intent,
-            capability=latest.capability,
-            conclusion=latest.conclusion,
-        )
+    initial = _assessment_values(referral)
     item = referral.agenda_items.filter(is_open=True).order_by("-meeting__held_on").first()
     form = forms.AssessmentForm(_posted(request), initial=initial)
     return _form_page(
@@ -1182,7 +1227,23 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=reverse("casework:panel_case", args=[referral.pk]),
         back_url=reverse("casework:panel_case", args=[referral.pk]),
         record_obj=referral,
+        # Assessments are appended; the referral's version catches one recorded meanwhile.
+        edit=versions.Edit(request, referral, _assessment_values),
     )
+
+
+def _assessment_values(referral: Referral) -> dict[str, Any]:
+    """The form starts from the latest assessment; the page shows what changed."""
+    values: dict[str, Any] = {"assessed_on": periods.today()}
+    latest = referral.assessments.order_by("-assessed_on", "-pk").first()
+    if latest is not None:
+        values.update(
+            engagement=latest.engagement,
+            intent=latest.intent,
+            capability=latest.capability,
+            conclusion=latest.conclusion,
+        )
+    return values
 
 
 @requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
@@ -1209,6 +1270,15 @@ def item_decision(request: HttpRequest, pk: int) -> HttpResponse:
         back_url=reverse("casework:meeting", args=[item.meeting_id]),
         record_obj=item,
         extra={"item": item},
+        edit=versions.Edit(
+            request,
+            item,
+            lambda i: {
+                "discussion": i.discussion,
+                "decision": i.decision or "",
+                "decision_reason": i.decision_reason,
+            },
+        ),
     )
 
 
@@ -1251,14 +1321,15 @@ def actions(request: HttpRequest) -> HttpResponse:
 @requires(Kind.PANEL_ACTION, Action.CHANGE, object_scoped=True)
 def action(request: HttpRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
-    form = forms.ActionUpdateForm(
-        _posted(request),
-        initial={
-            "status": action.status,
-            "progress": action.progress,
-            "completed_on": action.completed_on,
-        },
-    )
+
+    def values(current: Any) -> dict[str, Any]:
+        return {
+            "status": current.status,
+            "progress": current.progress,
+            "completed_on": current.completed_on,
+        }
+
+    form = forms.ActionUpdateForm(_posted(request), initial=values(action))
     return _form_page(
         request,
         form=form,
@@ -1276,4 +1347,5 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=reverse("casework:actions"),
         back_url=reverse("casework:actions"),
         record_obj=None,
+        edit=versions.Edit(request, action, values),
     )

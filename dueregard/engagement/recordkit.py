@@ -45,7 +45,7 @@ from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.audit.services import record
-from dueregard.core import periods
+from dueregard.core import periods, versions
 from dueregard.core.csvsafe import safe_row
 from dueregard.core.forms import GovUKDateField
 from dueregard.core.periods import financial_year, financial_year_start
@@ -606,9 +606,17 @@ class RecordType:
         return render(request, "recordkit/detail.html", context)
 
     def _form_page(
-        self, request: HttpRequest, form: RecordForm, *, obj: Any, parent: Any, status: int = 200
+        self,
+        request: HttpRequest,
+        form: RecordForm,
+        *,
+        obj: Any,
+        parent: Any,
+        status: int = 200,
+        edit: versions.Edit | None = None,
     ) -> HttpResponse:
         context = {
+            **(edit.context() if edit is not None else {}),
             **self._base_context(request),
             "form": form,
             "obj": obj,
@@ -648,15 +656,32 @@ class RecordType:
         form = self.form(
             request.POST or None, instance=obj, authority=obj.authority, parent=self.parent_of(obj)
         )
+
+        def values(current: Any) -> dict[str, Any]:
+            """The form's values for the record as it is now (to show beside the user's)."""
+            fresh = self.form(
+                instance=current, authority=current.authority, parent=self.parent_of(current)
+            )
+            return {bound.name: bound.initial for bound in fresh}
+
+        edit = versions.Edit(request, obj, values)
         if request.method == "POST" and form.is_valid():
             try:
-                obj = self.update(obj, form.service_data(), acting_user=request.user)
+                data = form.service_data()
+                obj = edit.save(form, lambda: self.update(obj, data, acting_user=request.user))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, f"{self.singular.capitalize()} updated")
                 return redirect(self.detail_url(obj))
-        return self._form_page(request, form, obj=obj, parent=self.parent_of(obj))
+        return self._form_page(
+            request,
+            form,
+            obj=obj,
+            parent=self.parent_of(obj),
+            edit=edit,
+            status=400 if form.errors else 200,
+        )
 
     def _archive_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.fetch(request, pk, write=True)

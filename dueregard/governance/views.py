@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
-from dueregard.core import periods
+from dueregard.core import periods, versions
 from dueregard.engagement.recordkit import Col, RecordType, add_service_errors
 
 from . import queries, services
@@ -378,9 +378,16 @@ def index(request: HttpRequest) -> HttpResponse:
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = queries.get_for(request, Meeting, pk, write=True)
     form = AttendanceForm(request.POST or None, meeting=meeting)
+    edit = versions.Edit(
+        request, meeting, lambda m: {b.name: b.initial for b in AttendanceForm(meeting=m)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_attendance(meeting, form.statuses(), acting_user=request.user)
+            statuses = form.statuses()
+            edit.save(
+                form,
+                lambda: services.record_attendance(meeting, statuses, acting_user=request.user),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -389,7 +396,13 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "governance/attendance.html",
-        {"form": form, "meeting": meeting, "back_url": MEETING.detail_url(meeting)},
+        {
+            "form": form,
+            "meeting": meeting,
+            "back_url": MEETING.detail_url(meeting),
+            **edit.context(),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -423,15 +436,21 @@ def commitment_presented(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(G, Action.CHANGE, object_scoped=True)
 def commitment_next_due(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = queries.get_for(request, ReportingCommitment, pk, write=True)
-    current = ScheduledReport.objects.filter(commitment=commitment, presented_on__isnull=True)
-    open_report = current.first()
-    form = NextDueForm(
-        request.POST or None, initial={"due_on": open_report.due_on if open_report else None}
-    )
+
+    def values(current: ReportingCommitment) -> dict[str, Any]:
+        due = ScheduledReport.objects.filter(commitment=current, presented_on__isnull=True)
+        open_report = due.first()
+        return {"due_on": open_report.due_on if open_report else None}
+
+    form = NextDueForm(request.POST or None, initial=values(commitment))
+    edit = versions.Edit(request, commitment, values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_next_due_date(
-                commitment, form.cleaned_data["due_on"], acting_user=request.user
+            edit.save(
+                form,
+                lambda: services.set_next_due_date(
+                    commitment, form.cleaned_data["due_on"], acting_user=request.user
+                ),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -441,5 +460,11 @@ def commitment_next_due(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "governance/next_due.html",
-        {"form": form, "commitment": commitment, "back_url": COMMITMENT.detail_url(commitment)},
+        {
+            "form": form,
+            "commitment": commitment,
+            "back_url": COMMITMENT.detail_url(commitment),
+            **edit.context(),
+        },
+        status=400 if form.errors else 200,
     )

@@ -20,7 +20,7 @@ from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.casework import queries as casework_queries
-from dueregard.core import periods
+from dueregard.core import periods, versions
 
 from . import forms, queries, services
 from .models import RecordClass, RetentionRule
@@ -120,13 +120,18 @@ def rule_edit(request: HttpRequest) -> HttpResponse:
 def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_retention(request, pk, write=True)
     form = forms.LegalHoldForm(request.POST if request.method == "POST" else None)
+    # The form toggles the hold: a stale one would undo what another user just did.
+    edit = versions.Edit(request, person, lambda p: {"reason": p.legal_hold_reason})
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_legal_hold(
-                person,
-                on=not person.legal_hold,
-                reason=form.cleaned_data["reason"],
-                acting_user=request.user,
+            edit.save(
+                form,
+                lambda: services.set_legal_hold(
+                    person,
+                    on=not person.legal_hold,
+                    reason=form.cleaned_data["reason"],
+                    acting_user=request.user,
+                ),
             )
         except ValidationError as error:
             forms.apply_service_errors(form, error)
@@ -143,6 +148,7 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
         person=person,
         personal_data=True,
         back_url=reverse("privacy:retention"),
+        **edit.context(),
     )
 
 
@@ -187,17 +193,26 @@ def sar(request: HttpRequest, pk: int) -> HttpResponse:
     request_obj = queries.get_sar_for_user(request, pk, action=Action.EXPORT)
     items = services.third_party_items(request_obj.person)
     choices = [(i.key, f"{i.record}, {i.label}: {i.text}") for i in items]
-    initial = {"redact": request_obj.redacted, "phrases": "\n".join(request_obj.phrases)}
+
+    def values(current: Any) -> dict[str, Any]:
+        return {"redact": current.redacted, "phrases": "\n".join(current.phrases)}
+
     form = forms.RedactionForm(
-        request.POST if request.method == "POST" else None, choices=choices, initial=initial
+        request.POST if request.method == "POST" else None,
+        choices=choices,
+        initial=values(request_obj),
     )
+    edit = versions.Edit(request, request_obj, values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_redactions(
-                request_obj,
-                keys=form.cleaned_data["redact"],
-                phrases=form.cleaned_data["phrases"].splitlines(),
-                acting_user=request.user,
+            edit.save(
+                form,
+                lambda: services.set_redactions(
+                    request_obj,
+                    keys=form.cleaned_data["redact"],
+                    phrases=form.cleaned_data["phrases"].splitlines(),
+                    acting_user=request.user,
+                ),
             )
         except ValidationError as error:
             forms.apply_service_errors(form, error)
@@ -213,6 +228,7 @@ def sar(request: HttpRequest, pk: int) -> HttpResponse:
         person=request_obj.person,
         items=items,
         personal_data=True,
+        **edit.context(),
     )
 
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
-from dueregard.core import periods
+from dueregard.core import periods, versions
 
 from . import committee, queries, services
 from .forms import AUDIENCE_LABELS, CommitteeReportForm, NarrativeForm
@@ -149,12 +149,16 @@ def _initial(report: CommitteeReport) -> dict[str, Any]:
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
 def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = queries.get_committee_report_for_user(request, pk, write=True)
+    edit = versions.Edit(request, report, _initial)
     if request.method == "POST":
         form = NarrativeForm(request.POST, user=request.user, authority=report.authority)
         if form.is_valid():
             try:
-                services.update_committee_report(
-                    report, dict(form.cleaned_data), acting_user=request.user
+                edit.save(
+                    form,
+                    lambda: services.update_committee_report(
+                        report, dict(form.cleaned_data), acting_user=request.user
+                    ),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -165,7 +169,12 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = NarrativeForm(
             user=request.user, authority=report.authority, initial=_initial(report)
         )
-    return render(request, "reports/committee/edit.html", {"form": form, "report": report})
+    return render(
+        request,
+        "reports/committee/edit.html",
+        {"form": form, "report": report, **edit.context()},
+        status=400 if form.errors else 200,
+    )
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True, methods=("POST",))

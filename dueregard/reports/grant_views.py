@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
-from dueregard.core import periods
+from dueregard.core import periods, versions
 from dueregard.core.periods import financial_quarter_of
 
 from . import grant_returns, queries, services
@@ -164,23 +164,35 @@ def grant_return_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _draft_or_locked(request, grant_return)
     if refused:
         return refused
+
+    def values(current: Any) -> dict[str, Any]:
+        return {name: getattr(current, name) for name in services.GRANT_TEXT_FIELDS}
+
+    edit = versions.Edit(request, grant_return, values)
     if request.method == "POST":
         form = GrantReturnTextForm(request.POST)
         if form.is_valid():
             try:
-                services.update_grant_return(
-                    grant_return, dict(form.cleaned_data), acting_user=request.user
+                edit.save(
+                    form,
+                    lambda: services.update_grant_return(
+                        grant_return, dict(form.cleaned_data), acting_user=request.user
+                    ),
                 )
             except services.ReturnLocked as error:
                 return locked(request, grant_return, error)
-            messages.success(request, "Return saved")
-            return redirect("reports:grant_return", pk=grant_return.pk)
+            except versions.EditConflict as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Return saved")
+                return redirect("reports:grant_return", pk=grant_return.pk)
     else:
-        form = GrantReturnTextForm(
-            initial={name: getattr(grant_return, name) for name in services.GRANT_TEXT_FIELDS}
-        )
+        form = GrantReturnTextForm(initial=values(grant_return))
     return render(
-        request, "reports/grant_returns/edit.html", {"form": form, "grant_return": grant_return}
+        request,
+        "reports/grant_returns/edit.html",
+        {"form": form, "grant_return": grant_return, **edit.context()},
+        status=400 if form.errors else 200,
     )
 
 

@@ -26,7 +26,7 @@ from dueregard.accounts.permissions import Action, Kind, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
-from dueregard.core import periods
+from dueregard.core import periods, versions
 from dueregard.core.importing import ImportRejected
 from dueregard.core.pagination import Keyset
 
@@ -253,23 +253,27 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(T, Action.CHANGE, object_scoped=True)
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = queries.get_organisation_for_user(request, pk, write=True)
+
+    def values(current: Any) -> dict[str, Any]:
+        return {"name": current.name, "sector": current.sector, "notes": current.notes}
+
     form = OrganisationForm(
         _posted(request),
         authorities=Authority.objects.filter(pk=organisation.authority_id),
-        initial={
-            "name": organisation.name,
-            "sector": organisation.sector,
-            "notes": organisation.notes,
-        },
+        initial=values(organisation),
     )
+    edit = versions.Edit(request, organisation, values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organisation(
-                organisation,
-                name=form.cleaned_data["name"],
-                sector=form.cleaned_data["sector"],
-                notes=form.cleaned_data["notes"],
-                acting_user=request.user,
+            edit.save(
+                form,
+                lambda: services.update_organisation(
+                    organisation,
+                    name=form.cleaned_data["name"],
+                    sector=form.cleaned_data["sector"],
+                    notes=form.cleaned_data["notes"],
+                    acting_user=request.user,
+                ),
             )
         except ValidationError as e:
             add_service_errors(form, e)
@@ -284,7 +288,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Change {organisation}",
             "back_url": reverse("training:organisation", kwargs={"pk": pk}),
             "back_label": str(organisation),
+            **edit.context(),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action as Do
-from dueregard.core import periods
+from dueregard.core import periods, versions
 from dueregard.core.periods import (
     financial_year,
     financial_year_start,
@@ -199,10 +199,14 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SelfAssessmentForm(
         request.POST or None, initial={f: getattr(assessment, f) for f in fields}
     )
+    edit = versions.Edit(request, assessment, lambda o: {f: getattr(o, f) for f in fields})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_self_assessment(
-                assessment, acting_user=request.user, **form.cleaned_data
+            edit.save(
+                form,
+                lambda: services.update_self_assessment(
+                    assessment, acting_user=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as error:
             _service_errors(form, error)
@@ -213,6 +217,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title=f"Change the self-assessment for {assessment.year_label}",
         caption=str(benchmark),
         intro=benchmark.description,
@@ -425,21 +430,31 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _evidence_values(item: Any) -> dict[str, Any]:
+    fields = ("title", "category", "dated", "description", "marking", "link")
+    values = {f: getattr(item, f) for f in fields}
+    values["benchmarks"] = list(item.benchmarks.values_list("pk", flat=True))
+    return values
+
+
 @CHANGE_OBJECT
 def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = queries.get_evidence_for_user(request, pk, write=True)
-    fields = ("title", "category", "dated", "description", "marking", "link")
-    initial = {f: getattr(item, f) for f in fields}
-    initial["benchmarks"] = list(item.benchmarks.values_list("pk", flat=True))
-    form = EvidenceForm(request.POST or None, request.FILES or None, initial=initial)
+    form = EvidenceForm(request.POST or None, request.FILES or None, initial=_evidence_values(item))
     if item.file:
         form.fields["file"].label = "Replace the file (optional)"
         form.fields["file"].help_text = f"Now: {item.original_filename}. " + str(
             form.fields["file"].help_text
         )
+    edit = versions.Edit(request, item, _evidence_values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_evidence(item, acting_user=request.user, **_evidence_changes(form))
+            edit.save(
+                form,
+                lambda: services.update_evidence(
+                    item, acting_user=request.user, **_evidence_changes(form)
+                ),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -449,6 +464,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Change the evidence",
         caption=item.title,
         submit="Save changes",

@@ -17,7 +17,7 @@ from dueregard.accounts.access import requires
 from dueregard.accounts.permissions import Action as Do
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
-from dueregard.core import periods
+from dueregard.core import periods, versions
 from dueregard.core.periods import (
     financial_year,
     financial_year_start,
@@ -74,7 +74,10 @@ def _form_page(
     warning: str = "",
     multipart: bool = False,
     personal_data: bool = False,
+    edit: versions.Edit | None = None,
 ) -> HttpResponse:
+    """An assurance form page; `edit` (core.versions) when it changes an existing record:
+    its version in the form and, after a stale save, their version beside the user's."""
     return render(
         request,
         "assurance/form.html",
@@ -89,6 +92,7 @@ def _form_page(
             "warning": warning,
             "multipart": multipart,
             "personal_data": personal_data,
+            **(edit.context() if edit is not None else {}),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dueregard.accounts.permissions import Action as Do
-from dueregard.core import periods
+from dueregard.core import periods, versions
 from dueregard.core.periods import (
     financial_quarter_of,
     financial_year,
@@ -199,10 +199,14 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StrategyForm(
         request.POST or None, initial={name: getattr(strategy, name) for name in fields}
     )
+    edit = versions.Edit(request, strategy, lambda s: {name: getattr(s, name) for name in fields})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_strategy(
-                strategy, acting_user=request.user, **_strategy_form_data(form)
+            edit.save(
+                form,
+                lambda: services.update_strategy(
+                    strategy, acting_user=request.user, **_strategy_form_data(form)
+                ),
             )
         except ValidationError as error:
             _service_errors(form, error)
@@ -213,6 +217,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Change the strategy",
         caption=strategy.title,
         submit="Save changes",
@@ -305,9 +310,19 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "description": priority.description,
         },
     )
+    edit = versions.Edit(
+        request,
+        priority,
+        lambda p: {"number": p.number, "title": p.title, "description": p.description},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_priority(priority, acting_user=request.user, **form.cleaned_data)
+            edit.save(
+                form,
+                lambda: services.update_priority(
+                    priority, acting_user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -317,6 +332,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title=f"Change priority {priority.number}",
         caption=strategy.title,
         submit="Save changes",
@@ -549,30 +565,46 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _action_values(action: Action) -> dict[str, Any]:
+    return {
+        "reference": action.reference,
+        "priority": action.priority_id,
+        "title": action.title,
+        "description": action.description,
+        "success_measure": action.success_measure,
+        "risks": list(action.risks.values_list("pk", flat=True)),
+        "recommendations": list(action.recommendations.values_list("pk", flat=True)),
+    }
+
+
+def _action_state(action: Action) -> dict[str, Any]:
+    """What a progress update changes on the action (the update's own date aside)."""
+    return {
+        "status": action.status,
+        "target_date": action.target_date,
+        "owner": action.owner,
+        "agency": action.agency,
+    }
+
+
 @CHANGE_OBJECT
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
     strategy = action.strategy
-    form = ActionForm(
-        request.POST or None,
-        strategy=strategy,
-        initial={
-            "reference": action.reference,
-            "priority": action.priority_id,
-            "title": action.title,
-            "description": action.description,
-            "success_measure": action.success_measure,
-            "risks": list(action.risks.values_list("pk", flat=True)),
-            "recommendations": list(action.recommendations.values_list("pk", flat=True)),
-        },
-    )
+    form = ActionForm(request.POST or None, strategy=strategy, initial=_action_values(action))
+    edit = versions.Edit(request, action, _action_values)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {k: data[k] for k in ("reference", "title", "description", "success_measure")}
         if "priority" in form.fields:
             changes["priority"] = data["priority"]
         try:
-            services.edit_action(action, acting_user=request.user, **changes, **_action_links(form))
+            edit.save(
+                form,
+                lambda: services.edit_action(
+                    action, acting_user=request.user, **changes, **_action_links(form)
+                ),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -582,6 +614,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Change the action",
         caption=f"Action {action.reference}",
         intro="To change the status, target date or owner, record a progress update instead: "
@@ -600,18 +633,17 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
     form = ActionUpdateForm(
-        request.POST or None,
-        initial={
-            "recorded_on": periods.today(),
-            "status": action.status,
-            "target_date": action.target_date,
-            "owner": action.owner,
-            "agency": action.agency,
-        },
+        request.POST or None, initial={"recorded_on": periods.today(), **_action_state(action)}
     )
+    edit = versions.Edit(request, action, _action_state)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_action_update(action, acting_user=request.user, **form.cleaned_data)
+            edit.save(
+                form,
+                lambda: services.record_action_update(
+                    action, acting_user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -621,6 +653,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Record a progress update",
         caption=f"Action {action.reference}: {action.title}",
         submit="Save update",

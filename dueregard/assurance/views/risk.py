@@ -15,7 +15,7 @@ from dueregard.accounts.access import requires, signed_in
 from dueregard.accounts.permissions import Action as Do
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Ward
-from dueregard.core import periods
+from dueregard.core import periods, versions
 
 from .. import exports, metrics, queries, services
 from ..forms import (
@@ -134,9 +134,15 @@ def _threat_level_edit(request: HttpRequest, pk: int) -> HttpResponse:
     level = get_object_or_404(ThreatLevel, pk=pk)
     fields = ("level", "starts_on", "source_url", "note")
     form = ThreatLevelForm(request.POST or None, initial={f: getattr(level, f) for f in fields})
+    edit = versions.Edit(request, level, lambda o: {f: getattr(o, f) for f in fields})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_threat_level(level, acting_user=request.user, **form.cleaned_data)
+            edit.save(
+                form,
+                lambda: services.update_threat_level(
+                    level, acting_user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -145,6 +151,7 @@ def _threat_level_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Correct a recorded threat level",
         caption=str(level),
         intro="Use this to correct a mistake. When the level changes, record a new level.",
@@ -251,9 +258,13 @@ def ctlp_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def ctlp_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctlp = queries.get_ctlp_for_user(request, pk, write=True)
     form = CTLPForm(request.POST or None, initial={f: getattr(ctlp, f) for f in CTLP_FIELDS})
+    edit = versions.Edit(request, ctlp, lambda o: {f: getattr(o, f) for f in CTLP_FIELDS})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_ctlp(ctlp, acting_user=request.user, **form.cleaned_data)
+            edit.save(
+                form,
+                lambda: services.update_ctlp(ctlp, acting_user=request.user, **form.cleaned_data),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -263,6 +274,7 @@ def ctlp_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Change the CTLP",
         caption=ctlp.title,
         submit="Save changes",
@@ -309,10 +321,16 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={f: getattr(recommendation, f) for f in RECOMMENDATION_FIELDS},
     )
     form.fields["number"].required = True
+    edit = versions.Edit(
+        request, recommendation, lambda o: {f: getattr(o, f) for f in RECOMMENDATION_FIELDS}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_recommendation(
-                recommendation, acting_user=request.user, **form.cleaned_data
+            edit.save(
+                form,
+                lambda: services.update_recommendation(
+                    recommendation, acting_user=request.user, **form.cleaned_data
+                ),
             )
         except ValidationError as error:
             _service_errors(form, error)
@@ -323,6 +341,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title=f"Recommendation {recommendation.number} and the local response",
         caption=ctlp.title,
         submit="Save changes",
@@ -484,9 +503,13 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ctlps=_ctlps_for(request, risk.authority_id),
         initial={f: getattr(risk, f) for f in RISK_FIELDS},
     )
+    edit = versions.Edit(request, risk, lambda o: {f: getattr(o, f) for f in RISK_FIELDS})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_risk(risk, acting_user=request.user, **form.cleaned_data)
+            edit.save(
+                form,
+                lambda: services.update_risk(risk, acting_user=request.user, **form.cleaned_data),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -496,6 +519,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Change the risk",
         caption=f"Risk {risk.reference}",
         intro="To change the likelihood, impact, trend or rating, record a review instead: "
@@ -522,9 +546,17 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
             "review_date": periods.today() + datetime.timedelta(days=91),
         },
     )
+    edit = versions.Edit(
+        request,
+        risk,
+        lambda o: {f: getattr(o, f) for f in ("likelihood", "impact", "trend", "rating")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_risk(risk, acting_user=request.user, **form.cleaned_data)
+            edit.save(
+                form,
+                lambda: services.review_risk(risk, acting_user=request.user, **form.cleaned_data),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -534,6 +566,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Record a review",
         caption=f"Risk {risk.reference}: {risk.theme}",
         submit="Save review",
@@ -734,9 +767,15 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         wards=_wards_for(request, incident.authority_id),
         initial={f: getattr(incident, f) for f in INCIDENT_FIELDS},
     )
+    edit = versions.Edit(request, incident, lambda o: {f: getattr(o, f) for f in INCIDENT_FIELDS})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_incident(incident, acting_user=request.user, **form.cleaned_data)
+            edit.save(
+                form,
+                lambda: services.update_incident(
+                    incident, acting_user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             _service_errors(form, error)
         else:
@@ -746,6 +785,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
+        edit=edit,
         title="Change the incident",
         caption=str(incident),
         submit="Save changes",

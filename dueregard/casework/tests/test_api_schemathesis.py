@@ -76,7 +76,7 @@ def operations() -> list[Any]:
     found = [
         result.ok() for result in schema.include(path_regex=CASEWORK_PATHS).get_all_operations()
     ]
-    assert len(found) == 10, [op.label for op in found]
+    assert len(found) == 11, [op.label for op in found]
     return found
 
 
