@@ -24,6 +24,7 @@ from .models import (
     GatewayOutcome,
     Gender,
     InterventionKind,
+    OnwardResponse,
     PanelDecision,
     PanelMember,
     PanelType,
@@ -270,6 +271,20 @@ class TriageForm(forms.Form):
     reason = forms.CharField(
         widget=_textarea(), label="Why you reached this outcome", help_text="Your rationale."
     )
+    onward_service = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Service referred on to",
+        help_text=(
+            "Only for \u201cNot for Channel: referred on for other vulnerabilities\u201d: "
+            "for example, early help or the community mental health team."
+        ),
+    )
+    onward_referred_on = GovUKDateField(
+        required=False,
+        label="Date referred on",
+        help_text="Only if referred on: the day the referral to that service was made.",
+    )
 
 
 class GatewayForm(forms.Form):
@@ -285,11 +300,35 @@ class GatewayForm(forms.Form):
         label="Police information (optional)",
         help_text="Kept separately from the rest of the record.",
     )
+    onward_service = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Service referred on to",
+        help_text=(
+            "Only for \u201cNot for Channel: referred on for other vulnerabilities\u201d: "
+            "for example, early help or the community mental health team."
+        ),
+    )
+    onward_referred_on = GovUKDateField(
+        required=False,
+        label="Date referred on",
+        help_text="Only if referred on: the day the referral to that service was made.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["concern"] = concern_field("Type of concern as assessed by the police")
-        self.order_fields(["outcome", "occurred_on", "concern", "reason", "police_notes"])
+        self.order_fields(
+            [
+                "outcome",
+                "occurred_on",
+                "concern",
+                "reason",
+                "onward_service",
+                "onward_referred_on",
+                "police_notes",
+            ]
+        )
 
 
 class DecisionForm(forms.Form):
@@ -403,6 +442,21 @@ class ReviewForm(forms.Form):
         label="Are there further concerns?",
     )
     notes = forms.CharField(widget=_textarea(), label="What the review found")
+
+
+class OnwardResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        choices=OnwardResponse.choices,
+        widget=forms.RadioSelect,
+        label="Did the service accept the referral?",
+    )
+    responded_on = GovUKDateField(label="Date of the service's answer")
+    note = forms.CharField(
+        widget=_textarea(),
+        required=False,
+        label="Note (optional)",
+        help_text="For example, who at the service answered, or why it declined.",
+    )
 
 
 class CloseForm(forms.Form):

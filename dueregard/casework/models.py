@@ -154,6 +154,9 @@ class Stage(models.TextChoices):
     ADOPTED = "adopted", "Adopted as a Channel case"
     IN_SUPPORT = "in_support", "Receiving Channel support"
     LEFT_CHANNEL = "left_channel", "Left Channel, reviews due"
+    # Not for Channel, but referred on to another service for its other vulnerabilities:
+    # open until someone records that the service accepted or declined it.
+    ONWARD = "onward_referral", "Onward referral awaiting confirmation"
     CLOSED = "closed", "Closed"
 
 
@@ -165,6 +168,7 @@ class TriageOutcome(models.TextChoices):
     SIGNPOSTED = "signposted", "Signposted to other services"
     NFA = "nfa", "No further action"
     POLICE = "police", "Referred to police"
+    REFERRED_ON = "referred_on", "Not for Channel: referred on for other vulnerabilities"
 
 
 class GatewayOutcome(models.TextChoices):
@@ -172,6 +176,7 @@ class GatewayOutcome(models.TextChoices):
     SIGNPOSTED = "signposted", "Signposted to other services"
     POLICE_LED = "police_led", "Police-led"
     PANEL = "panel", "For Channel panel"
+    REFERRED_ON = "referred_on", "Not for Channel: referred on for other vulnerabilities"
 
 
 class PanelDecision(models.TextChoices):
@@ -207,6 +212,8 @@ class EventKind(models.TextChoices):
     LEFT_CHANNEL = "left_channel", "Left Channel"
     REVIEW = "review", "Post-exit review"
     CASE_OFFICER = "case_officer", "Case officer changed"
+    REFERRED_ON = "referred_on", "Referred on to another service"
+    ONWARD_RESPONSE = "onward_response", "Onward referral answered"
     CLOSED = "closed", "Closed"
 
 
@@ -578,6 +585,66 @@ class Review(AuthorityOwned):
     @property
     def audit_person_id(self) -> int | None:
         return self.referral.person_id
+
+
+class OnwardResponse(models.TextChoices):
+    ACCEPTED = "accepted", "The service accepted the referral"
+    DECLINED = "declined", "The service declined the referral"
+
+
+class OnwardReferral(AuthorityOwned):
+    """A referral closed as not for Channel but with other vulnerabilities, referred on to
+    another service (the Home Office's assurance point for people below the threshold):
+    which service and when, then whether the service accepted or declined it, by whom
+    recorded and when. The referral stays open (`Stage.ONWARD`) until the answer is in."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="onward_referrals"
+    )
+    service = models.CharField(max_length=200)
+    referred_on = models.DateField()
+    # Which gate referred it on: "triage" or "gateway".
+    at = models.CharField(max_length=10)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    response = models.CharField(
+        max_length=10, choices=OnwardResponse.choices, null=True, blank=True
+    )
+    responded_on = models.DateField(null=True, blank=True)
+    response_note = models.TextField(blank=True)
+    response_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    response_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["referred_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="onward_response_has_date",
+                condition=models.Q(response__isnull=True, responded_on__isnull=True)
+                | models.Q(response__isnull=False, responded_on__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="onward_response_after_referral",
+                condition=models.Q(responded_on__isnull=True)
+                | models.Q(responded_on__gte=models.F("referred_on")),
+            ),
+        ]
+        indexes = [models.Index(fields=["authority", "referred_on"], name="onward_referred")]
+
+    def __str__(self) -> str:
+        return f"Onward referral of {self.referral} to {self.service}"
+
+    @property
+    def audit_person_id(self) -> int | None:
+        return self.referral.person_id
+
+    @property
+    def awaiting(self) -> bool:
+        return self.response is None
 
 
 # ---------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from .models import (
     ConcernCodeList,
     ConcernType,
     Consent,
+    OnwardReferral,
     Panel,
     PanelAction,
     PanelMeeting,
@@ -462,6 +463,12 @@ SECTIONS = [
     ),
     Section("review_later", "Left Channel: next review later", "The next review is not due yet."),
     Section("closure", "Reviews complete, awaiting closure", "Every post-exit review is recorded."),
+    Section(
+        "onward",
+        "Onward referral awaiting confirmation",
+        "Not for Channel, referred on for other vulnerabilities: the service has not yet "
+        "accepted or declined it.",
+    ),
 ]
 
 
@@ -474,6 +481,7 @@ class CaseRow:
     last_contact: datetime.date | None = None  # the last delivered support contact
     review: Review | None = None  # the next post-exit review
     times_referred: int = 1  # within REPEAT_REFERRAL_MONTHS, this one included
+    onward_service: str = ""  # the service it was referred on to, awaiting its answer
 
 
 @dataclass
@@ -503,6 +511,8 @@ class Caseload:
 def _section_of(referral: Any, day: datetime.date) -> str:
     """The one section an open referral belongs to (from `caseload`'s annotations)."""
     stage = referral.stage
+    if stage == Stage.ONWARD:
+        return "onward"
     if referral.open_meeting_id is not None:
         return "agenda"
     if stage == Stage.RECEIVED:
@@ -574,6 +584,11 @@ def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
                 .values("due_on")[:1]
             ),
             stage_since=Subquery(stage_changes.values("occurred_on")[:1]),
+            onward_service=Subquery(
+                OnwardReferral.objects.filter(referral=OuterRef("pk"), response__isnull=True)
+                .order_by("-pk")
+                .values("service")[:1]
+            ),
         ).select_related("person", "coordinator")
     )
     meetings = PanelMeeting.objects.select_related("panel").in_bulk(
@@ -595,6 +610,7 @@ def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
                 last_contact=referral.last_contact,  # type: ignore[attr-defined]
                 review=reviews.get(referral.next_review_id),  # type: ignore[attr-defined]
                 times_referred=times_referred[referral.pk],
+                onward_service=referral.onward_service or "",  # type: ignore[attr-defined]
             )
         )
     for section_rows in placed.values():

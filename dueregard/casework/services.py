@@ -15,6 +15,8 @@ The pathway (see docs/casework.md):
     received --triage: referred to police--> with_gateway --for Channel panel--> for_panel
     received --triage: advice / signposted / no further action--> closed
     with_gateway --no further action / signposted / police-led--> closed
+    received/with_gateway --not for Channel: referred on for other vulnerabilities-->
+        onward_referral --the service accepted or declined it--> closed
     for_panel --discussed--> discussed --adopted--> adopted --support started--> in_support
     for_panel/discussed --not adopted (alternative support)--> closed
     adopted/in_support --left Channel--> left_channel --6 and 12-month reviews--> closed
@@ -54,6 +56,8 @@ from .models import (
     GatewayOutcome,
     InterventionKind,
     MeetingStatus,
+    OnwardReferral,
+    OnwardResponse,
     Panel,
     PanelAction,
     PanelDecision,
@@ -84,6 +88,8 @@ TRANSITIONS: dict[EventKind, frozenset[Stage]] = {
     EventKind.NOT_ADOPTED: frozenset({Stage.FOR_PANEL, Stage.DISCUSSED}),
     EventKind.SUPPORT_STARTED: frozenset({Stage.ADOPTED}),
     EventKind.LEFT_CHANNEL: frozenset({Stage.ADOPTED, Stage.IN_SUPPORT}),
+    EventKind.REFERRED_ON: frozenset({Stage.RECEIVED, Stage.WITH_GATEWAY}),
+    EventKind.ONWARD_RESPONSE: frozenset({Stage.ONWARD}),
     EventKind.CLOSED: frozenset(OPEN_STAGES),
 }
 PANEL_STAGES = frozenset(
@@ -429,13 +435,17 @@ def triage_referral(
     occurred_on: datetime.date,
     reason: str,
     referred_to_police_on: datetime.date | None = None,
+    onward_service: str = "",
+    onward_referred_on: datetime.date | None = None,
     acting_user: Any,
 ) -> Referral:
     """Record the coordinator's triage of a received referral.
 
     "Referred to police" moves it to the police gateway (on `referred_to_police_on`,
     default the triage date); advice, signposting or no further action close it, with
-    the rationale as the closing reason.
+    the rationale as the closing reason. "Not for Channel: referred on for other
+    vulnerabilities" needs the service and the date it was referred on (on or after the
+    triage) and leaves the referral awaiting the service's answer (`Stage.ONWARD`).
     """
     _check_stage(referral, EventKind.TRIAGED)
     _require(outcome, "outcome", "Choose the triage outcome")
@@ -475,6 +485,16 @@ def triage_referral(
             to_stage=Stage.WITH_GATEWAY,
         )
         referral.referred_to_police_on = police_on
+    elif outcome == TriageOutcome.REFERRED_ON:
+        _refer_on(
+            referral,
+            "triage",
+            service=onward_service,
+            referred_on=onward_referred_on,
+            decided_on=occurred_on,
+            reason=reason.strip(),
+            acting_user=acting_user,
+        )
     else:
         _close(referral, occurred_on, f"Triaged: {outcome.label}. {reason.strip()}", acting_user)
     referral.modified_by = _user(acting_user)
@@ -492,10 +512,15 @@ def record_gateway_outcome(
     reason: str,
     concern: ConcernType | None = None,
     police_notes: str = "",
+    onward_service: str = "",
+    onward_referred_on: datetime.date | None = None,
     acting_user: Any,
 ) -> Referral:
     """Record the police gateway's outcome. "For Channel panel" makes the case await a
-    panel; the others close it with the outcome and rationale as the reason."""
+    panel; "Not for Channel: referred on for other vulnerabilities" needs the service and
+    the date it was referred on (on or after the outcome) and leaves the referral awaiting
+    the service's answer; the others close it with the outcome and rationale as the
+    reason."""
     _check_stage(referral, EventKind.GATEWAY_OUTCOME)
     _require(outcome, "outcome", "Choose the gateway outcome")
     outcome = GatewayOutcome(outcome)
@@ -524,7 +549,17 @@ def record_gateway_outcome(
     referral.gateway_concern = concern
     if police_notes:
         referral.gateway_police_notes = police_notes
-    if outcome != GatewayOutcome.PANEL:
+    if outcome == GatewayOutcome.REFERRED_ON:
+        _refer_on(
+            referral,
+            "gateway",
+            service=onward_service,
+            referred_on=onward_referred_on,
+            decided_on=occurred_on,
+            reason=reason.strip(),
+            acting_user=acting_user,
+        )
+    elif outcome != GatewayOutcome.PANEL:
         _close(
             referral,
             occurred_on,
@@ -535,6 +570,119 @@ def record_gateway_outcome(
     referral.save()
     _audit(
         AuditAction.CHANGE, referral, acting_user, event=EventKind.GATEWAY_OUTCOME, outcome=outcome
+    )
+    return referral
+
+
+def _refer_on(
+    referral: Referral,
+    at: str,
+    *,
+    service: str,
+    referred_on: datetime.date | None,
+    decided_on: datetime.date,
+    reason: str,
+    acting_user: Any,
+) -> OnwardReferral:
+    """Record the onward referral of a referral found not for Channel but with other
+    vulnerabilities, and move it to await the service's answer."""
+    _require(service.strip(), "onward_service", "Enter the service the person was referred on to")
+    day = _check_date(
+        referred_on,
+        "onward_referred_on",
+        "Date referred on",
+        not_before=decided_on,
+        not_before_label="the date of the outcome",
+    )
+    onward = OnwardReferral.objects.create(
+        authority_id=referral.authority_id,
+        referral=referral,
+        service=service.strip(),
+        referred_on=day,
+        at=at,
+        recorded_by=_user(acting_user),
+    )
+    _event(
+        referral,
+        EventKind.REFERRED_ON,
+        occurred_on=day,
+        acting_user=acting_user,
+        to_stage=Stage.ONWARD,
+        outcome_label=f"Referred on to {onward.service}",
+        reason=reason,
+    )
+    return onward
+
+
+def awaiting_onward_referral(referral: Referral) -> OnwardReferral | None:
+    """The onward referral still waiting for the service's answer, if any."""
+    return referral.onward_referrals.filter(response__isnull=True).order_by("-pk").first()
+
+
+@transaction.atomic
+def record_onward_response(
+    referral: Referral,
+    *,
+    response: str,
+    responded_on: datetime.date | None,
+    note: str = "",
+    acting_user: Any,
+) -> Referral:
+    """Record that the service a referral was referred on to accepted or declined it, and
+    close the referral with that as the reason.
+
+    Checks: the referral is awaiting an onward referral's answer; an answer is chosen;
+    its date is today or earlier and not before the date referred on.
+    """
+    if referral.stage != Stage.ONWARD:
+        raise ValidationError(
+            f"This referral is {Stage(referral.stage).label.lower()}: it is not awaiting "
+            "an answer from a service it was referred on to."
+        )
+    onward = awaiting_onward_referral(referral)
+    if onward is None:
+        raise ValidationError("This referral has no onward referral awaiting an answer.")
+    _require(response, "response", "Choose whether the service accepted or declined the referral")
+    try:
+        answer = OnwardResponse(response)
+    except ValueError:
+        raise ValidationError(
+            {"response": "Choose whether the service accepted or declined the referral"}
+        ) from None
+    day = _check_date(
+        responded_on,
+        "responded_on",
+        "Date of the answer",
+        not_before=onward.referred_on,
+        not_before_label="the date referred on",
+    )
+    onward.response = answer
+    onward.responded_on = day
+    onward.response_note = note.strip()
+    onward.response_recorded_by = _user(acting_user)
+    onward.response_recorded_at = timezone.now()
+    onward.save()
+    _event(
+        referral,
+        EventKind.ONWARD_RESPONSE,
+        occurred_on=day,
+        acting_user=acting_user,
+        outcome=answer.value,
+        outcome_label=f"{onward.service}: {answer.label.lower()}",
+        reason=note.strip(),
+    )
+    verb = "accepted" if answer == OnwardResponse.ACCEPTED else "declined"
+    _close(
+        referral,
+        day,
+        f"Referred on to {onward.service}, which {verb} the referral."
+        + (f" {note.strip()}" if note.strip() else ""),
+        acting_user,
+    )
+    referral.modified_by = _user(acting_user)
+    referral.save()
+    _audit(
+        AuditAction.CHANGE, referral, acting_user, event=EventKind.ONWARD_RESPONSE, response=answer
     )
     return referral
 

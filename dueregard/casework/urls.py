@@ -23,6 +23,7 @@ urlpatterns = [
     path("referrals/<int:pk>/sessions/new/", views.session, name="session"),
     path("referrals/<int:pk>/leave/", views.leave, name="leave"),
     path("referrals/<int:pk>/reviews/<str:kind>/", views.review, name="review"),
+    path("referrals/<int:pk>/onward-referral/", views.onward, name="onward"),
     path("referrals/<int:pk>/close/", views.close, name="close"),
     path("referrals/<int:pk>/case-officer/", views.case_officer, name="case_officer"),
     path("panels/", views.panels, name="panels"),

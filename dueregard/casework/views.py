@@ -426,6 +426,8 @@ def _next_steps(referral: Referral) -> list[tuple[str, str]]:
         steps.append(("Record the triage outcome", "casework:triage"))
     elif stage == Stage.WITH_GATEWAY:
         steps.append(("Record the police gateway outcome", "casework:gateway"))
+    elif stage == Stage.ONWARD:
+        steps.append(("Record the service\u2019s answer to the onward referral", "casework:onward"))
     if stage in (Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT):
         steps.append(("Record consent", "casework:consent"))
     if stage in (Stage.ADOPTED, Stage.IN_SUPPORT):
@@ -462,6 +464,9 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             "delivered": delivered,
             "expected": queries.expected_sessions(plan, periods.today()) if plan else 0,
             "reviews": referral.reviews.all(),
+            "onward_referrals": referral.onward_referrals.select_related(
+                "recorded_by", "response_recorded_by"
+            ),
             "items": referral.agenda_items.select_related("meeting__panel"),
             "vulnerabilities": referral.vulnerabilities.all(),
             "steps": _next_steps(referral),
@@ -525,8 +530,9 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         title="Record the triage outcome",
         caption=_caption(referral),
         intro=(
-            "Referred to police moves the referral to the police gateway. Any other "
-            "outcome closes it, with your rationale as the reason."
+            "Referred to police moves the referral to the police gateway. Referred on for "
+            "other vulnerabilities keeps it open until the service accepts or declines it. "
+            "Any other outcome closes it, with your rationale as the reason."
         ),
         on_valid=lambda d: services.triage_referral(
             referral,
@@ -534,6 +540,8 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             occurred_on=d["occurred_on"],
             referred_to_police_on=d["referred_to_police_on"],
             reason=d["reason"],
+            onward_service=d["onward_service"],
+            onward_referred_on=d["onward_referred_on"],
             acting_user=request.user,
         ),
         success="The triage outcome was recorded.",
@@ -553,8 +561,9 @@ def gateway(request: HttpRequest, pk: int) -> HttpResponse:
         title="Record the police gateway outcome",
         caption=_caption(referral),
         intro=(
-            "For Channel panel puts the case in the queue for a panel agenda. The other "
-            "outcomes close the referral."
+            "For Channel panel puts the case in the queue for a panel agenda. Referred on "
+            "for other vulnerabilities keeps it open until the service accepts or declines "
+            "it. The other outcomes close the referral."
         ),
         on_valid=lambda d: services.record_gateway_outcome(
             referral,
@@ -563,6 +572,8 @@ def gateway(request: HttpRequest, pk: int) -> HttpResponse:
             concern=d["concern"],
             reason=d["reason"],
             police_notes=d["police_notes"],
+            onward_service=d["onward_service"],
+            onward_referred_on=d["onward_referred_on"],
             acting_user=request.user,
         ),
         success="The gateway outcome was recorded.",
@@ -766,6 +777,51 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         record_obj=referral,
         # A review has no change time of its own: the referral's version holds it.
         edit=versions.Edit(request, referral, review_values),
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def onward(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record whether the service a referral was referred on to accepted or declined it."""
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    waiting = services.awaiting_onward_referral(referral)
+    form = forms.OnwardResponseForm(_posted(request), initial={"responded_on": periods.today()})
+
+    def onward_values(current: Referral) -> dict[str, Any]:
+        latest = current.onward_referrals.order_by("-pk").first()
+        if latest is None or latest.response is None:
+            return {}
+        return {
+            "response": latest.response,
+            "responded_on": latest.responded_on,
+            "note": latest.response_note,
+        }
+
+    intro = (
+        f"Referred on to {waiting.service} on {waiting.referred_on:%-d %B %Y}. Recording "
+        "the service\u2019s answer closes the referral."
+        if waiting is not None
+        else "This referral is not awaiting an answer from another service."
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Record the service\u2019s answer to the onward referral",
+        caption=_caption(referral),
+        intro=intro,
+        on_valid=lambda d: services.record_onward_response(
+            referral,
+            response=d["response"],
+            responded_on=d["responded_on"],
+            note=d["note"],
+            acting_user=request.user,
+        ),
+        success="The service\u2019s answer was recorded and the referral closed.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+        # The answer has no change time of its own: the referral's version holds it.
+        edit=versions.Edit(request, referral, onward_values),
     )
 
 

@@ -182,3 +182,34 @@ def vulnerability(code: str) -> Vulnerability:
 
 def member_of(panel: Panel, user: Any) -> PanelMember:
     return PanelMember.objects.get(panel=panel, user=user, active=True)
+
+
+def refer_on(
+    referral: Referral,
+    user: Any,
+    *,
+    service: str = "Early help (test)",
+    on: datetime.date | None = None,
+) -> Referral:
+    """Triage a received referral (or give a referral with the gateway the outcome) as not
+    for Channel but referred on for other vulnerabilities."""
+    decided = on or referral.received_on + datetime.timedelta(days=2)
+    if referral.stage == Stage.WITH_GATEWAY:
+        return services.record_gateway_outcome(
+            referral,
+            outcome=GatewayOutcome.REFERRED_ON,
+            occurred_on=decided,
+            reason="Below the threshold; other vulnerabilities (test).",
+            onward_service=service,
+            onward_referred_on=decided,
+            acting_user=user,
+        )
+    return services.triage_referral(
+        referral,
+        outcome=TriageOutcome.REFERRED_ON,
+        occurred_on=decided,
+        reason="Below the threshold; other vulnerabilities (test).",
+        onward_service=service,
+        onward_referred_on=decided,
+        acting_user=user,
+    )

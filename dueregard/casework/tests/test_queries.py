@@ -45,6 +45,7 @@ from dueregard.casework.tests.factories import (
     make_person,
     make_referral,
     member_of,
+    refer_on,
     to_gateway,
     to_panel,
 )
@@ -298,6 +299,9 @@ def _case_in_every_section(world) -> dict[str, Referral]:
             acting_user=lead,
         )
     cases["closure"] = done
+    cases["onward"] = refer_on(
+        make_referral(world.authority, lead, received_on=days_ago(40)), lead, on=days_ago(35)
+    )
     closed = make_referral(world.authority, lead, received_on=days_ago(5))
     services.close_referral(closed, closed_on=today, reason="Duplicate.", acting_user=lead)
     cases["closed"] = closed
@@ -326,6 +330,7 @@ def test_every_open_case_is_in_exactly_one_section_of_the_caseload(world) -> Non
     assert rows["review_due"].review is not None
     assert rows["review_due"].review.kind == ReviewKind.SIX_MONTHS
     assert rows["triage"].referral.coordinator == lead
+    assert rows["onward"].onward_service == "Early help (test)"
     # Another authority's lead sees none of it; an analyst has no caseload at all.
     assert caseload(world["other_coordinator"], today).open_cases == 0
     assert caseload(world["analyst"], today).open_cases == 0

@@ -75,6 +75,7 @@ SAMPLES = {
             "session",
             "leave",
             "close",
+            "onward",
             "case_officer",
             "panel_case",
             "assessment",
