@@ -290,9 +290,10 @@ def test_gateway_form_takes_the_onward_referral(world, as_user) -> None:
         },
     )
     assert response.status_code == 400
-    assert "on or after the date of the outcome" in response.context["form"].errors[
-        "onward_referred_on"
-    ][0]
+    assert (
+        "on or after the date of the outcome"
+        in response.context["form"].errors["onward_referred_on"][0]
+    )
     referral.refresh_from_db()
     assert referral.stage == Stage.WITH_GATEWAY
 
