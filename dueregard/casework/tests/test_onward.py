@@ -23,9 +23,13 @@ from dueregard.casework.models import (
 from dueregard.casework.queries import caseload
 from dueregard.casework.tests.factories import (
     days_ago,
+    make_meeting,
+    make_panel,
+    make_person,
     make_referral,
     refer_on,
     to_gateway,
+    to_panel,
 )
 from dueregard.core import versions
 
@@ -350,3 +354,26 @@ def test_the_answer_page_refuses_a_stale_form(world, as_user) -> None:
     assert "after you opened it" in response.content.decode()
     referral.refresh_from_db()
     assert referral.stage == Stage.ONWARD
+
+
+def test_a_panel_member_sees_the_repeat_referrals_of_a_case_on_their_agenda(world, as_user) -> None:
+    """The panel's own view of the case raises the repeat referrals, earlier outcomes
+    included (an onward referral among them), without links into the case record."""
+    lead, member = world["coordinator"], world["panel_member"]
+    person = make_person(world.authority, lead, given_name="Sol", family_name="Brackley")
+    earlier = refer_on(
+        make_referral(world.authority, lead, person=person, received_on=days_ago(300)), lead
+    )
+    current = to_panel(
+        make_referral(world.authority, lead, person=person, received_on=days_ago(30)), lead
+    )
+    panel = make_panel(world.authority, lead, members=[(member, "Testborough Mental Health Trust")])
+    services.add_to_agenda(make_meeting(panel, lead, on=days_ago(0)), current, acting_user=lead)
+    page = as_user(member).get(reverse("casework:panel_case", args=[current.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    banner = html.split('data-testid="repeat-referral"')[1].split("</div>\n</div>")[0]
+    assert "Referred 2 times in 24 months." in banner
+    assert earlier.reference in banner
+    assert "triage: not for channel: referred on for other vulnerabilities" in banner
+    assert reverse("casework:referral", args=[earlier.pk]) not in banner
