@@ -41,6 +41,7 @@ from .models import (
     Attendance,
     EthnicGroup,
     Gender,
+    OnwardReferral,
     Panel,
     PanelAction,
     PanelMeeting,
@@ -99,8 +100,25 @@ class StageEventSerializer(serializers.ModelSerializer[StageEvent]):
         ]
 
 
+class OnwardReferralSerializer(serializers.ModelSerializer[OnwardReferral]):
+    referred_at = serializers.CharField(
+        source="at", read_only=True, help_text="Which gate referred it on: triage or gateway."
+    )
+
+    class Meta:
+        model = OnwardReferral
+        fields = ["service", "referred_on", "referred_at", "response", "responded_on"]
+
+
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     authority = _slug("ons_code")
+    case_officer = serializers.SlugRelatedField(
+        source="coordinator",
+        slug_field="username",
+        read_only=True,
+        help_text="The case officer's username (null: not assigned).",
+    )
+    onward_referrals = OnwardReferralSerializer(many=True, read_only=True)
     sector = _slug("label")
     concern = _slug("label")
     gateway_concern = _slug("label")
@@ -119,6 +137,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "reference",
             "person",
             "source",
+            "case_officer",
             "received_on",
             "referrer_name",
             "referrer_organisation",
@@ -147,6 +166,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "exit_reason",
             "closed_on",
             "closure_reason",
+            "onward_referrals",
             "stages",
         ]
 
@@ -302,6 +322,13 @@ class NewReferralSerializer(serializers.Serializer[dict[str, Any]]):
         max_length=50,
         help_text="Vulnerability labels or codes.",
     )
+    case_officer = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="The case officer's username: an active member of the authority's Prevent "
+        "team. Blank: the caller.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -370,9 +397,28 @@ class NewReferralSerializer(serializers.Serializer[dict[str, Any]]):
             else:
                 vulnerabilities.append(found)
         attrs["vulnerabilities"] = vulnerabilities
+        username = attrs.get("case_officer", "")
+        attrs["case_officer"] = _case_officer(authority, username)
+        if username.strip() and attrs["case_officer"] is None:
+            errors["case_officer"] = _not_a_case_officer(authority, username)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+def _case_officer(authority: Authority, username: str) -> Any:
+    """The active member of the authority's Prevent team with this username, if any."""
+    username = username.strip()
+    if not username:
+        return None
+    return services.case_officers(authority).filter(username=username).first()
+
+
+def _not_a_case_officer(authority: Authority, username: str) -> str:
+    return (
+        f"'{username.strip()}' is not an active member of {authority.name}'s Prevent team: "
+        "give the username of one."
+    )
 
 
 def _by_label_or_code(model: Any, value: str) -> Any:
@@ -413,10 +459,21 @@ class ReferralUpdateSerializer(serializers.Serializer[dict[str, Any]]):
         max_length=50,
         help_text="Vulnerability labels or codes (the whole list: it replaces the one held).",
     )
+    case_officer = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text="A new case officer's username: an active member of the authority's "
+        "Prevent team. The change is in the referral's history.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         referral: Referral = self.context["referral"]
         errors: dict[str, str] = {}
+        if "case_officer" in attrs:
+            username = attrs["case_officer"]
+            attrs["case_officer"] = _case_officer(referral.authority, username)
+            if attrs["case_officer"] is None:
+                errors["case_officer"] = _not_a_case_officer(referral.authority, username)
         if "sector" in attrs:
             label = attrs["sector"]
             attrs["sector"] = _by_label_or_code(Sector, label)
@@ -513,6 +570,7 @@ def _receive(data: dict[str, Any], user: Any) -> Referral:
             reference=data.get("reference", "").strip(),
             source=ReferralSource.API,
         ),
+        coordinator=data.get("case_officer"),
         acting_user=user,
     )
 
@@ -635,9 +693,17 @@ class ReferralViewSet(
         )
         referrals = (
             queries.referrals_visible_to(self.request.user, wanted)
-            .select_related("authority", "ward", "exit_reason", "gateway_concern", "panel_concern")
+            .select_related(
+                "authority",
+                "ward",
+                "exit_reason",
+                "gateway_concern",
+                "panel_concern",
+                "coordinator",
+            )
             .prefetch_related(
                 "vulnerabilities",
+                "onward_referrals",
                 Prefetch("events", StageEvent.objects.select_related("concern")),
             )
         )
@@ -685,7 +751,19 @@ class ReferralViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
 
+        officer = data.get("case_officer")
+        details_given = set(data) - {"case_officer"} or officer is None
+
         def save() -> Referral:
+            if officer is not None and officer.pk != referral.coordinator_id:
+                try:
+                    services.assign_case_officer(referral, officer, acting_user=request.user)
+                except DjangoValidationError as error:  # the page's field is "officer"
+                    if hasattr(error, "error_dict") and "officer" in error.error_dict:
+                        error.error_dict["case_officer"] = error.error_dict.pop("officer")
+                    raise
+            if not details_given:
+                return referral
             return services.update_referral_details(
                 referral,
                 concern_description=data.get("concern_description", referral.concern_description),

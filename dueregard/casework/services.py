@@ -338,9 +338,15 @@ def receive_referral(
 
     Checks: received date not in the future nor before the person's birth; reference, if
     given, unique in the authority (otherwise the next R-YYYY-NNNN); age at referral
-    taken from the date of birth when known; ward in the same authority.
+    taken from the date of birth when known; ward in the same authority; the case officer
+    (`coordinator`, default the acting user), if given, a member of the authority's
+    Prevent team (`case_officers`).
     """
     authority = person.authority
+    if coordinator is not None and not case_officers(authority).filter(pk=coordinator.pk).exists():
+        raise ValidationError(
+            {"case_officer": "Choose a member of the authority's Prevent team as case officer"}
+        )
     received_on = _check_date(details.received_on, "received_on", "Date received")
     dob = person.date_of_birth
     if dob and received_on < dob:
