@@ -31,7 +31,11 @@ writes the same rows they would, keeping every invariant they enforce:
   police -> discussed at panel -> adopted -> left Channel), and a date is only given for
   a stage the outcome columns allow (see `_check_pathway`);
 - references are unique in the authority; wards belong to it; age at referral is worked
-  out from the date of birth when one is given (as `receive_referral` does);
+  out from the date of birth when one is given (as `receive_referral` does); the case
+  officer (`case_officer`, a username) is an active member of the authority's Prevent
+  team (`services.case_officers`, as `receive_referral` checks), otherwise the importing
+  user; an outcome that refers the person on for other vulnerabilities is refused (the
+  file has no columns for the service and its answer);
 - each referral gets the `StageEvent` rows the services would append, with the same
   kinds, stages, outcomes and closing reasons (`occurred_on` = the dates given,
   `recorded_by` = the importing user, reason "Imported from FILE row N"), and the same
@@ -85,6 +89,7 @@ from .models import (
     TriageOutcome,
     Vulnerability,
 )
+from .services import case_officers
 
 REQUIRED_COLUMNS = ["reference", "received_on"]
 OPTIONAL_COLUMNS = [
@@ -104,6 +109,7 @@ OPTIONAL_COLUMNS = [
     "given_name",
     "family_name",
     "date_of_birth",
+    "case_officer",
 ]
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
@@ -201,6 +207,7 @@ class _Lookups:
     concerns: _ConcernLists
     references: dict[str, str]  # casefolded -> as recorded
     today: datetime.date
+    case_officers: dict[str, Any]  # username -> active member of the Prevent team
 
     @classmethod
     def load(cls, authority: Authority) -> _Lookups:
@@ -223,6 +230,7 @@ class _Lookups:
                 )
             },
             today=periods.today(),
+            case_officers={user.username: user for user in case_officers(authority)},
         )
 
 
@@ -251,6 +259,7 @@ class _Row:
     given_name: str
     family_name: str
     date_of_birth: datetime.date | None
+    case_officer: Any = None  # a member of the Prevent team; None: the importing user
     person: Person | None = None  # set when linking, before writing
     person_key: tuple[str, str, datetime.date] | None = None
 
@@ -289,6 +298,23 @@ def _lookup(reader: RowReader, column: str, table: dict[str, Any], what: str) ->
         entries = sorted(set(table.values()), key=lambda e: (e.order, e.label))
         labels = ", ".join(e.label for e in entries if e.disabled_on is None)
         reader.error(column, f"'{value}' is not a known {what}: use one of {labels}")
+    return found
+
+
+def _case_officer(reader: RowReader, lookups: _Lookups) -> Any:
+    """The case officer named by username: an active member of the authority's Prevent
+    team (`services.case_officers`), as on the pages."""
+    username = reader.row.get("case_officer", "")
+    if not username:
+        return None
+    found = lookups.case_officers.get(username)
+    if found is None:
+        team = ", ".join(sorted(lookups.case_officers)) or "none"
+        reader.error(
+            "case_officer",
+            f"'{username}' is not an active member of {lookups.authority.name}'s Prevent "
+            f"team: give the username of one of {team} (or leave blank: you)",
+        )
     return found
 
 
@@ -363,11 +389,25 @@ def _parse(reader: RowReader, lookups: _Lookups) -> _Row | None:
         given_name=reader.text("given_name", max_length=NAME_MAX_LENGTH),
         family_name=reader.text("family_name", max_length=NAME_MAX_LENGTH),
         date_of_birth=date_of_birth,
+        case_officer=_case_officer(reader, lookups),
     )
     if row.triage_outcome is not None:
         row.triage_outcome = TriageOutcome(row.triage_outcome)
     if row.gateway_outcome is not None:
         row.gateway_outcome = GatewayOutcome(row.gateway_outcome)
+    # Referred on for other vulnerabilities needs the service and its answer, which the
+    # file has no columns for: such referrals are recorded in the app.
+    for column, outcome in (
+        ("triage_outcome", row.triage_outcome),
+        ("gateway_outcome", row.gateway_outcome),
+    ):
+        if outcome is not None and outcome.value == "referred_on":
+            reader.error(
+                column,
+                f"'{outcome.label}' cannot be imported: it needs the service referred on to "
+                "and its answer, which this file has no columns for (record it in the app, "
+                "or import it as 'Signposted to other services')",
+            )
     # Cross-column checks run only on cells that parsed, so they never add an error that
     # is a consequence of another one.
     bad = {error.column for error in reader.errors[before:]}
@@ -921,7 +961,7 @@ def _write(
                 person.pk,
                 row.reference,
                 ReferralSource.IMPORT.value,
-                user_id,
+                row.case_officer.pk if row.case_officer is not None else user_id,
                 row.received_on,
                 row.sector.pk if row.sector is not None else None,
                 row.concern.pk if row.concern is not None else None,

@@ -69,6 +69,7 @@ def good_row(n: int) -> dict[str, str]:
         "given_name": "",
         "family_name": "",
         "date_of_birth": "",
+        "case_officer": "",
     }
 
 

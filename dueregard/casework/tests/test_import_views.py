@@ -133,4 +133,4 @@ def test_the_blank_file_has_every_column(world, as_user) -> None:
     assert response["Content-Type"].startswith("text/csv")
     header = response.content.decode().strip().split(",")
     assert header[:2] == ["reference", "received_on"] and "exit_reason" in header
-    assert len(header) == 18
+    assert len(header) == 19 and header[-1] == "case_officer"
