@@ -30,25 +30,32 @@ or attendances.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Q, Value
-from django.db.models.functions import TruncQuarter
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models.functions import Coalesce, TruncQuarter
 
 from dueregard.areas.models import Authority
 from dueregard.core.figures import Breakdown
-from dueregard.core.periods import Period, financial_quarters
+from dueregard.core.periods import Period, add_months, financial_quarters
 
 from .models import (
     AgendaItem,
     Attendance,
     ConcernCodeList,
     ConcernType,
+    GatewayOutcome,
     Gender,
     MeetingStatus,
+    OnwardReferral,
+    OnwardResponse,
     PanelMeeting,
     Referral,
+    Review,
+    ReviewKind,
     Sector,
     TriageOutcome,
     Vulnerability,
@@ -455,3 +462,287 @@ def attendance_by_agency(
     return [
         AgencyAttendance(r["agency"], r["attended"], r["recorded"] - r["attended"]) for r in rows
     ]
+
+
+# --------------------------------------------------------------------------------------
+# Casework assurance: repeat referrals, onward referrals, days between stages
+
+
+@dataclass(frozen=True)
+class RepeatReferrals:
+    """Of the referrals received in one quarter, those whose person had another referral
+    in the `REPEAT_REFERRAL_MONTHS` before (this one included in the count), by how far
+    each had gone by the end of the period."""
+
+    quarter: Period
+    partial: bool
+    repeat_referrals: int
+    not_for_channel_at_triage: int
+    not_for_channel_at_gateway: int
+    discussed_not_adopted: int
+    adopted: int
+    not_yet_decided: int
+
+
+# The outcomes of `RepeatReferrals`, in pathway order: (field, label).
+REPEAT_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("not_for_channel_at_triage", "Not for Channel at triage"),
+    ("not_for_channel_at_gateway", "Not for Channel at the police gateway"),
+    ("discussed_not_adopted", "Discussed at a panel, not adopted"),
+    ("adopted", "Adopted as a Channel case"),
+    ("not_yet_decided", "Not yet past triage, the gateway or the panel"),
+)
+
+
+def _repeat_outcome(row: Mapping[str, object], end: datetime.date) -> str:
+    """How far a referral had gone by `end`, from its cached milestone dates."""
+
+    def by_end(field: str) -> bool:
+        day = row[field]
+        return isinstance(day, datetime.date) and day <= end
+
+    if by_end("adopted_on"):
+        return "adopted"
+    if by_end("discussed_at_panel_on"):
+        return "discussed_not_adopted"
+    if by_end("gateway_outcome_on") and row["gateway_outcome"] != GatewayOutcome.PANEL:
+        return "not_for_channel_at_gateway"
+    if by_end("triaged_on") and row["triage_outcome"] != TriageOutcome.POLICE:
+        return "not_for_channel_at_triage"
+    return "not_yet_decided"
+
+
+def repeat_referrals(
+    authority: Authority, start: datetime.date, end: datetime.date
+) -> list[RepeatReferrals]:
+    """For each financial quarter overlapping the period (clipped to it): the referrals
+    received in it that are repeat referrals, and where each stood at the end of the
+    period (one query).
+
+    A referral is a repeat referral when its person has another referral received in the
+    `settings.REPEAT_REFERRAL_MONTHS` calendar months up to its own date, as the
+    "Referred N times" warning on the pages counts it, whatever the other referral's
+    outcome. Calendar months cannot be added portably in SQL, so the one query reads the
+    dates and milestones of the referrals of people referred more than once up to the end
+    of the period, and the window is applied here; nothing else is read.
+    """
+    months = settings.REPEAT_REFERRAL_MONTHS
+    referred_again = (
+        Referral.objects.filter(authority=authority, received_on__lte=end)
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("person_id")
+    )
+    rows = list(
+        Referral.objects.filter(
+            authority=authority, received_on__lte=end, person_id__in=referred_again
+        ).values(
+            "pk",
+            "person_id",
+            "received_on",
+            "triaged_on",
+            "triage_outcome",
+            "gateway_outcome",
+            "gateway_outcome_on",
+            "discussed_at_panel_on",
+            "adopted_on",
+        )
+    )
+    dates: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for row in rows:
+        dates[row["person_id"]].append((row["received_on"], row["pk"]))
+    quarters = [(q, max(q.start, start), min(q.end, end)) for q in financial_quarters(start, end)]
+    counts: dict[tuple[datetime.date, str], int] = defaultdict(int)
+    for row in rows:
+        day = row["received_on"]
+        if not start <= day <= end:
+            continue
+        since = add_months(day, -months)
+        if not any(
+            since <= other <= day and pk != row["pk"] for other, pk in dates[row["person_id"]]
+        ):
+            continue
+        quarter = next(q for q, first, last in quarters if first <= day <= last)
+        counts[(quarter.start, _repeat_outcome(row, end))] += 1
+    result = []
+    for quarter, first, last in quarters:
+        by_outcome = {key: counts[(quarter.start, key)] for key, _ in REPEAT_OUTCOMES}
+        result.append(
+            RepeatReferrals(
+                quarter=quarter,
+                partial=(first, last) != (quarter.start, quarter.end),
+                repeat_referrals=sum(by_outcome.values()),
+                **by_outcome,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class OnwardReferrals:
+    """Onward referrals made in one quarter (people found not for Channel but with other
+    vulnerabilities, referred on to another service) and the services' answers by the end
+    of the period."""
+
+    quarter: Period
+    partial: bool
+    referred_on: int
+    accepted: int
+    declined: int
+    awaiting: int  # no answer recorded by the end of the period
+
+
+def onward_referrals(
+    authority: Authority, start: datetime.date, end: datetime.date
+) -> list[OnwardReferrals]:
+    """For each financial quarter overlapping the period (clipped to it): the onward
+    referrals made in it (`referred_on`), and of them those the service had accepted or
+    declined by the end of the period, and those still awaiting an answer (one grouped
+    query)."""
+    answered_by_end = Q(responded_on__isnull=False, responded_on__lte=end)
+    rows = (
+        OnwardReferral.objects.filter(authority=authority, referred_on__range=(start, end))
+        .annotate(quarter=TruncQuarter("referred_on"))
+        .values("quarter")
+        .annotate(
+            n=Count("pk"),
+            accepted=Count("pk", filter=answered_by_end & Q(response=OnwardResponse.ACCEPTED)),
+            declined=Count("pk", filter=answered_by_end & Q(response=OnwardResponse.DECLINED)),
+        )
+        .order_by()
+    )
+    by_quarter = {r["quarter"]: r for r in rows}
+    result = []
+    for quarter in financial_quarters(start, end):
+        first, last = max(quarter.start, start), min(quarter.end, end)
+        found = by_quarter.get(quarter.start, {"n": 0, "accepted": 0, "declined": 0})
+        result.append(
+            OnwardReferrals(
+                quarter=quarter,
+                partial=(first, last) != (quarter.start, quarter.end),
+                referred_on=found["n"],
+                accepted=found["accepted"],
+                declined=found["declined"],
+                awaiting=found["n"] - found["accepted"] - found["declined"],
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The days between two stages for the intervals ending in one period: how many, their
+    median and their 90th percentile (None when there are none)."""
+
+    count: int
+    median: int | None
+    p90: int | None
+
+
+def nearest_rank(days: Sequence[int], percent: int) -> int | None:
+    """The `percent`-th percentile by the nearest-rank method: the smallest value with at
+    least `percent`% of the values at or below it (so always one of the values, a whole
+    number of days). None for no values."""
+    if not days:
+        return None
+    ordered = sorted(days)
+    rank = max(1, -(-percent * len(ordered) // 100))  # ceil(percent * n / 100)
+    return ordered[rank - 1]
+
+
+def interval_of(days: Sequence[int]) -> Interval:
+    return Interval(len(days), nearest_rank(days, 50), nearest_rank(days, 90))
+
+
+@dataclass(frozen=True)
+class StageInterval:
+    """One measured interval: its id, its label, and its figures by quarter and overall."""
+
+    id: str
+    label: str
+    by_quarter: list[tuple[Period, bool, Interval]]  # (quarter, partial, figures)
+    overall: Interval
+
+
+# (id, label, the referral's start date field, its end date fields (the first set), any
+# other condition). Each interval is counted in the quarter of its end date.
+REFERRAL_INTERVALS: tuple[tuple[str, str, str, tuple[str, ...], Q], ...] = (
+    ("receipt_to_triage", "Receipt to triage", "received_on", ("triaged_on",), Q()),
+    (
+        "triage_to_gateway",
+        "Triage to the police gateway's outcome",
+        "triaged_on",
+        ("gateway_outcome_on",),
+        Q(),
+    ),
+    (
+        "gateway_to_panel",
+        "Gateway outcome to first discussion at a panel",
+        "gateway_outcome_on",
+        ("discussed_at_panel_on",),
+        Q(gateway_outcome=GatewayOutcome.PANEL),
+    ),
+    (
+        "panel_to_decision",
+        "First discussion at a panel to the decision to adopt or not",
+        "discussed_at_panel_on",
+        ("adopted_on", "not_adopted_on"),
+        Q(),
+    ),
+)
+
+
+def _by_quarter(
+    pairs: Sequence[tuple[datetime.date, int]], start: datetime.date, end: datetime.date
+) -> tuple[list[tuple[Period, bool, Interval]], Interval]:
+    result = []
+    for quarter in financial_quarters(start, end):
+        first, last = max(quarter.start, start), min(quarter.end, end)
+        days = [d for day, d in pairs if first <= day <= last]
+        result.append((quarter, (first, last) != (quarter.start, quarter.end), interval_of(days)))
+    return result, interval_of([d for _, d in pairs])
+
+
+def days_between_stages(
+    authority: Authority, start: datetime.date, end: datetime.date
+) -> list[StageInterval]:
+    """The days between stages, for the intervals that ended in the period, by the quarter
+    they ended in: receipt to triage, triage to the gateway's outcome, the gateway's
+    outcome (for Channel panel) to the first panel discussion, the first discussion to the
+    decision (to adopt or not to adopt), and leaving Channel to each kind of post-exit
+    review held. One query per interval.
+
+    Each query reads only the interval's end date and its length in days; medians and
+    percentiles are worked out here because SQLite has no percentile function. An
+    interval whose dates run backwards (which the services refuse) is left out.
+    """
+    found: list[StageInterval] = []
+    for interval_id, label, from_field, to_fields, extra in REFERRAL_INTERVALS:
+        ended = Coalesce(*to_fields) if len(to_fields) > 1 else F(to_fields[0])
+        pairs = [
+            (to_day, (to_day - from_day).days)
+            for from_day, to_day in Referral.objects.filter(
+                extra, authority=authority, **{f"{from_field}__isnull": False}
+            )
+            .annotate(ended_on=ended)
+            .filter(ended_on__range=(start, end))
+            .values_list(from_field, "ended_on")
+            if to_day >= from_day
+        ]
+        by_quarter, overall = _by_quarter(pairs, start, end)
+        found.append(StageInterval(interval_id, label, by_quarter, overall))
+    reviews: dict[str, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for kind, held_on, left_on in Review.objects.filter(
+        authority=authority, held_on__range=(start, end), referral__left_channel_on__isnull=False
+    ).values_list("kind", "held_on", "referral__left_channel_on"):
+        if held_on is not None and left_on is not None and held_on >= left_on:
+            reviews[kind].append((held_on, (held_on - left_on).days))
+    for kind in ReviewKind:
+        by_quarter, overall = _by_quarter(reviews[kind.value], start, end)
+        found.append(
+            StageInterval(
+                f"exit_to_review_{kind.value}", f"Exit to the {kind.label}", by_quarter, overall
+            )
+        )
+    return found

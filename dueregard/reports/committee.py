@@ -10,6 +10,7 @@
        1.4 Funded projects                   (outputs, spend)
        1.5 Risk and threat level             (national threat level, risk register)
        1.6 Governance                        (board meetings, reports to boards)
+       1.7 Casework assurance                (repeat and onward referrals, days between stages)
     2. Reasons for recommendations
     3. Alternative options considered and not recommended
     4. Post decision implementation
@@ -18,7 +19,8 @@
     6. Background papers
 
 Every table and chart is taken from another report definition's build
-(`referral-statistics`, `training`, `assurance`, `equality-monitoring`), so each number
+(`referral-statistics`, `training`, `assurance`, `casework-assurance`,
+`equality-monitoring`), so each number
 is computed in one place. `build()` assembles the exact report; `produce()` protects it
 for the audience (reports.disclosure) and only then writes the sentences that quote
 figures, from the protected tables, so no sentence gives away a hidden count.
@@ -75,11 +77,28 @@ FIGURES: list[tuple[str, str, str, list[str], list[str]]] = [
         ["meetings_by_board", "reports_presented"],
         [],
     ),
+    (
+        "casework_assurance",
+        "1.7 Casework assurance",
+        "casework-assurance",
+        [
+            "repeat_referrals",
+            "onward_referrals",
+            "days_receipt_to_triage",
+            "days_triage_to_gateway",
+            "days_gateway_to_panel",
+            "days_panel_to_decision",
+            "days_exit_to_review_6",
+            "days_exit_to_review_12",
+        ],
+        [],
+    ),
 ]
 SOURCE_TITLES = {
     "referral-statistics": "Referrals and Channel casework",
     "training": "Training compliance",
     "assurance": "Prevent assurance",
+    "casework-assurance": "Casework assurance",
     "equality-monitoring": "Equality monitoring",
 }
 EQUALITY_TABLES = [

@@ -126,6 +126,20 @@ def test_seed_000_figures_are_in_the_right_sections(seed_000, tmp_path):
     groups = next(r for r in summary["rows"] if r["measure"] == "Community groups engaged")
     assert groups["number"] == 32
 
+    # §1.7: the casework assurance tables, from the casework-assurance report.
+    assurance = section(data, "casework_assurance")
+    assert assurance["title"] == "1.7 Casework assurance"
+    assert [t["id"] for t in assurance["tables"]] == [
+        "repeat_referrals",
+        "onward_referrals",
+        "days_receipt_to_triage",
+        "days_triage_to_gateway",
+        "days_gateway_to_panel",
+        "days_panel_to_decision",
+        "days_exit_to_review_6",
+        "days_exit_to_review_12",
+    ]
+
     # None of these figures leaks into another section.
     for other in ("summary", "recommendations", "reasons", "alternatives", "background"):
         assert "79" not in " ".join(section(data, other)["paragraphs"])
@@ -143,6 +157,7 @@ def test_seed_000_figures_are_in_the_right_sections(seed_000, tmp_path):
         "1.4 Funded projects",
         "1.5 Risk and threat level",
         "1.6 Governance",
+        "1.7 Casework assurance",
         "2. Reasons for recommendations",
         "3. Alternative options considered and not recommended",
         "4. Post decision implementation",
