@@ -449,6 +449,7 @@ class OnwardResponseForm(forms.Form):
         choices=OnwardResponse.choices,
         widget=forms.RadioSelect,
         label="Did the service accept the referral?",
+        error_messages={"required": "Choose whether the service accepted or declined the referral"},
     )
     responded_on = GovUKDateField(label="Date of the service's answer")
     note = forms.CharField(

@@ -316,6 +316,11 @@ def test_the_answer_page_records_it_and_is_refused_to_others(world, as_user) -> 
     response = client.post(url, {"version": version, "response": "accepted", "note": "x"})
     assert response.status_code == 400
     assert response.context["form"].errors["responded_on"]
+    response = client.post(url, {"version": version, **_date("responded_on", days_ago(1))})
+    assert response.status_code == 400
+    assert response.context["form"].errors["response"] == [
+        "Choose whether the service accepted or declined the referral"
+    ]
     response = client.post(
         url,
         {
