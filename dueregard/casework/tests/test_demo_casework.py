@@ -10,6 +10,7 @@ from django.db.models import Count
 from dueregard.areas.models import Authority, Region, Ward
 from dueregard.casework.models import (
     EthnicGroup,
+    OnwardReferral,
     PanelMeeting,
     PanelMember,
     Person,
@@ -69,6 +70,14 @@ def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> No
     upcoming = PanelMeeting.objects.get(held_on__gte=today)
     assert set(panel_cases_visible_to(member)) == {i.referral for i in upcoming.items.all()}
     assert caseload(ctx.users["coordinator"], today).open_cases > 0
+    # Referred on for other vulnerabilities: one still awaiting the service's answer (in the
+    # queue's last section), one accepted and one declined (closed).
+    onward = caseload(ctx.users["coordinator"], today).rows["onward"]
+    assert [row.onward_service for row in onward] == ["Kingsmere Youth Service (fictional)"]
+    answers = OnwardReferral.objects.filter(authority=ctx.authority).values_list(
+        "response", flat=True
+    )
+    assert sorted(map(str, answers)) == ["None", "accepted", "declined"]
 
     # Equality monitoring has something to show: most people's ethnic group and religion
     # are recorded, from the lists the form offers, and some are left blank as in life.

@@ -713,9 +713,82 @@ def run(ctx: DemoContext) -> None:
     for case in sim.awaiting_panel + sim.in_channel:
         if case.referral.stage in (Stage.FOR_PANEL, Stage.ADOPTED, Stage.IN_SUPPORT):
             services.add_to_agenda(meeting, case.referral, acting_user=lead)
+    _onward_referrals(ctx, lead, cutoff)
     counts = sim.counts
     ctx.say(
         f"Casework: {counts.get('referrals', 0)} referrals over {YEARS}+ years, "
         f"{counts.get('police', 0)} to the police gateway, {counts.get('discussed', 0)} "
         f"discussed at {counts.get('meetings', 0)} panels, {counts.get('adopted', 0)} adopted."
     )
+
+
+# Below the threshold but with other vulnerabilities: referred on to another service, then
+# answered or still awaiting the answer (the queue's last section). Fixed, not drawn from
+# the random stream, so the rest of the demo is the same with or without them.
+ONWARD = (
+    # (given, family, days before the cutoff received, service, answer or None, gate)
+    ("Ellis", "Marrowby", 60, "Kingsmere Early Help (fictional)", "accepted", "triage"),
+    ("Noor", "Castleford", 45, "Kingsmere CAMHS (fictional)", "declined", "gateway"),
+    ("Alex", "Penhallow", 12, "Kingsmere Youth Service (fictional)", None, "triage"),
+)
+
+
+def _onward_referrals(ctx: DemoContext, lead: Any, cutoff: datetime.date) -> None:
+    for given, family, ago, service, answer, gate in ONWARD:
+        received = cutoff - ago * DAY
+        person = services.create_person(
+            authority=ctx.authority,
+            details=services.PersonDetails(
+                given_name=given,
+                family_name=family,
+                address="7 Example Road, Kingsmere (fictional)",
+            ),
+            acting_user=lead,
+        )
+        referral = services.receive_referral(
+            person=person,
+            details=services.ReferralDetails(
+                received_on=received,
+                referrer_name="Designated safeguarding lead (fictional)",
+                concern_description="Worrying remarks online; isolated and anxious at school.",
+            ),
+            acting_user=lead,
+        )
+        decided = received + 2 * DAY
+        reason = "No Prevent concern, but other vulnerabilities need support (fictional)."
+        if gate == "gateway":
+            services.triage_referral(
+                referral,
+                outcome=TriageOutcome.POLICE,
+                occurred_on=received + DAY,
+                reason="Meets the threshold for the police gateway (fictional).",
+                acting_user=lead,
+            )
+            decided = received + 8 * DAY
+            services.record_gateway_outcome(
+                referral,
+                outcome=GatewayOutcome.REFERRED_ON,
+                occurred_on=decided,
+                reason=reason,
+                onward_service=service,
+                onward_referred_on=decided,
+                acting_user=lead,
+            )
+        else:
+            services.triage_referral(
+                referral,
+                outcome=TriageOutcome.REFERRED_ON,
+                occurred_on=decided,
+                reason=reason,
+                onward_service=service,
+                onward_referred_on=decided,
+                acting_user=lead,
+            )
+        if answer is not None:
+            services.record_onward_response(
+                referral,
+                response=answer,
+                responded_on=decided + 10 * DAY,
+                note="Confirmed by the service's duty manager (fictional).",
+                acting_user=lead,
+            )
