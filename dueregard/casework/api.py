@@ -112,7 +112,7 @@ class OnwardReferralSerializer(serializers.ModelSerializer[OnwardReferral]):
 
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     authority = _slug("ons_code")
-    case_officer = serializers.SlugRelatedField(
+    case_officer: Any = serializers.SlugRelatedField(
         source="coordinator",
         slug_field="username",
         read_only=True,
