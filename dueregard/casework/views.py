@@ -128,6 +128,9 @@ def _form_page(
         **(edit.context() if edit is not None else {}),
         **(extra or {}),
     }
+    if isinstance(record_obj, Referral):  # "Referred N times" on every page of a referral
+        context["earlier"] = queries.earlier_referrals(record_obj)
+        context["repeat_months"] = settings.REPEAT_REFERRAL_MONTHS
     status = 400 if request.method == "POST" else 200
     return render(request, "casework/form.html", context, status=status)
 

@@ -382,3 +382,23 @@ def test_a_panel_member_sees_the_repeat_referrals_of_a_case_on_their_agenda(worl
     assert earlier.reference in banner
     assert "triage: not for channel: referred on for other vulnerabilities" in banner
     assert reverse("casework:referral", args=[earlier.pk]) not in banner
+
+
+def test_every_form_page_of_a_repeat_referral_says_so(world, as_user) -> None:
+    """Not only the referral page: the triage form (and every other step's form) of a
+    person referred again shows "Referred N times" with the earlier referral."""
+    lead = world["coordinator"]
+    person = make_person(world.authority, lead, given_name="Ash", family_name="Repeatform")
+    earlier = refer_on(
+        make_referral(world.authority, lead, person=person, received_on=days_ago(200)), lead
+    )
+    current = make_referral(world.authority, lead, person=person, received_on=days_ago(5))
+    client = as_user(lead)
+    for name in ("triage", "close", "case_officer"):
+        html = client.get(reverse(f"casework:{name}", args=[current.pk])).content.decode()
+        banner = html.split('data-testid="repeat-referral"')[1].split("</div>\n</div>")[0]
+        assert "Referred 2 times in 24 months." in banner, name
+        assert earlier.reference in banner, name
+    first = make_referral(world.authority, lead, received_on=days_ago(5))
+    html = client.get(reverse("casework:triage", args=[first.pk])).content.decode()
+    assert 'data-testid="repeat-referral"' not in html
