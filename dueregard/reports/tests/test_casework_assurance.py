@@ -142,3 +142,17 @@ def test_at_the_board_audience_small_counts_and_their_medians_are_hidden(referre
     q2 = table(data, "days_receipt_to_triage")["rows"][1]
     assert q2["intervals"] == "<5"
     assert q2["median_days"] == "*" and q2["p90_days"] == "*"
+
+
+def test_the_page_shows_the_tables_and_is_for_statistics_roles(referred_on, as_user) -> None:
+    from django.urls import reverse
+
+    url = reverse("reports:report", args=["casework-assurance"])
+    period = {"from": "2025-04-01", "to": "2026-03-31"}
+    page = as_user(referred_on["analyst"]).get(url, period)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Repeat referrals received" in html
+    assert "Referred on for other vulnerabilities" in html
+    assert "Days from receipt to triage" in html
+    assert as_user(referred_on["education_officer"]).get(url, period).status_code == 403
