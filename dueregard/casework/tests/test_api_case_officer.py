@@ -127,3 +127,16 @@ def test_the_referral_shows_its_onward_referrals(world) -> None:
             "responded_on": None,
         }
     ]
+
+
+def test_a_stale_etag_does_not_reassign_the_case_officer(world) -> None:
+    referral = factories.make_referral(world.authority, world["coordinator"])
+    partner = Partner(token_for(world, Role.PREVENT_LEAD, SCOPES))
+    url = f"/api/v1/referrals/{referral.pk}/"
+    stale = partner.get(url)["ETag"]
+    services.assign_case_officer(referral, world["chair"], acting_user=world["coordinator"])
+    refused = partner.patch(url, {"case_officer": "coordinator"}, stale)
+    assert refused.status_code == 412
+    assert refused.json()["current"]["case_officer"] == "chair"
+    referral.refresh_from_db()
+    assert referral.coordinator == world["chair"]
