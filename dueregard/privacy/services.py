@@ -34,6 +34,7 @@ from dueregard.audit.services import record
 from dueregard.casework.models import (
     AgendaItem,
     Consent,
+    OnwardReferral,
     PanelAction,
     Person,
     Referral,
@@ -320,6 +321,7 @@ CLEARED_FIELDS: dict[str, tuple[str, ...]] = {
     "casework.supportplan": ("other_support",),
     "casework.supportsession": ("notes",),
     "casework.review": ("notes",),
+    "casework.onwardreferral": ("response_note",),
     "casework.agendaitem": ("discussion", "decision_reason"),
     "casework.vulnerabilityassessment": ("engagement", "intent", "capability", "conclusion"),
     "casework.panelaction": ("description", "progress"),
@@ -376,6 +378,7 @@ def _clear_person(person: Person, acting_user: Any) -> None:
     _update(SupportPlan.objects.filter(referral_id__in=referral_ids), other_support="")
     _update(SupportSession.objects.filter(plan_id__in=plan_ids), notes="")
     _update(Review.objects.filter(referral_id__in=referral_ids), notes="")
+    _update(OnwardReferral.objects.filter(referral_id__in=referral_ids), response_note="")
     _update(
         AgendaItem.objects.filter(referral_id__in=referral_ids), discussion="", decision_reason=""
     )

@@ -402,3 +402,24 @@ def test_every_form_page_of_a_repeat_referral_says_so(world, as_user) -> None:
     first = make_referral(world.authority, lead, received_on=days_ago(5))
     html = client.get(reverse("casework:triage", args=[first.pk])).content.decode()
     assert 'data-testid="repeat-referral"' not in html
+
+
+def test_retention_clears_the_note_on_the_services_answer(world) -> None:
+    """The answer's note is free text about the person: the retention process clears it
+    with the rest of their details (privacy.services.CLEARED_FIELDS)."""
+    from dueregard.privacy import services as privacy
+
+    lead = world["coordinator"]
+    referral = refer_on(make_referral(world.authority, lead, received_on=days_ago(4 * 365)), lead)
+    services.record_onward_response(
+        referral,
+        response="declined",
+        responded_on=referral.received_on + datetime.timedelta(days=20),
+        note="Declined: the family moved to Ashbury (test).",
+        acting_user=lead,
+    )
+    run = privacy.apply_retention(world.authority, on=days_ago(0), dry_run=False, acting_user=lead)
+    assert [due.person.pk for due in run.due] == [referral.person_id]
+    onward = OnwardReferral.objects.get(referral=referral)
+    assert onward.response_note == ""
+    assert (onward.service, onward.response) == ("Early help (test)", OnwardResponse.DECLINED)
