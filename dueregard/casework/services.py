@@ -464,6 +464,8 @@ def triage_referral(
         not_before=referral.received_on,
         not_before_label="the date received",
     )
+    if outcome == TriageOutcome.REFERRED_ON:
+        _check_onward(onward_service, onward_referred_on, occurred_on)
     _event(
         referral,
         EventKind.TRIAGED,
@@ -538,6 +540,8 @@ def record_gateway_outcome(
         not_before=referral.referred_to_police_on,
         not_before_label="the date referred to police",
     )
+    if outcome == GatewayOutcome.REFERRED_ON:
+        _check_onward(onward_service, onward_referred_on, occurred_on)
     to_stage = Stage.FOR_PANEL if outcome == GatewayOutcome.PANEL else Stage.WITH_GATEWAY
     _event(
         referral,
@@ -580,6 +584,21 @@ def record_gateway_outcome(
     return referral
 
 
+def _check_onward(
+    service: str, referred_on: datetime.date | None, decided_on: datetime.date
+) -> datetime.date:
+    """The onward referral's service is given and its date is valid (checked before
+    anything is written, so a refusal leaves the referral as it was)."""
+    _require(service.strip(), "onward_service", "Enter the service the person was referred on to")
+    return _check_date(
+        referred_on,
+        "onward_referred_on",
+        "Date referred on",
+        not_before=decided_on,
+        not_before_label="the date of the outcome",
+    )
+
+
 def _refer_on(
     referral: Referral,
     at: str,
@@ -592,14 +611,7 @@ def _refer_on(
 ) -> OnwardReferral:
     """Record the onward referral of a referral found not for Channel but with other
     vulnerabilities, and move it to await the service's answer."""
-    _require(service.strip(), "onward_service", "Enter the service the person was referred on to")
-    day = _check_date(
-        referred_on,
-        "onward_referred_on",
-        "Date referred on",
-        not_before=decided_on,
-        not_before_label="the date of the outcome",
-    )
+    day = _check_onward(service, referred_on, decided_on)
     onward = OnwardReferral.objects.create(
         authority_id=referral.authority_id,
         referral=referral,

@@ -129,6 +129,9 @@ def test_referring_on_needs_the_service_and_a_date_and_writes_nothing_without(
         )
     assert list(error.value.message_dict) == [field]
     assert message in error.value.message_dict[field][0]
+    assert referral.stage == before_stage  # checked before anything was changed
+    assert referral.triaged_on == (None if at == "triage" else days_ago(24))
+    assert referral.gateway_outcome is None
     referral = Referral.objects.get(pk=referral.pk)
     assert referral.stage == before_stage
     assert kinds(referral) == before_events
