@@ -51,7 +51,11 @@ def offered(meeting: PanelMeeting) -> list[str]:
 def _items(meeting: PanelMeeting, user: Any) -> tuple[list[AgendaItem], int]:
     """The agenda items the reader may see, and how many others there are."""
     visible = set(queries.panel_cases_visible_to(user).values_list("pk", flat=True))
-    items = list(meeting.items.select_related("referral__person").order_by("pk"))
+    items = list(
+        meeting.items.filter(removed_at__isnull=True)
+        .select_related("referral__person")
+        .order_by("pk")
+    )
     shown = [item for item in items if item.referral_id in visible]
     return shown, len(items) - len(shown)
 
