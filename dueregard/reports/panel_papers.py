@@ -192,7 +192,15 @@ def minutes(meeting: PanelMeeting, user: Any) -> Paper:
     items, hidden = _items(meeting, user)
     attendance = list(meeting.attendance.order_by("agency", "name"))
     agreed = _actions(user, meeting.actions.all())
+    approved_by = meeting.minutes_approved_by
+    approval = (
+        f"Approved by {approved_by or 'the chair'} on "
+        f"{timezone.localtime(meeting.minutes_approved_at):%-d %B %Y}."
+        if meeting.minutes_approved_at is not None
+        else "Draft: not yet approved by the chair."
+    )
     sections = [
+        Section(id="approval", title="Status of these minutes", paragraphs=[approval]),
         Section(
             id="attendance",
             title="Attendance",
