@@ -1288,7 +1288,11 @@ def action_correct(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
 
     def values(current: Any) -> dict[str, Any]:
-        return {"description": current.description, "owner": current.owner, "due_on": current.due_on}
+        return {
+            "description": current.description,
+            "owner": current.owner,
+            "due_on": current.due_on,
+        }
 
     form = forms.ActionCorrectionForm(
         _posted(request),

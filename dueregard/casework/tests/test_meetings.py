@@ -170,9 +170,7 @@ def test_after_approval_attendance_changes_only_by_a_correction_with_a_reason(wo
     services_attendee = services.Attendee("A. Member", "Testborough Mental Health Trust")
     with pytest.raises(ValidationError) as error:
         services.record_attendance(meeting, attendees=[services_attendee], acting_user=lead)
-    assert "enter why the attendance is being corrected" in _field_error(
-        error, "correction_reason"
-    )
+    assert "enter why the attendance is being corrected" in _field_error(error, "correction_reason")
     assert not meeting.attendance.exists()
     services.record_attendance(
         meeting,
@@ -373,8 +371,7 @@ def test_an_empty_panel_summary_is_warned_of_and_must_be_confirmed(world, client
     refused = client.post(url, {"meeting": meeting.pk, "version": form.context["version"]})
     assert refused.status_code == 400
     assert refused.context["form"].errors["confirm_no_summary"] == [
-        "What the panel is told is empty: confirm the case is listed without it, or write it "
-        "first"
+        "What the panel is told is empty: confirm the case is listed without it, or write it first"
     ]
     assert not AgendaItem.objects.filter(referral=referral).exists()
     saved = client.post(
