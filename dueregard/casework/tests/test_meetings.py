@@ -415,7 +415,7 @@ def test_the_meeting_page_follows_the_lifecycle(world, client) -> None:
 
 
 def test_a_held_meeting_offers_no_agenda_form_and_the_chair_approves(world, client) -> None:
-    meeting, item = _held(world)
+    meeting, _item = _held(world)
     sign_in(client, world["coordinator"])
     url = reverse("casework:meeting", args=[meeting.pk])
     response = client.get(url)
@@ -436,10 +436,10 @@ def test_a_held_meeting_offers_no_agenda_form_and_the_chair_approves(world, clie
         {"version": page.context["approve_version"]},
     )
     assert approved.status_code == 302
-    page = html.unescape(chair.get(url).content.decode())
-    assert "Minutes approved" in page and "Approve the minutes</button>" not in page
-    assert "Correct the attendance" in page
-    assert 'data-testid="meeting-history"' in page
+    after = html.unescape(chair.get(url).content.decode())
+    assert "Minutes approved" in after and "Approve the minutes</button>" not in after
+    assert "Correct the attendance" in after
+    assert 'data-testid="meeting-history"' in after
 
 
 def test_a_stale_approval_is_refused(world) -> None:
@@ -467,7 +467,7 @@ def test_a_stale_approval_is_refused(world) -> None:
 
 
 def test_a_correction_page_asks_for_the_reason_once_approved(world, client) -> None:
-    meeting, item = _approved(world)
+    _meeting, item = _approved(world)
     sign_in(client, world["coordinator"])
     url = reverse("casework:item_correct", args=[item.pk])
     form = client.get(url)

@@ -196,7 +196,7 @@ def test_the_meeting_page_offers_the_papers_it_has(world, meeting) -> None:
 
 
 def test_the_minutes_say_whether_the_chair_has_approved_them(world, meeting) -> None:
-    meeting, first, second = meeting
+    meeting, _first, _second = meeting
     lead = world["coordinator"]
     for item in meeting.items.all():
         services.record_discussion(
