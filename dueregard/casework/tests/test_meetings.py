@@ -518,3 +518,14 @@ def test_the_decision_correction_form_refuses_a_stale_save(world) -> None:
         typed="Second notes (test).",
         record=lambda: type(meeting).objects.get(pk=meeting.pk),
     )
+
+
+def test_the_referral_page_says_a_case_was_removed_from_an_agenda_and_why(world, client) -> None:
+    lead = world["coordinator"]
+    meeting = make_meeting(_panel(world), lead, on=periods.today() + datetime.timedelta(days=3))
+    item = services.add_to_agenda(meeting, _ready(world), acting_user=lead)
+    services.remove_from_agenda(item, reason="Awaiting police checks (test).", acting_user=lead)
+    sign_in(client, lead)
+    page = client.get(reverse("casework:referral", args=[item.referral_id])).content.decode()
+    assert "Removed from the agenda: Awaiting police checks (test)." in page
+    assert "Add to a panel agenda" in page  # ready for a panel again
