@@ -1033,7 +1033,7 @@ def _meeting_context(request: HttpRequest, meeting: Any, *, visible_all: bool) -
         "today": today,
         "takes_decisions": meeting.status == MeetingStatus.HELD
         or (meeting.status == MeetingStatus.PLANNED and meeting.held_on <= today),
-        "history": meeting.history.select_related("recorded_by"),
+        "history": _history_for(meeting, visible_cases),
         "personal_data": True,
     }
     if can_change and meeting.status == MeetingStatus.PLANNED:
@@ -1060,6 +1060,22 @@ def _meeting_context(request: HttpRequest, meeting: Any, *, visible_all: bool) -
         meeting.authority_id,
     )
     return context
+
+
+def _history_for(meeting: Any, visible_cases: set[int] | None) -> list[Any]:
+    """The meeting's history; an entry about a case the reader may not see (`visible_cases`
+    None: they see every case) keeps what happened, when and by whom, not its words."""
+    events = list(
+        meeting.history.select_related("recorded_by", "agenda_item", "action").order_by(
+            "recorded_at", "pk"
+        )
+    )
+    for event in events:
+        case = event.agenda_item.referral_id if event.agenda_item else None
+        if case is None and event.action is not None:
+            case = event.action.referral_id
+        event.hidden = visible_cases is not None and case is not None and case not in visible_cases
+    return events
 
 
 @requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))

@@ -529,3 +529,25 @@ def test_the_referral_page_says_a_case_was_removed_from_an_agenda_and_why(world,
     page = client.get(reverse("casework:referral", args=[item.referral_id])).content.decode()
     assert "Removed from the agenda: Awaiting police checks (test)." in page
     assert "Add to a panel agenda" in page  # ready for a panel again
+
+
+def test_a_panel_member_sees_the_history_without_the_words_about_cases_not_shared(
+    world, client
+) -> None:
+    meeting, item = _approved(world)
+    services.correct_decision_record(
+        item,
+        discussion="Corrected notes naming the school (test).",
+        decision_reason=item.decision_reason,
+        correction_reason="The wrong school was named (test).",
+        acting_user=world["coordinator"],
+    )
+    sign_in(client, world["panel_member"])
+    page = html.unescape(
+        client.get(reverse("casework:meeting", args=[meeting.pk])).content.decode()
+    )
+    assert "Decision record corrected" in page and "About a case not shared with you." in page
+    assert "naming the school" not in page and "The wrong school was named" not in page
+    lead = sign_in(Client(), world["coordinator"])
+    full = html.unescape(lead.get(reverse("casework:meeting", args=[meeting.pk])).content.decode())
+    assert "The wrong school was named (test)." in full
