@@ -25,6 +25,7 @@ from .models import (
     Gender,
     InterventionKind,
     PanelDecision,
+    PanelMeeting,
     PanelMember,
     PanelType,
     Referral,
@@ -552,3 +553,121 @@ class ActionUpdateForm(forms.Form):
     )
     progress = forms.CharField(widget=_textarea(3), required=False, label="Progress update")
     completed_on = GovUKDateField(required=False, label="Date completed (if done)")
+
+
+CORRECTION_REASON_HELP = (
+    "The minutes are approved: this change is a correction. Say why; the meeting's history "
+    "keeps it with what the record said before."
+)
+
+
+def add_correction_reason(form: forms.Form, what: str) -> None:
+    """A form that changes an approved meeting's minutes asks why (the service refuses a
+    correction without its reason)."""
+    form.fields["correction_reason"] = forms.CharField(
+        widget=_textarea(3),
+        required=False,
+        label=f"Why {what} is being corrected",
+        help_text=CORRECTION_REASON_HELP,
+    )
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.panel.name}, {obj.held_on:%-d %B %Y}"
+
+
+class ReferralAgendaForm(forms.Form):
+    """Put a referral ready for a panel on a planned meeting's agenda (the next one is
+    preselected); with no panel summary written, the user confirms listing it without."""
+
+    meeting = MeetingChoiceField(
+        queryset=PanelMeeting.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Which meeting",
+        error_messages={"required": "Choose the meeting to list the case at"},
+    )
+    confirm_no_summary = forms.BooleanField(
+        required=False,
+        label="List the case without a summary for the panel",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        meetings: QuerySet[PanelMeeting],
+        summary_written: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "meeting").queryset = meetings
+        first = meetings.first()
+        if first is not None:
+            self.fields["meeting"].initial = first.pk
+        self.summary_written = summary_written
+        if summary_written:
+            del self.fields["confirm_no_summary"]
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if not self.summary_written and not self.cleaned_data.get("confirm_no_summary"):
+            self.add_error(
+                "confirm_no_summary",
+                "What the panel is told is empty: confirm the case is listed without it, or "
+                "write it first",
+            )
+        return cleaned
+
+
+class RemoveFromAgendaForm(forms.Form):
+    reason = forms.CharField(
+        widget=_textarea(3),
+        label="Why the case is being removed from the agenda",
+        error_messages={"required": "Enter why the case is being removed from the agenda"},
+    )
+
+
+class ApproveMinutesForm(forms.Form):
+    """Nothing to fill in: the chair's approval, carrying the meeting's version."""
+
+
+class DecisionCorrectionForm(forms.Form):
+    discussion = forms.CharField(
+        widget=_textarea(6),
+        label="Notes of the discussion",
+        error_messages={"required": "Enter the notes of the discussion"},
+    )
+    decision_reason = forms.CharField(
+        widget=_textarea(),
+        label="The panel's reasons",
+        error_messages={"required": "Enter the panel's reasons"},
+    )
+
+    def __init__(self, *args: Any, correcting: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if correcting:
+            add_correction_reason(self, "the decision record")
+
+
+class ActionCorrectionForm(forms.Form):
+    description = forms.CharField(
+        widget=_textarea(3),
+        label="Action",
+        error_messages={"required": "Enter what needs to be done"},
+    )
+    owner = forms.ModelChoiceField(
+        queryset=PanelMember.objects.none(),
+        empty_label="",
+        label="Owner",
+        error_messages={"required": "Choose a standing member of this panel"},
+    )
+    due_on = GovUKDateField(label="Due date")
+
+    def __init__(
+        self, *args: Any, members: QuerySet[PanelMember], correcting: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "owner").queryset = members
+        if correcting:
+            add_correction_reason(self, "the action")

@@ -207,6 +207,7 @@ class EventKind(models.TextChoices):
     LEFT_CHANNEL = "left_channel", "Left Channel"
     REVIEW = "review", "Post-exit review"
     CASE_OFFICER = "case_officer", "Case officer changed"
+    REMOVED_FROM_AGENDA = "removed_from_agenda", "Removed from a panel agenda"
     CLOSED = "closed", "Closed"
 
 
@@ -648,13 +649,91 @@ class PanelMeeting(AuthoredModel, AuthorityOwned):
         max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     notes = models.TextField(blank=True)
+    # Planned -> held (`status`) -> minutes approved by the chair (these two set). Once
+    # approved, the decisions, attendance and actions change only by a recorded correction.
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["authority", "held_on"], name="meeting_date")]
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_minutes_approved_when_held",
+                condition=models.Q(minutes_approved_at__isnull=True) | models.Q(status="held"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.panel}, {self.held_on:%-d %B %Y}"
+
+    @property
+    def minutes_approved(self) -> bool:
+        return self.minutes_approved_at is not None
+
+    @property
+    def lifecycle_label(self) -> str:
+        """Planned, Held, Minutes approved or Cancelled: what the meeting page shows."""
+        return "Minutes approved" if self.minutes_approved else self.get_status_display()
+
+
+class MeetingEventKind(models.TextChoices):
+    HELD = "held", "Meeting held"
+    MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+    REMOVED_FROM_AGENDA = "removed_from_agenda", "Case removed from the agenda"
+    ATTENDANCE_CORRECTED = "attendance_corrected", "Attendance corrected"
+    DECISION_CORRECTED = "decision_corrected", "Decision record corrected"
+    ACTION_ADDED = "action_added", "Action added after approval"
+    ACTION_CORRECTED = "action_corrected", "Action corrected"
+
+
+class MeetingEventQuerySet(models.QuerySet["MeetingEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("a meeting's history is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise TypeError("a meeting's history is append-only")
+
+
+class MeetingEvent(AuthorityOwned):
+    """One entry of a meeting's append-only history: what changed, by whom, when and why.
+
+    Corrections after the minutes are approved carry their reason and what the record
+    said before and after; they name the agenda item or action they corrected.
+    """
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="history")
+    kind = models.CharField(max_length=24, choices=MeetingEventKind.choices)
+    agenda_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.ForeignKey(
+        "PanelAction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    change = models.TextField(blank=True, help_text="What the record said before and after.")
+    reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MeetingEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.meeting})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("a meeting's history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("a meeting's history is append-only")
 
 
 class Attendance(models.Model):
@@ -694,6 +773,12 @@ class AgendaItem(AuthorityOwned):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Taken off a planned meeting's agenda before the panel discussed it (never deleted).
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(blank=True)
 
     # The item's version (core.versions) is its decision time: the decision is its edit.
     version_stamp = ("decided_at", "decided_by")

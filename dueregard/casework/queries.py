@@ -41,6 +41,7 @@ from .models import (
     ConcernCodeList,
     ConcernType,
     Consent,
+    MeetingStatus,
     Panel,
     PanelAction,
     PanelMeeting,
@@ -371,6 +372,27 @@ def cases_for_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
         .select_related("person")
         .order_by("gateway_outcome_on", "pk")
     )
+
+
+def meetings_open_for_listing(referral: Referral) -> QuerySet[PanelMeeting]:
+    """The planned meetings, from today on, of the referral's authority's panels (not
+    archived), soonest first: where "Add to a panel agenda" may put it. The first is the
+    one the page preselects."""
+    return (
+        PanelMeeting.objects.filter(
+            authority_id=referral.authority_id,
+            status=MeetingStatus.PLANNED,
+            held_on__gte=periods.today(),
+            panel__archived=False,
+        )
+        .exclude(items__referral=referral)
+        .select_related("panel")
+        .order_by("held_on", "panel__name", "pk")
+    )
+
+
+def is_on_open_agenda(referral: Referral) -> bool:
+    return AgendaItem.objects.filter(referral=referral, is_open=True).exists()
 
 
 # --------------------------------------------------------------------------------------

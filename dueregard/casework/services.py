@@ -53,6 +53,8 @@ from .models import (
     ExitReason,
     GatewayOutcome,
     InterventionKind,
+    MeetingEvent,
+    MeetingEventKind,
     MeetingStatus,
     Panel,
     PanelAction,
@@ -562,6 +564,8 @@ def record_panel_decision(
     referral. "Continue support" is for Channel cases. Defer and noted change no stage.
     Used with an agenda item from the meeting page, and without one for history.
     """
+    if agenda_item is not None:
+        check_meeting_takes_decisions(agenda_item.meeting)
     _require(decision, "decision", "Choose what the panel decided")
     decision = PanelDecision(decision)
     _require(reason.strip(), "decision_reason", "Enter the panel's reasons")
@@ -1127,16 +1131,71 @@ class Attendee:
     member: PanelMember | None = None
 
 
+def _meeting_event(
+    meeting: PanelMeeting,
+    kind: MeetingEventKind,
+    *,
+    acting_user: Any,
+    change: str = "",
+    reason: str = "",
+    agenda_item: AgendaItem | None = None,
+    action: PanelAction | None = None,
+) -> MeetingEvent:
+    """Append a row to the meeting's history (what changed, by whom, when and why)."""
+    return MeetingEvent.objects.create(
+        authority_id=meeting.authority_id,
+        meeting=meeting,
+        kind=kind,
+        agenda_item=agenda_item,
+        action=action,
+        change=change,
+        reason=reason,
+        recorded_by=_user(acting_user),
+    )
+
+
+def _correction_reason(meeting: PanelMeeting, reason: str, what: str) -> str:
+    """Once the minutes are approved, a change is a correction and needs its reason."""
+    reason = reason.strip()
+    if meeting.minutes_approved and not reason:
+        raise ValidationError(
+            {"correction_reason": f"The minutes are approved: enter why {what} is being corrected"}
+        )
+    return reason
+
+
+def _not_cancelled(meeting: PanelMeeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("This meeting was cancelled.")
+
+
+def _attendance_text(rows: Iterable[Any]) -> str:
+    return "; ".join(
+        f"{a.name} ({a.agency}): {'attended' if a.attended else 'sent apologies'}" for a in rows
+    )
+
+
 @transaction.atomic
 def record_attendance(
-    meeting: PanelMeeting, *, attendees: Sequence[Attendee], acting_user: Any
+    meeting: PanelMeeting,
+    *,
+    attendees: Sequence[Attendee],
+    correction_reason: str = "",
+    acting_user: Any,
 ) -> list[Attendance]:
-    """Replace the meeting's attendance list (who came, by agency, and apologies)."""
+    """Replace the meeting's attendance list (who came, by agency, and apologies).
+
+    Once the minutes are approved this is a correction: it needs `correction_reason`, and
+    the meeting's history keeps the list as it was and as it became.
+    """
+    _not_cancelled(meeting)
     if meeting.held_on > periods.today():
         raise ValidationError("Attendance is recorded on or after the day of the meeting.")
     for a in attendees:
         if not a.name.strip() or not a.agency.strip():
             raise ValidationError("Each attendee needs a name and an agency.")
+    reason = _correction_reason(meeting, correction_reason, "the attendance")
+    before = _attendance_text(meeting.attendance.all())
     # Attendance is not case content: it is replaced whole, and the change audited.
     meeting.attendance.all().delete()
     rows = Attendance.objects.bulk_create(
@@ -1149,6 +1208,14 @@ def record_attendance(
         )
         for a in attendees
     )
+    if meeting.minutes_approved:
+        _meeting_event(
+            meeting,
+            MeetingEventKind.ATTENDANCE_CORRECTED,
+            acting_user=acting_user,
+            change=f"Before: {before or 'none'}. After: {_attendance_text(rows) or 'none'}.",
+            reason=reason,
+        )
     _audit(AuditAction.CHANGE, meeting, acting_user, fields="attendance", count=len(rows))
     return rows
 
@@ -1162,7 +1229,11 @@ def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any
     """
     _same_authority(meeting.authority_id, referral)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError("This meeting was cancelled.")
+        raise ValidationError({"meeting": "This meeting was cancelled: choose another meeting"})
+    if meeting.status == MeetingStatus.HELD:
+        raise ValidationError(
+            {"meeting": "The meeting has been held: add the case to a later meeting"}
+        )
     if referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED):
         reason = AgendaReason.NEW
     elif referral.stage in SUPPORT_STAGES:
@@ -1171,8 +1242,13 @@ def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any
         raise ValidationError(
             f"This referral is {Stage(referral.stage).label.lower()}: it cannot go on the agenda."
         )
-    if AgendaItem.objects.filter(meeting=meeting, referral=referral).exists():
-        raise ValidationError("This case is already on the agenda.")
+    listed = AgendaItem.objects.filter(meeting=meeting, referral=referral).first()
+    if listed is not None and listed.removed_at is not None:
+        raise ValidationError(
+            {"meeting": "This case was removed from this meeting's agenda: choose another meeting"}
+        )
+    if listed is not None:
+        raise ValidationError({"referral": "This case is already on the agenda"})
     item = AgendaItem.objects.create(
         authority_id=meeting.authority_id, meeting=meeting, referral=referral, reason=reason
     )
@@ -1199,7 +1275,11 @@ def record_discussion(
     alternative_support: str = "",
     acting_user: Any,
 ) -> AgendaItem:
-    """The panel's notes and decision on an agenda item (once per item)."""
+    """The panel's notes and decision on an agenda item (once per item), at a meeting that
+    has been held or whose date has come."""
+    check_meeting_takes_decisions(item.meeting)
+    if item.removed_at is not None:
+        raise ValidationError("This case was removed from the agenda.")
     if item.decision:
         raise ValidationError("The panel's decision on this item is already recorded.")
     if not item.is_open:
@@ -1219,6 +1299,19 @@ def record_discussion(
     return item
 
 
+def check_meeting_takes_decisions(meeting: PanelMeeting) -> None:
+    """Decisions are recorded only at a meeting that has been held or whose date has come
+    (a planned meeting in the future has not met), never at a cancelled one."""
+    _not_cancelled(meeting)
+    if meeting.status == MeetingStatus.PLANNED and meeting.held_on > periods.today():
+        raise ValidationError(
+            {
+                "decision": f"The meeting is on {meeting.held_on:%-d %B %Y}: record the "
+                "panel's decision on or after that day"
+            }
+        )
+
+
 @transaction.atomic
 def close_agenda_item(item: AgendaItem, *, acting_user: Any) -> AgendaItem:
     """Take the case off the agenda: the panel's members no longer see it."""
@@ -1229,10 +1322,62 @@ def close_agenda_item(item: AgendaItem, *, acting_user: Any) -> AgendaItem:
 
 
 @transaction.atomic
+def remove_from_agenda(item: AgendaItem, *, reason: str, acting_user: Any) -> AgendaItem:
+    """Take a case off a meeting's agenda before the panel has decided on it, with the
+    reason. The item is kept (marked removed), the referral's and the meeting's histories
+    say why, and the panel's members no longer see the case through it."""
+    meeting = item.meeting
+    if item.removed_at is not None:
+        raise ValidationError("This case has already been removed from the agenda.")
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(
+            f"The meeting has been {meeting.get_status_display().lower()}: its agenda stays "
+            "as it was."
+        )
+    if item.decision:
+        raise ValidationError(
+            "The panel's decision on this case is recorded: it stays on the agenda."
+        )
+    _require(reason.strip(), "reason", "Enter why the case is being removed from the agenda")
+    reason = reason.strip()
+    item.is_open = False
+    item.removed_at = timezone.now()
+    item.removed_by = _user(acting_user)
+    item.removal_reason = reason
+    item.save(update_fields=["is_open", "removed_at", "removed_by", "removal_reason"])
+    _event(
+        item.referral,
+        EventKind.REMOVED_FROM_AGENDA,
+        occurred_on=periods.today(),
+        acting_user=acting_user,
+        outcome_label=f"Removed from the agenda: {meeting}",
+        reason=reason,
+    )
+    _meeting_event(
+        meeting,
+        MeetingEventKind.REMOVED_FROM_AGENDA,
+        acting_user=acting_user,
+        agenda_item=item,
+        change=f"Case {item.referral.reference} removed from the agenda.",
+        reason=reason,
+    )
+    _audit(AuditAction.CHANGE, item, acting_user, fields="removed", meeting=meeting.pk)
+    return item
+
+
+@transaction.atomic
 def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
-    """Mark the meeting held and close its agenda (members' access to its cases ends)."""
+    """Mark the meeting held and close its agenda (members' access to its cases ends).
+
+    From then nothing can be added to its agenda; its decisions, attendance and actions
+    are the draft minutes until the chair approves them (`approve_minutes`).
+    """
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(
+            f"The meeting has already been {meeting.get_status_display().lower()}."
+        )
     if meeting.held_on > periods.today():
-        raise ValidationError("A meeting can be completed on or after its date.")
+        raise ValidationError("A meeting can be marked held on or after its date.")
     undecided = meeting.items.filter(is_open=True, decision__isnull=True).count()
     if undecided:
         raise ValidationError(
@@ -1243,8 +1388,77 @@ def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting
     meeting.save(update_fields=["status", "modified_by", "modified_at"])
     for item in meeting.items.filter(is_open=True).select_related("referral"):
         close_agenda_item(item, acting_user=acting_user)
+    _meeting_event(meeting, MeetingEventKind.HELD, acting_user=acting_user)
     _audit(AuditAction.CHANGE, meeting, acting_user, fields="status")
     return meeting
+
+
+@transaction.atomic
+def approve_minutes(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
+    """The panel's chair approves the minutes of a held meeting (who and when are kept).
+    From then its decisions, attendance and actions change only by a recorded correction."""
+    from dueregard.accounts.models import Role
+    from dueregard.accounts.permissions import roles_in
+
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError("Mark the meeting held before its minutes are approved.")
+    if meeting.minutes_approved:
+        raise ValidationError("The minutes of this meeting are already approved.")
+    if Role.PANEL_CHAIR not in roles_in(acting_user, meeting.authority):
+        raise ValidationError("Only the panel's chair approves the minutes.")
+    meeting.minutes_approved_at = timezone.now()
+    meeting.minutes_approved_by = _user(acting_user)
+    meeting.modified_by = _user(acting_user)
+    meeting.save(
+        update_fields=["minutes_approved_at", "minutes_approved_by", "modified_by", "modified_at"]
+    )
+    _meeting_event(meeting, MeetingEventKind.MINUTES_APPROVED, acting_user=acting_user)
+    _audit(AuditAction.CHANGE, meeting, acting_user, fields="minutes_approved")
+    return meeting
+
+
+@transaction.atomic
+def correct_decision_record(
+    item: AgendaItem,
+    *,
+    discussion: str,
+    decision_reason: str,
+    correction_reason: str = "",
+    acting_user: Any,
+) -> AgendaItem:
+    """Correct the recorded notes and reasons of a decision at a held meeting.
+
+    The decision itself moved the case on and stands: a different decision is made at a
+    later meeting. Once the minutes are approved the correction needs its reason. Every
+    change is in the meeting's history with the text before and after.
+    """
+    meeting = item.meeting
+    if not item.decision:
+        raise ValidationError("The panel's decision on this case is not recorded yet.")
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError("The decision is corrected once the meeting has been held.")
+    _require(discussion.strip(), "discussion", "Enter the notes of the discussion")
+    _require(decision_reason.strip(), "decision_reason", "Enter the panel's reasons")
+    reason = _correction_reason(meeting, correction_reason, "the decision record")
+    before = (item.discussion, item.decision_reason)
+    after = (discussion.strip(), decision_reason.strip())
+    if before == after:
+        raise ValidationError({"discussion": "Change the notes or the reasons to correct them"})
+    item.discussion, item.decision_reason = after
+    item.save(update_fields=["discussion", "decision_reason"])
+    _meeting_event(
+        meeting,
+        MeetingEventKind.DECISION_CORRECTED,
+        acting_user=acting_user,
+        agenda_item=item,
+        change=(
+            f"Case {item.referral.reference}. Notes before: {before[0]} Notes after: {after[0]} "
+            f"Reasons before: {before[1]} Reasons after: {after[1]}"
+        ),
+        reason=reason,
+    )
+    _audit(AuditAction.CHANGE, item, acting_user, fields="decision record", meeting=meeting.pk)
+    return item
 
 
 @transaction.atomic
@@ -1295,8 +1509,12 @@ def add_panel_action(
     owner: PanelMember,
     due_on: datetime.date,
     referral: Referral | None = None,
+    correction_reason: str = "",
     acting_user: Any,
 ) -> PanelAction:
+    """An action agreed at the meeting. Once its minutes are approved, adding one is a
+    correction: it needs `correction_reason` and goes into the meeting's history."""
+    _not_cancelled(meeting)
     _require(description.strip(), "description", "Enter what needs to be done")
     if owner is None or owner.panel_id != meeting.panel_id:
         raise ValidationError({"owner": "Choose a standing member of this panel"})
@@ -1304,6 +1522,7 @@ def add_panel_action(
     if due_on < meeting.held_on:
         raise ValidationError({"due_on": "The due date must be on or after the meeting"})
     _same_authority(meeting.authority_id, referral)
+    reason = _correction_reason(meeting, correction_reason, "an action")
     action = PanelAction.objects.create(
         authority_id=meeting.authority_id,
         meeting=meeting,
@@ -1314,7 +1533,62 @@ def add_panel_action(
         created_by=_user(acting_user),
         modified_by=_user(acting_user),
     )
+    if meeting.minutes_approved:
+        _meeting_event(
+            meeting,
+            MeetingEventKind.ACTION_ADDED,
+            acting_user=acting_user,
+            action=action,
+            change=f"Added: {action.description} (owner {owner}, due {due_on:%-d %B %Y}).",
+            reason=reason,
+        )
     _audit(AuditAction.CREATE, action, acting_user)
+    return action
+
+
+@transaction.atomic
+def correct_panel_action(
+    action: PanelAction,
+    *,
+    description: str,
+    owner: PanelMember,
+    due_on: datetime.date,
+    correction_reason: str = "",
+    acting_user: Any,
+) -> PanelAction:
+    """Correct what was agreed (the action, its owner, its due date). Once the meeting's
+    minutes are approved the correction needs its reason; every change is in the
+    meeting's history with the action before and after. Progress is reported with
+    `update_panel_action`, which is follow-up, not the minutes."""
+    meeting = action.meeting
+    _not_cancelled(meeting)
+    _require(description.strip(), "description", "Enter what needs to be done")
+    if owner is None or owner.panel_id != meeting.panel_id:
+        raise ValidationError({"owner": "Choose a standing member of this panel"})
+    _require(due_on, "due_on", "Enter the date the action is due")
+    if due_on < meeting.held_on:
+        raise ValidationError({"due_on": "The due date must be on or after the meeting"})
+    reason = _correction_reason(meeting, correction_reason, "the action")
+
+    def text(a: Any) -> str:
+        return f"{a.description} (owner {a.owner}, due {a.due_on:%-d %B %Y})"
+
+    before = text(action)
+    action.description, action.owner, action.due_on = description.strip(), owner, due_on
+    after = text(action)
+    if before == after:
+        raise ValidationError({"description": "Change the action, its owner or its due date"})
+    action.modified_by = _user(acting_user)
+    action.save()
+    _meeting_event(
+        meeting,
+        MeetingEventKind.ACTION_CORRECTED,
+        acting_user=acting_user,
+        action=action,
+        change=f"Before: {before}. After: {after}.",
+        reason=reason,
+    )
+    _audit(AuditAction.CHANGE, action, acting_user, fields="action", meeting=meeting.pk)
     return action
 
 

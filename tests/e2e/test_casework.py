@@ -221,8 +221,8 @@ def test_a_referral_from_intake_to_closure(
     page.locator("#id_action-due_on_year").fill(str((today + datetime.timedelta(days=14)).year))
     save(page, "Add the action")
     expect(page.get_by_test_id("actions")).to_contain_text("Share the care plan")
-    page.get_by_role("button", name="Complete the meeting").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("complete")
+    page.get_by_role("button", name="Mark the meeting held").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("marked held")
     assert_accessible(page)
 
     # The case is off the agenda now: the member no longer sees it, but sees their action.

@@ -473,6 +473,9 @@ class Simulation:
         for _ in range(rng.randint(0, 2)):
             self.action(meeting, members)
         services.complete_meeting(meeting, acting_user=self.lead)
+        chair = self.ctx.users.get("chair")
+        if chair is not None:  # the chair approves the minutes of every meeting held
+            services.approve_minutes(meeting, acting_user=chair)
         self.count("meetings")
 
     def discuss_new(self, meeting: PanelMeeting, case: Case) -> None:
