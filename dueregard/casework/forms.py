@@ -447,7 +447,7 @@ class PanelSettingsForm(forms.Form):
         label="Support review, in months",
         help_text=(
             "Every case in support comes back to this panel at least this often: it is "
-            "proposed for the next meeting with the reason \"Support review\"."
+            'proposed for the next meeting with the reason "Support review".'
         ),
     )
 
@@ -562,7 +562,7 @@ class AgendaAddForm(forms.Form):
     )
     # Set by the one-click "Add" of a proposed case ("Support lapsing", "Support review").
     reason = forms.ChoiceField(
-        choices=[("", "")] + AgendaReason.choices, required=False, widget=forms.HiddenInput
+        choices=[("", ""), *AgendaReason.choices], required=False, widget=forms.HiddenInput
     )
 
     def __init__(self, *args: Any, cases: QuerySet[Referral], **kwargs: Any) -> None:

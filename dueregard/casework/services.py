@@ -43,7 +43,9 @@ from dueregard.core import periods
 
 from .matching import age_on, name_key, soundex
 from .models import (
+    DEFAULT_CONTACT_INTERVAL_DAYS,
     OPEN_STAGES,
+    REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
     AgendaReason,
@@ -52,8 +54,6 @@ from .models import (
     Consent,
     ConsentGivenBy,
     ConsentStatus,
-    DEFAULT_CONTACT_INTERVAL_DAYS,
-    REVIEW_LIMIT_MONTHS,
     EventKind,
     ExitReason,
     GatewayOutcome,
@@ -996,7 +996,9 @@ def extend_review(
     limit = periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
     if due_on <= left_on:
         raise ValidationError(
-            {"due_on": f"The review must be due after the person left Channel ({left_on:%-d %B %Y})"}
+            {
+                "due_on": f"The review must be due after the person left Channel ({left_on:%-d %B %Y})"
+            }
         )
     if due_on > limit:
         raise ValidationError(
@@ -1080,11 +1082,10 @@ def record_review(
                 }
             )
         _require(early_reason.strip(), "early_reason", "Enter why the review is held early")
-    if further_concerns:
-        if reopen_to not in (ReopenTo.TRIAGE, ReopenTo.PANEL):
-            raise ValidationError(
-                {"reopen_to": "Choose where the reopened case goes: triage or a panel"}
-            )
+    if further_concerns and reopen_to not in (ReopenTo.TRIAGE, ReopenTo.PANEL):
+        raise ValidationError(
+            {"reopen_to": "Choose where the reopened case goes: triage or a panel"}
+        )
     review.held_on = held_on
     review.further_concerns = further_concerns
     review.notes = notes.strip()

@@ -433,6 +433,7 @@ def test_twelve_month_review_follows_the_six_month_one(world) -> None:
             acting_user=user,
         )
 
+
 def test_closing_needs_a_reason_and_the_person_can_be_referred_again(world) -> None:
     user = world["coordinator"]
     referral = to_gateway(make_referral(world.authority, user, received_on=days_ago(90)), user)
