@@ -382,6 +382,13 @@ class SupportPlanForm(forms.Form):
         max_value=MAX_CONTACT_INTERVAL_DAYS,
         initial=DEFAULT_CONTACT_INTERVAL_DAYS,
         label="Planned contact interval, in days",
+        error_messages={
+            "required": "Enter the planned contact interval in days",
+            "invalid": "The planned contact interval must be a whole number of days",
+            "min_value": "The planned contact interval must be at least 1 day",
+            "max_value": f"The planned contact interval must be at most "
+            f"{MAX_CONTACT_INTERVAL_DAYS} days",
+        },
         help_text=(
             "How often the person should have a contact. With no delivered contact within "
             "this plus 14 days, the case shows as support lapsing and is proposed for the "
@@ -445,6 +452,12 @@ class PanelSettingsForm(forms.Form):
         min_value=1,
         max_value=12,
         label="Support review, in months",
+        error_messages={
+            "required": "Enter how often, in months, cases in support come back to the panel",
+            "invalid": "The support review must be a whole number of months",
+            "min_value": "The support review must be every 1 to 12 months",
+            "max_value": "The support review must be every 1 to 12 months",
+        },
         help_text=(
             "Every case in support comes back to this panel at least this often: it is "
             'proposed for the next meeting with the reason "Support review".'
