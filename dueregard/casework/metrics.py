@@ -523,7 +523,7 @@ def support_delivery(
         .values("quarter", "status")
         .annotate(n=Count("pk"))
     }
-    by_kind_status = {
+    by_kind_status: dict[tuple[str | None, str], int] = {
         (r["plan__interventions__label"], r["status"]): r["n"]
         for r in sessions.values("plan__interventions__label", "status").annotate(
             n=Count("pk", distinct=True)

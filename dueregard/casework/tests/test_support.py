@@ -215,7 +215,9 @@ def test_the_meeting_page_lists_proposed_cases_with_a_one_click_add(as_user, wor
     assert meeting.items.get().reason == AgendaReason.SUPPORT_LAPSING
 
 
-def test_the_panels_support_review_is_1_to_12_months_and_changed_on_its_page(as_user, world) -> None:
+def test_the_panels_support_review_is_1_to_12_months_and_changed_on_its_page(
+    as_user, world
+) -> None:
     lead = world["coordinator"]
     panel = make_panel(world.authority, lead)
     assert panel.support_review_months == 3

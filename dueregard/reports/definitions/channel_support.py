@@ -111,8 +111,10 @@ def intervention_table(delivery: metrics.SupportDelivery) -> Table:
         not_known_row_label=metrics.NO_KIND,
         derived_from=dict(DAYS_FROM),
         notes=[
-            "A support plan can name several kinds of support, so the rows do not add up. "
-            "Not known: cases whose plan names no kind (only other support).",
+            (
+                "A support plan can name several kinds of support, so the rows do not add up. "
+                "Not known: cases whose plan names no kind (only other support)."
+            ),
             PLANNED_NOTE,
             LAPSE_NOTE,
         ],
@@ -135,9 +137,11 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                 id="support",
                 title="Channel support delivery",
                 paragraphs=[
-                    f"Channel cases in support from {start:%-d %B %Y} to {end:%-d %B %Y}: "
-                    "the contacts their plans set, what was delivered, and where support "
-                    "lapsed (Lessons for Prevent, July 2025: support that petered out)."
+                    (
+                        f"Channel cases in support from {start:%-d %B %Y} to {end:%-d %B %Y}: "
+                        "the contacts their plans set, what was delivered, and where support "
+                        "lapsed (Lessons for Prevent, July 2025: support that petered out)."
+                    )
                 ],
                 tables=[quarter_table(delivery), intervention_table(delivery)],
                 charts=[
@@ -157,8 +161,10 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
         ],
         marking=OFFICIAL_SENSITIVE,
         notes=[
-            "Counted from the support plans and sessions recorded in Due Regard; see "
-            "docs/casework-statistics.md for the counting rules."
+            (
+                "Counted from the support plans and sessions recorded in Due Regard; see "
+                "docs/casework-statistics.md for the counting rules."
+            )
         ],
     )
 
