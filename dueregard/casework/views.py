@@ -1061,7 +1061,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     _viewed_list(
         request,
         "meeting",
-        [i.referral.person_id for i in items if i.visible],  # type: ignore[attr-defined]
+        [i.referral.person_id for i in items if i.visible]  # type: ignore[attr-defined]
+        # The cases proposed for the agenda are shown by name too.
+        + [p.referral.person_id for p in context.get("proposed", [])],
         meeting.authority_id,
     )
     return render(request, "casework/meeting.html", context)
@@ -1116,7 +1118,9 @@ def meeting_page_with(request: HttpRequest, meeting: Any, **forms_: Any) -> Http
         **forms_,
     }
     context["form"] = next(iter(forms_.values()), None)
-    _viewed_list(request, "meeting", [i.referral.person_id for i in items], meeting.authority_id)
+    shown = [i.referral.person_id for i in items]
+    shown += [p.referral.person_id for p in context["proposed"]]
+    _viewed_list(request, "meeting", shown, meeting.authority_id)
     return render(request, "casework/meeting.html", context)
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.casework import services
 from dueregard.casework.models import (
     AgendaReason,
@@ -207,6 +208,9 @@ def test_the_meeting_page_lists_proposed_cases_with_a_one_click_add(as_user, wor
     page = client.get(reverse("casework:meeting", args=[meeting.pk])).content.decode()
     assert 'data-testid="proposed"' in page and lapsing.reference in page
     assert 'name="agenda-reason" value="support_lapsing"' in page
+    # Showing the proposed case by name is a view of it, audited.
+    viewed = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="casework.meeting")
+    assert str(lapsing.person_id) in viewed.get().detail["people"]
     response = client.post(
         reverse("casework:agenda_add", args=[meeting.pk]),
         {"agenda-referral": lapsing.pk, "agenda-reason": "support_lapsing"},
