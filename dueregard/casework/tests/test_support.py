@@ -554,3 +554,33 @@ def test_every_open_case_stays_in_one_section_through_support_and_reviews(world)
         "support",
     ]
     assert section_of(lead, extended) == "review_due"
+
+
+def test_the_extend_reviews_page_names_a_date_too_late(as_user, world) -> None:
+    lead = world["coordinator"]
+    left_on = days_ago(400)
+    referral = leave(
+        make_referral(world.authority, lead, received_on=days_ago(900)), lead, on=left_on
+    )
+    client = as_user(lead)
+    page = client.get(reverse("casework:referral", args=[referral.pk])).content.decode()
+    assert reverse("casework:review_extend", args=[referral.pk]) in page
+    url = reverse("casework:review_extend", args=[referral.pk])
+    version = client.get(url).context["version"]
+    late = periods.add_months(left_on, 24) + datetime.timedelta(days=1)
+    data = {
+        "due_on_day": late.day,
+        "due_on_month": late.month,
+        "due_on_year": late.year,
+        "reason": "Panel decision (fictional).",
+        "version": version,
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert 'href="#id_due_on' in refused.content.decode()
+    assert "no later than 24 months" in refused.content.decode()
+    assert referral.reviews.count() == 2
+    ok = late - datetime.timedelta(days=1)
+    data.update(due_on_day=ok.day, due_on_month=ok.month, due_on_year=ok.year)
+    assert client.post(url, data).status_code == 302
+    assert referral.reviews.filter(kind=ReviewKind.EXTENDED, due_on=ok).exists()
