@@ -178,6 +178,7 @@ class PanelDecision(models.TextChoices):
     ADOPT = "adopt", "Adopt as a Channel case"
     NOT_ADOPT = "not_adopt", "Do not adopt: alternative support"
     CONTINUE = "continue", "Continue support and review again"
+    LEAVE = "leave", "Leave Channel"
     DEFER = "defer", "Defer: more information needed"
     NOTED = "noted", "Discussed and noted"
 
@@ -186,6 +187,7 @@ class ReferralSource(models.TextChoices):
     INTAKE = "intake", "Entered at intake"
     IMPORT = "import", "Imported"
     API = "api", "Sent by a partner system"
+    REOPENED = "reopened", "Reopened after a post-exit review"
 
 
 class EventKind(models.TextChoices):
@@ -206,6 +208,8 @@ class EventKind(models.TextChoices):
     SESSION = "session", "Support session recorded"
     LEFT_CHANNEL = "left_channel", "Left Channel"
     REVIEW = "review", "Post-exit review"
+    REVIEW_EXTENDED = "review_extended", "Post-exit review extended"
+    REOPENED = "reopened", "Reopened after a post-exit review"
     CASE_OFFICER = "case_officer", "Case officer changed"
     REMOVED_FROM_AGENDA = "removed_from_agenda", "Removed from a panel agenda"
     CLOSED = "closed", "Closed"
@@ -343,6 +347,11 @@ class Referral(AuthoredModel, AuthorityOwned):
     exit_reason = models.ForeignKey(ExitReason, on_delete=models.PROTECT, null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
+    # A post-exit review that found renewed concerns opens a new referral linked to the
+    # one it reviewed (docs/adr/0016-reopening-after-review.md).
+    reopened_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reopened_as"
+    )
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -490,6 +499,11 @@ class Consent(AuthorityOwned):
         return self.referral.person_id
 
 
+DEFAULT_CONTACT_INTERVAL_DAYS = 28
+# Days after a plan's contact interval before a case without a delivered contact lapses.
+LAPSING_GRACE_DAYS = 14
+
+
 class SupportPlan(AuthoredModel, AuthorityOwned):
     """The support the panel agreed for a Channel case, and how many sessions it plans."""
 
@@ -503,13 +517,22 @@ class SupportPlan(AuthoredModel, AuthorityOwned):
     sessions_planned = models.PositiveSmallIntegerField(default=0)
     planned_start_on = models.DateField()
     planned_end_on = models.DateField()
+    # A case with no delivered contact within this plus LAPSING_GRACE_DAYS is lapsing.
+    contact_interval_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_CONTACT_INTERVAL_DAYS,
+        help_text="How often a contact is planned, in days.",
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 name="supportplan_end_after_start",
                 condition=models.Q(planned_end_on__gte=models.F("planned_start_on")),
-            )
+            ),
+            models.CheckConstraint(
+                name="supportplan_contact_interval_positive",
+                condition=models.Q(contact_interval_days__gte=1),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -551,17 +574,26 @@ class SupportSession(AuthorityOwned):
 class ReviewKind(models.TextChoices):
     SIX_MONTHS = "6", "6-month review"
     TWELVE_MONTHS = "12", "12-month review"
+    EXTENDED = "extended", "Extended review"
+
+
+# Reviews after leaving Channel may be extended up to this many months after exit.
+REVIEW_LIMIT_MONTHS = 24
 
 
 class Review(AuthorityOwned):
     """A post-exit review, scheduled when the person leaves Channel."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reviews")
-    kind = models.CharField(max_length=2, choices=ReviewKind.choices)
+    kind = models.CharField(max_length=10, choices=ReviewKind.choices)
     due_on = models.DateField()
     held_on = models.DateField(null=True, blank=True)
     further_concerns = models.BooleanField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # Why a further review was scheduled (extended reviews) and why one was held more
+    # than EARLY_REVIEW_DAYS before it was due.
+    reason = models.TextField(blank=True)
+    early_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -569,7 +601,12 @@ class Review(AuthorityOwned):
     class Meta:
         ordering = ["due_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["referral", "kind"], name="review_once_per_kind")
+            models.UniqueConstraint(
+                fields=["referral", "kind"],
+                condition=~models.Q(kind="extended"),
+                name="review_once_per_kind",
+            ),
+            models.UniqueConstraint(fields=["referral", "due_on"], name="review_once_per_date"),
         ]
         indexes = [models.Index(fields=["authority", "held_on", "due_on"], name="review_due")]
 
@@ -593,6 +630,11 @@ class PanelType(models.TextChoices):
 class Panel(AuthoredModel, ArchivableModel, AuthorityOwned):
     name = models.CharField(max_length=150)
     panel_type = models.CharField(max_length=10, choices=PanelType.choices, default="channel")
+    support_review_months = models.PositiveSmallIntegerField(
+        "support review (months)",
+        default=3,
+        help_text="Every case in support comes back to the panel at least this often.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -753,6 +795,8 @@ class Attendance(models.Model):
 class AgendaReason(models.TextChoices):
     NEW = "new", "New case for discussion"
     REVIEW = "review", "Review of a case"
+    SUPPORT_LAPSING = "support_lapsing", "Support lapsing"
+    SUPPORT_REVIEW = "support_review", "Support review"
 
 
 class AgendaItem(AuthorityOwned):
@@ -764,7 +808,7 @@ class AgendaItem(AuthorityOwned):
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="items")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="agenda_items")
-    reason = models.CharField(max_length=10, choices=AgendaReason.choices)
+    reason = models.CharField(max_length=20, choices=AgendaReason.choices)
     is_open = models.BooleanField(default=True)
     discussion = models.TextField(blank=True)
     decision = models.CharField(max_length=12, choices=PanelDecision.choices, null=True, blank=True)

@@ -17,7 +17,10 @@ The pathway (see docs/casework.md):
     with_gateway --no further action / signposted / police-led--> closed
     for_panel --discussed--> discussed --adopted--> adopted --support started--> in_support
     for_panel/discussed --not adopted (alternative support)--> closed
-    adopted/in_support --left Channel--> left_channel --6 and 12-month reviews--> closed
+    adopted/in_support --panel decision "Leave Channel"--> left_channel
+    left_channel --6 and 12-month (and any extended) reviews--> closed
+    left_channel --review finds renewed concerns--> closed, and a new linked referral
+        at received (triage) or for_panel, as the reviewer chooses (ADR 0016)
     any open stage --closed with a reason--> closed
 """
 
@@ -40,7 +43,9 @@ from dueregard.core import periods
 
 from .matching import age_on, name_key, soundex
 from .models import (
+    DEFAULT_CONTACT_INTERVAL_DAYS,
     OPEN_STAGES,
+    REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
     AgendaReason,
@@ -87,6 +92,7 @@ TRANSITIONS: dict[EventKind, frozenset[Stage]] = {
     EventKind.SUPPORT_STARTED: frozenset({Stage.ADOPTED}),
     EventKind.LEFT_CHANNEL: frozenset({Stage.ADOPTED, Stage.IN_SUPPORT}),
     EventKind.CLOSED: frozenset(OPEN_STAGES),
+    EventKind.REOPENED: frozenset({Stage.RECEIVED}),
 }
 PANEL_STAGES = frozenset(
     {Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT, Stage.LEFT_CHANNEL}
@@ -94,6 +100,20 @@ PANEL_STAGES = frozenset(
 SUPPORT_STAGES = frozenset({Stage.ADOPTED, Stage.IN_SUPPORT})
 ADULT_AGE = 18
 REVIEW_MONTHS = {ReviewKind.SIX_MONTHS: 6, ReviewKind.TWELVE_MONTHS: 12}
+# A review recorded more than this many days before it is due needs a confirmed reason.
+EARLY_REVIEW_DAYS = 30
+MAX_CONTACT_INTERVAL_DAYS = 365
+
+
+class ReopenTo:
+    """Where a case reopened by a post-exit review goes: triage, or straight to a panel."""
+
+    TRIAGE = "triage"
+    PANEL = "panel"
+    CHOICES = [
+        (TRIAGE, "To triage, as a new referral"),
+        (PANEL, "Straight to a Channel panel"),
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -554,6 +574,7 @@ def record_panel_decision(
     reason: str,
     concern: ConcernType | None = None,
     alternative_support: str = "",
+    exit_reason: ExitReason | None = None,
     agenda_item: AgendaItem | None = None,
     acting_user: Any,
 ) -> Referral:
@@ -561,8 +582,10 @@ def record_panel_decision(
 
     The first discussion sets `discussed_at_panel_on`. Adopt and not-adopt are for cases
     awaiting a decision; not adopting needs the alternative support and closes the
-    referral. "Continue support" is for Channel cases. Defer and noted change no stage.
-    Used with an agenda item from the meeting page, and without one for history.
+    referral. "Continue support" is for Channel cases. "Leave Channel" is for Channel
+    cases and needs the exit reason: the person leaves on the panel's date and the 6- and
+    12-month reviews are scheduled. Defer and noted change no stage. Used with an agenda
+    item from the meeting page, and without one for history.
     """
     if agenda_item is not None:
         check_meeting_takes_decisions(agenda_item.meeting)
@@ -585,6 +608,10 @@ def record_panel_decision(
         raise ValidationError({"decision": "This case has already been adopted"})
     if decision == PanelDecision.CONTINUE and awaiting:
         raise ValidationError({"decision": "Only an adopted Channel case can continue support"})
+    if decision == PanelDecision.LEAVE:
+        if awaiting:
+            raise ValidationError({"decision": "Only an adopted Channel case can leave Channel"})
+        _require(exit_reason, "exit_reason", "Choose why the person is leaving Channel")
     if decision == PanelDecision.NOT_ADOPT:
         _require(
             alternative_support.strip(),
@@ -646,6 +673,14 @@ def record_panel_decision(
         )
     referral.modified_by = _user(acting_user)
     referral.save()
+    if decision == PanelDecision.LEAVE:
+        leave_channel(
+            referral,
+            left_on=occurred_on,
+            exit_reason=exit_reason,
+            reason=reason,
+            acting_user=acting_user,
+        )
     if agenda_item is not None:
         agenda_item.decision = decision
         agenda_item.decision_reason = reason
@@ -741,9 +776,12 @@ def agree_support_plan(
     intervention_provider: str = "",
     interventions: Iterable[InterventionKind] = (),
     other_support: str = "",
+    contact_interval_days: int = DEFAULT_CONTACT_INTERVAL_DAYS,
     acting_user: Any,
 ) -> SupportPlan:
-    """Agree (or revise) the support plan of an adopted Channel case."""
+    """Agree (or revise) the support plan of an adopted Channel case: its interventions,
+    provider, sessions and planned contact interval (days between contacts; a case with
+    no delivered contact within it plus `LAPSING_GRACE_DAYS` is support lapsing)."""
     if referral.stage not in SUPPORT_STAGES:
         raise ValidationError("A support plan is agreed for an adopted Channel case.")
     _check_date(
@@ -757,6 +795,15 @@ def agree_support_plan(
         raise ValidationError({"planned_end_on": "Planned end must be after the planned start"})
     if sessions_planned < 0:
         raise ValidationError({"sessions_planned": "Sessions planned cannot be negative"})
+    if contact_interval_days is None or not (
+        1 <= contact_interval_days <= MAX_CONTACT_INTERVAL_DAYS
+    ):
+        raise ValidationError(
+            {
+                "contact_interval_days": "The planned contact interval must be between 1 and "
+                f"{MAX_CONTACT_INTERVAL_DAYS} days"
+            }
+        )
     interventions = list(interventions)
     if not interventions and not other_support.strip() and not intervention_provider.strip():
         raise ValidationError({"interventions": "Choose at least one kind of support"})
@@ -770,6 +817,7 @@ def agree_support_plan(
             "sessions_planned": sessions_planned,
             "intervention_provider": intervention_provider.strip(),
             "other_support": other_support.strip(),
+            "contact_interval_days": contact_interval_days,
             "modified_by": _user(acting_user),
         },
         create_defaults={
@@ -780,6 +828,7 @@ def agree_support_plan(
             "sessions_planned": sessions_planned,
             "intervention_provider": intervention_provider.strip(),
             "other_support": other_support.strip(),
+            "contact_interval_days": contact_interval_days,
             "created_by": _user(acting_user),
             "modified_by": _user(acting_user),
         },
@@ -792,7 +841,8 @@ def agree_support_plan(
         acting_user=acting_user,
         outcome="agreed" if created else "revised",
         outcome_label=(
-            f"{'Agreed' if created else 'Revised'}: {sessions_planned} sessions planned"
+            f"{'Agreed' if created else 'Revised'}: {sessions_planned} sessions planned, "
+            f"a contact every {contact_interval_days} days"
         ),
     )
     _audit(AuditAction.CREATE if created else AuditAction.CHANGE, plan, acting_user)
@@ -884,7 +934,11 @@ def leave_channel(
     reason: str,
     acting_user: Any,
 ) -> Referral:
-    """The person leaves Channel support; the 6- and 12-month reviews are scheduled."""
+    """The person leaves Channel support; the 6- and 12-month reviews are scheduled.
+
+    Leaving is the panel's decision: pages and the API reach this only through
+    `record_panel_decision` ("Leave Channel"); the demo and tests call it for history.
+    """
     _require(exit_reason, "exit_reason", "Choose why the person is leaving Channel")
     assert exit_reason is not None
     _require(reason.strip(), "reason", "Enter the panel's reasons")
@@ -922,6 +976,65 @@ def leave_channel(
     return referral
 
 
+def next_review(referral: Referral) -> Review | None:
+    """The review to record next: the earliest-due one not yet held. Reviews are
+    recorded in the order they are due, so the 12-month review follows the 6-month one
+    and an extended review follows both."""
+    return referral.reviews.filter(held_on__isnull=True).order_by("due_on", "pk").first()
+
+
+@transaction.atomic
+def extend_review(
+    referral: Referral, *, due_on: datetime.date | None, reason: str, acting_user: Any
+) -> Review:
+    """Schedule a further post-exit review, as the panel decided (the guidance allows
+    review up to two years after exit). The date must fall after the person left
+    Channel, no later than `REVIEW_LIMIT_MONTHS` after it, and not on a date that already
+    has a review."""
+    if referral.stage != Stage.LEFT_CHANNEL or referral.left_channel_on is None:
+        raise ValidationError("Reviews are extended after the person has left Channel.")
+    _require(due_on, "due_on", "Enter the date the further review is due")
+    assert due_on is not None
+    _require(reason.strip(), "reason", "Enter why the panel extended the reviews")
+    left_on = referral.left_channel_on
+    limit = periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
+    if due_on <= left_on:
+        raise ValidationError(
+            {
+                "due_on": f"The review must be due after the person left Channel ({left_on:%-d %B %Y})"
+            }
+        )
+    if due_on > limit:
+        raise ValidationError(
+            {
+                "due_on": f"The review must be due no later than {REVIEW_LIMIT_MONTHS} months "
+                f"after the person left Channel ({limit:%-d %B %Y})"
+            }
+        )
+    if referral.reviews.filter(due_on=due_on).exists():
+        raise ValidationError({"due_on": f"A review is already due on {due_on:%-d %B %Y}"})
+    review = Review.objects.create(
+        authority_id=referral.authority_id,
+        referral=referral,
+        kind=ReviewKind.EXTENDED,
+        due_on=due_on,
+        reason=reason.strip(),
+    )
+    referral.modified_by = _user(acting_user)
+    referral.save(update_fields=["modified_by", "modified_at"])
+    _event(
+        referral,
+        EventKind.REVIEW_EXTENDED,
+        occurred_on=periods.today(),
+        acting_user=acting_user,
+        outcome=ReviewKind.EXTENDED,
+        outcome_label=f"Further review due {due_on:%-d %B %Y}",
+        reason=reason.strip(),
+    )
+    _audit(AuditAction.CREATE, review, acting_user, event=EventKind.REVIEW_EXTENDED)
+    return review
+
+
 @transaction.atomic
 def record_review(
     review: Review,
@@ -929,21 +1042,31 @@ def record_review(
     held_on: datetime.date,
     further_concerns: bool | None,
     notes: str,
+    confirm_early: bool = False,
+    early_reason: str = "",
+    reopen_to: str = "",
     acting_user: Any,
 ) -> Review:
-    """Record a post-exit review. The 12-month review follows the 6-month one."""
+    """Record a post-exit review.
+
+    Reviews are recorded in the order they are due (the 12-month one after the 6-month
+    one). A review held more than `EARLY_REVIEW_DAYS` before it is due needs
+    `confirm_early` and the reason. A review that finds renewed concerns reopens the case
+    (`reopen_to`: `ReopenTo.TRIAGE` or `ReopenTo.PANEL`): the referral is closed and a new
+    referral linked to it opens at triage or awaiting a panel (ADR 0016). Returns the
+    review; the new referral is `review.referral.reopened_as`.
+    """
     referral = review.referral
     if review.held_on is not None:
         raise ValidationError("This review has already been recorded.")
     if referral.stage != Stage.LEFT_CHANNEL:
         raise ValidationError("Reviews are recorded after the person has left Channel.")
+    first = next_review(referral)
+    if first is not None and first.pk != review.pk:
+        raise ValidationError(f"Record the {first.get_kind_display()} first.")
     if further_concerns is None:
         raise ValidationError({"further_concerns": "Say whether there are further concerns"})
     _require(notes.strip(), "notes", "Enter what the review found")
-    if review.kind == ReviewKind.TWELVE_MONTHS:
-        earlier = Review.objects.filter(referral=referral, kind=ReviewKind.SIX_MONTHS).first()
-        if earlier is not None and earlier.held_on is None:
-            raise ValidationError("Record the 6-month review first.")
     assert referral.left_channel_on is not None
     _check_date(
         held_on,
@@ -952,9 +1075,25 @@ def record_review(
         not_before=referral.left_channel_on,
         not_before_label="the date the person left Channel",
     )
+    early = held_on < review.due_on - datetime.timedelta(days=EARLY_REVIEW_DAYS)
+    if early:
+        if not confirm_early:
+            raise ValidationError(
+                {
+                    "confirm_early": f"The review is due on {review.due_on:%-d %B %Y}, more "
+                    f"than {EARLY_REVIEW_DAYS} days after this date: confirm it is being "
+                    "held early"
+                }
+            )
+        _require(early_reason.strip(), "early_reason", "Enter why the review is held early")
+    if further_concerns and reopen_to not in (ReopenTo.TRIAGE, ReopenTo.PANEL):
+        raise ValidationError(
+            {"reopen_to": "Choose where the reopened case goes: triage or a panel"}
+        )
     review.held_on = held_on
     review.further_concerns = further_concerns
     review.notes = notes.strip()
+    review.early_reason = early_reason.strip() if early else ""
     review.recorded_by = _user(acting_user)
     review.save()
     _event(
@@ -966,11 +1105,75 @@ def record_review(
         outcome_label=(
             f"{review.get_kind_display()}: "
             + ("further concerns" if further_concerns else "no further concerns")
+            + (" (held early)" if early else "")
         ),
-        reason=notes.strip(),
+        reason=notes.strip() + (f" Held early: {early_reason.strip()}" if early else ""),
     )
     _audit(AuditAction.CHANGE, review, acting_user, event=EventKind.REVIEW, kind=review.kind)
+    if further_concerns:
+        _reopen(review, to=reopen_to, acting_user=acting_user)
     return review
+
+
+def _reopen(review: Review, *, to: str, acting_user: Any) -> Referral:
+    """A new referral of the same person, linked both ways to the one reviewed, which is
+    closed. Its history and the earlier one's each name the other."""
+    earlier = review.referral
+    assert review.held_on is not None
+    person = earlier.person
+    reopened = receive_referral(
+        person=person,
+        details=ReferralDetails(
+            received_on=review.held_on,
+            referrer_name="",
+            referrer_organisation=f"Post-exit review of {earlier.reference}",
+            sector=earlier.sector,
+            concern_description=review.notes,
+            concern=earlier.panel_concern or earlier.concern,
+            age_at_referral=age_at(earlier, review.held_on),
+            gender=earlier.gender,
+            ward=earlier.ward,
+            vulnerabilities=list(earlier.vulnerabilities.all()),
+            source=ReferralSource.REOPENED,
+        ),
+        coordinator=earlier.coordinator,
+        acting_user=acting_user,
+    )
+    reopened.reopened_from = earlier
+    reopened.panel_summary = earlier.panel_summary
+    where = "straight to a Channel panel" if to == ReopenTo.PANEL else "to triage"
+    _event(
+        reopened,
+        EventKind.REOPENED,
+        occurred_on=review.held_on,
+        acting_user=acting_user,
+        to_stage=Stage.FOR_PANEL if to == ReopenTo.PANEL else None,
+        outcome=to,
+        outcome_label=f"Reopened from {earlier.reference} ({review.get_kind_display()}), {where}",
+        reason=review.notes,
+    )
+    reopened.save()
+    _event(
+        earlier,
+        EventKind.REOPENED,
+        occurred_on=review.held_on,
+        acting_user=acting_user,
+        outcome=to,
+        outcome_label=f"Reopened as {reopened.reference}, {where}",
+        reason=review.notes,
+    )
+    _close(
+        earlier,
+        review.held_on,
+        f"The {review.get_kind_display()} found renewed concerns: reopened as "
+        f"{reopened.reference}.",
+        acting_user,
+    )
+    earlier.modified_by = _user(acting_user)
+    earlier.save()
+    AgendaItem.objects.filter(referral=earlier, is_open=True).update(is_open=False)
+    _audit(AuditAction.CHANGE, earlier, acting_user, event=EventKind.REOPENED)
+    return reopened
 
 
 @transaction.atomic
@@ -1045,6 +1248,22 @@ def create_panel(*, authority: Authority, name: str, panel_type: str, acting_use
         modified_by=_user(acting_user),
     )
     _audit(AuditAction.CREATE, panel, acting_user)
+    return panel
+
+
+@transaction.atomic
+def update_panel_settings(
+    panel: Panel, *, support_review_months: int | None, acting_user: Any
+) -> Panel:
+    """How often (in months) every case in support comes back to this panel."""
+    if support_review_months is None or not 1 <= support_review_months <= 12:
+        raise ValidationError(
+            {"support_review_months": "The support review must be every 1 to 12 months"}
+        )
+    panel.support_review_months = support_review_months
+    panel.modified_by = _user(acting_user)
+    panel.save(update_fields=["support_review_months", "modified_by", "modified_at"])
+    _audit(AuditAction.CHANGE, panel, acting_user, fields="support_review_months")
     return panel
 
 
@@ -1221,11 +1440,18 @@ def record_attendance(
 
 
 @transaction.atomic
-def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any) -> AgendaItem:
+def add_to_agenda(
+    meeting: PanelMeeting,
+    referral: Referral,
+    *,
+    reason: str = "",
+    acting_user: Any,
+) -> AgendaItem:
     """Put a case awaiting the panel (new) or in Channel support (review) on the agenda.
 
-    From then until the item is closed, the panel's standing members can see what the
-    panel shares about the case.
+    A case in support may be listed with the reason the meeting page proposed it
+    ("Support lapsing", "Support review"). From then until the item is closed, the
+    panel's standing members can see what the panel shares about the case.
     """
     _same_authority(meeting.authority_id, referral)
     if meeting.status == MeetingStatus.CANCELLED:
@@ -1234,7 +1460,14 @@ def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any
         raise ValidationError(
             {"meeting": "The meeting has been held: add the case to a later meeting"}
         )
-    if referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED):
+    proposed = AgendaReason(reason) if reason else None
+    if proposed in (AgendaReason.SUPPORT_LAPSING, AgendaReason.SUPPORT_REVIEW):
+        if referral.stage != Stage.IN_SUPPORT:
+            raise ValidationError(
+                {"reason": f"{proposed.label} is a reason for a case receiving Channel support"}
+            )
+        reason = proposed
+    elif referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED):
         reason = AgendaReason.NEW
     elif referral.stage in SUPPORT_STAGES:
         reason = AgendaReason.REVIEW
@@ -1257,8 +1490,8 @@ def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any
         EventKind.ADDED_TO_AGENDA,
         occurred_on=min(periods.today(), max(meeting.held_on, referral.received_on)),
         acting_user=acting_user,
-        outcome=reason.value,
-        outcome_label=f"{reason.label}: {meeting}",
+        outcome=reason,
+        outcome_label=f"{AgendaReason(reason).label}: {meeting}",
     )
     _audit(AuditAction.CREATE, item, acting_user, meeting=meeting.pk)
     return item
@@ -1273,6 +1506,7 @@ def record_discussion(
     decision_reason: str,
     concern: ConcernType | None = None,
     alternative_support: str = "",
+    exit_reason: ExitReason | None = None,
     acting_user: Any,
 ) -> AgendaItem:
     """The panel's notes and decision on an agenda item (once per item), at a meeting that
@@ -1293,6 +1527,7 @@ def record_discussion(
         reason=decision_reason,
         concern=concern,
         alternative_support=alternative_support,
+        exit_reason=exit_reason,
         agenda_item=item,
         acting_user=acting_user,
     )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Model, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -32,6 +32,8 @@ from dueregard.core.pagination import Keyset
 
 from . import forms, queries, services
 from .models import (
+    DEFAULT_CONTACT_INTERVAL_DAYS,
+    REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
     MeetingStatus,
@@ -90,7 +92,7 @@ def _form_page(
     title: str,
     on_valid: Callable[[dict[str, Any]], Any],
     success: str,
-    done_url: str,
+    done_url: str | Callable[[], str],
     back_url: str,
     record_obj: Model | None,
     caption: str = "",
@@ -116,7 +118,7 @@ def _form_page(
             forms.apply_service_errors(form, error)
         else:
             messages.success(request, success)
-            return redirect(done_url)
+            return redirect(done_url() if callable(done_url) else done_url)
     if record_obj is not None:
         _viewed(request, record_obj, form=title)
     context = {
@@ -439,8 +441,8 @@ def _next_steps(referral: Referral) -> list[tuple[str, str]]:
         steps.append(("Record that support has started", "casework:start_support"))
     if stage == Stage.IN_SUPPORT:
         steps.append(("Record a support session", "casework:session"))
-    if stage in (Stage.ADOPTED, Stage.IN_SUPPORT):
-        steps.append(("Record that the person left Channel", "casework:leave"))
+    if stage == Stage.LEFT_CHANNEL:
+        steps.append(("Extend the reviews", "casework:review_extend"))
     if stage != Stage.CLOSED:
         steps.append(("Close the referral", "casework:close"))
     return steps
@@ -452,6 +454,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
     sessions = list(plan.sessions.all()) if plan else []
     delivered = sum(1 for s in sessions if s.status == "delivered")
+    last_contact = max((s.occurred_on for s in sessions if s.status == "delivered"), default=None)
     _viewed(request, referral)
     return render(
         request,
@@ -466,6 +469,17 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             "delivered": delivered,
             "expected": queries.expected_sessions(plan, periods.today()) if plan else 0,
             "reviews": referral.reviews.all(),
+            "next_review": services.next_review(referral),
+            "reopened_as": referral.reopened_as.all(),
+            "last_contact": last_contact,
+            "lapsing": plan is not None
+            and referral.stage == Stage.IN_SUPPORT
+            and queries.is_lapsing(
+                last_contact,
+                referral.support_started_on,
+                plan.contact_interval_days,
+                periods.today(),
+            ),
             "items": referral.agenda_items.select_related("meeting__panel"),
             "vulnerabilities": referral.vulnerabilities.all(),
             "steps": _next_steps(referral),
@@ -669,6 +683,7 @@ def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
             intervention_provider=d["intervention_provider"],
             interventions=d["interventions"],
             other_support=d["other_support"],
+            contact_interval_days=d["contact_interval_days"],
             acting_user=request.user,
         ),
         success="The support plan was saved.",
@@ -681,7 +696,11 @@ def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
     if plan is None:
-        return {"agreed_on": periods.today(), "planned_start_on": periods.today()}
+        return {
+            "agreed_on": periods.today(),
+            "planned_start_on": periods.today(),
+            "contact_interval_days": DEFAULT_CONTACT_INTERVAL_DAYS,
+        }
     return {
         "agreed_on": periods.today(),
         "intervention_provider": plan.intervention_provider,
@@ -690,6 +709,7 @@ def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
         "sessions_planned": plan.sessions_planned,
         "planned_start_on": plan.planned_start_on,
         "planned_end_on": plan.planned_end_on,
+        "contact_interval_days": plan.contact_interval_days,
     }
 
 
@@ -745,40 +765,19 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def leave(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.LeaveForm(_posted(request), initial={"left_on": periods.today()})
-    return _form_page(
-        request,
-        form=form,
-        title="Record that the person left Channel",
-        caption=_caption(referral),
-        intro="Reviews 6 and 12 months after leaving are added to the work queue.",
-        on_valid=lambda d: services.leave_channel(
-            referral,
-            left_on=d["left_on"],
-            exit_reason=d["exit_reason"],
-            reason=d["reason"],
-            acting_user=request.user,
-        ),
-        success="Leaving Channel was recorded; the reviews are scheduled.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
-    )
-
-
-@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Record the next post-exit review of this kind. Reviews are recorded in the order
+    they are due; one that finds renewed concerns reopens the case (ADR 0016)."""
     referral = queries.get_referral_for_user(request, pk, write=True)
     if kind not in ReviewKind.values:
-        from django.http import Http404
-
         raise Http404
+    target = (
+        referral.reviews.filter(kind=kind, held_on__isnull=True).order_by("due_on", "pk").first()
+    )
     form = forms.ReviewForm(_posted(request), initial={"held_on": periods.today()})
 
     def review_values(current: Referral) -> dict[str, Any]:
-        held = current.reviews.filter(kind=kind).first()
+        held = current.reviews.filter(kind=kind, held_on__isnull=False).order_by("-pk").first()
         if held is None or held.held_on is None:
             return {}
         return {
@@ -788,7 +787,6 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         }
 
     def save(d: dict[str, Any]) -> None:
-        target = referral.reviews.filter(kind=kind).first()
         if target is None:
             raise ValidationError("Reviews are scheduled when the person leaves Channel.")
         services.record_review(
@@ -796,21 +794,67 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             held_on=d["held_on"],
             further_concerns=d["further_concerns"] == "yes",
             notes=d["notes"],
+            confirm_early=d["confirm_early"],
+            early_reason=d["early_reason"],
+            reopen_to=d["reopen_to"] if d["further_concerns"] == "yes" else "",
             acting_user=request.user,
         )
+        target.refresh_from_db()
 
+    def done() -> str:
+        reopened = referral.reopened_as.order_by("-pk").first()
+        return _referral_url(reopened or referral)
+
+    label = ReviewKind(kind).label
+    due = f" It is due on {target.due_on:%-d %B %Y}." if target is not None else ""
     return _form_page(
         request,
         form=form,
-        title=f"Record the {ReviewKind(kind).label}",
+        title=f"Record the {label}",
         caption=_caption(referral),
+        intro=(
+            f"Reviews are recorded in the order they are due.{due} A review held more than "
+            "30 days early needs your confirmation and the reason. If the review finds "
+            "renewed concerns, the case is reopened as a new referral linked to this one."
+        ),
         on_valid=save,
-        success=f"The {ReviewKind(kind).label} was recorded.",
-        done_url=_referral_url(referral),
+        success=f"The {label} was recorded.",
+        done_url=done,
         back_url=_referral_url(referral),
         record_obj=referral,
         # A review has no change time of its own: the referral's version holds it.
         edit=versions.Edit(request, referral, review_values),
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def review_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.ExtendReviewForm(_posted(request))
+    limit = (
+        periods.add_months(referral.left_channel_on, REVIEW_LIMIT_MONTHS)
+        if referral.left_channel_on
+        else None
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Extend the reviews",
+        caption=_caption(referral),
+        intro=(
+            "Record a further review the panel decided on. The guidance allows review up to "
+            f"{REVIEW_LIMIT_MONTHS} months after the person left Channel"
+            + (f", here {limit:%-d %B %Y}." if limit else ".")
+        ),
+        on_valid=lambda d: services.extend_review(
+            referral, due_on=d["due_on"], reason=d["reason"], acting_user=request.user
+        ),
+        success="The further review was scheduled.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+        submit="Schedule the review",
+        edit=versions.Edit(request, referral, lambda r: {}),
     )
 
 
@@ -936,6 +980,30 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
+def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = queries.get_panel_for_user(request, pk, write=True)
+    form = forms.PanelSettingsForm(
+        _posted(request), initial={"support_review_months": panel.support_review_months}
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Change the panel's support review",
+        caption=panel.name,
+        on_valid=lambda d: services.update_panel_settings(
+            panel, support_review_months=d["support_review_months"], acting_user=request.user
+        ),
+        success="The panel's support review was changed.",
+        done_url=reverse("casework:panel", args=[panel.pk]),
+        back_url=reverse("casework:panel", args=[panel.pk]),
+        record_obj=None,
+        edit=versions.Edit(
+            request, panel, lambda p: {"support_review_months": p.support_review_months}
+        ),
+    )
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
 def member_new(request: HttpRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
     form = forms.MemberForm(_posted(request), authority=panel.authority)
@@ -1037,6 +1105,7 @@ def _meeting_context(request: HttpRequest, meeting: Any, *, visible_all: bool) -
         "personal_data": True,
     }
     if can_change and meeting.status == MeetingStatus.PLANNED:
+        context["proposed"] = queries.proposed_for_agenda(meeting, today)
         context["agenda_form"] = forms.AgendaAddForm(cases=queries.cases_for_agenda(meeting))
     if can_change and meeting.status != MeetingStatus.CANCELLED:
         action_form = forms.ActionForm(
@@ -1056,7 +1125,9 @@ def _meeting_context(request: HttpRequest, meeting: Any, *, visible_all: bool) -
     _viewed_list(
         request,
         "meeting",
-        [i.referral.person_id for i in items if i.visible],  # type: ignore[attr-defined]
+        [i.referral.person_id for i in items if i.visible]  # type: ignore[attr-defined]
+        # The cases proposed for the agenda are shown by name too.
+        + [p.referral.person_id for p in context.get("proposed", [])],
         meeting.authority_id,
     )
     return context
@@ -1091,7 +1162,12 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AgendaAddForm(request.POST, cases=queries.cases_for_agenda(meeting))
     if form.is_valid():
         try:
-            services.add_to_agenda(meeting, form.cleaned_data["referral"], acting_user=request.user)
+            services.add_to_agenda(
+                meeting,
+                form.cleaned_data["referral"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
         except ValidationError as error:
             forms.apply_service_errors(form, error)
         else:
@@ -1486,6 +1562,7 @@ def item_decision(request: HttpRequest, pk: int) -> HttpResponse:
             decision_reason=d["decision_reason"],
             concern=d["concern"],
             alternative_support=d["alternative_support"],
+            exit_reason=d["exit_reason"],
             acting_user=request.user,
         ),
         success="The panel's decision was recorded.",

@@ -75,12 +75,20 @@ FIGURES: list[tuple[str, str, str, list[str], list[str]]] = [
         ["meetings_by_board", "reports_presented"],
         [],
     ),
+    (
+        "support",
+        "1.7 Channel support delivery",
+        "channel-support",
+        ["support_by_quarter", "support_by_intervention"],
+        [],
+    ),
 ]
 SOURCE_TITLES = {
     "referral-statistics": "Referrals and Channel casework",
     "training": "Training compliance",
     "assurance": "Prevent assurance",
     "equality-monitoring": "Equality monitoring",
+    "channel-support": "Channel support delivery",
 }
 EQUALITY_TABLES = [
     equality_monitoring.table_id("referrals", c) for c, _, _ in equality_monitoring.CHARACTERISTICS
