@@ -19,11 +19,16 @@ one for the run:
     {"page": ..., "count": n, "errors": n, "p50_ms": ..., "p95_ms": ..., "p99_ms": ...}
     {"run": "load", "database": ..., "users": n, "seconds": s, "workers": w,
      "requests": n, "requests_per_s": ..., "cpu_s_per_request": ..., "errors": n,
-     "server_errors": n, "database_locked": n, "saves": n, "saved": n, "load_average": [...]}
+     "server_errors": n, "database_locked": n, "saves": n, "saved": n, "stale": n,
+     "refused": {"<status>: <reason>": n}, "load_average": [...]}
 
 An error is a status of 500 or more, a refused connection or a time-out; "database_locked"
-counts the server's "database is locked" failures in its log. Loopback only; every request
-has a 30 s time-out.
+counts the server's "database is locked" failures in its log. "stale" counts saves refused
+because another user saved the same record after this one opened the form (the lost-update
+guard, ADR 0015: with 30 users on a small borough's few records this is expected), and
+"refused" says why each save that was not accepted was refused. A user whose sign-in fails
+is counted under the page "sign in"; the server's first traceback, if any, goes to stderr.
+Loopback only; every request has a 30 s time-out.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -52,6 +58,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-benchmark-only-" + "x" * 8
 SAVE_EVERY_S = 10.0
+# The edit-conflict page's heading (core/edit_conflict.html): a save refused as stale.
+STALE_MARK = "while you were editing it"
 TIMEOUT_S = 30
 
 
@@ -126,13 +134,17 @@ def build(env: dict[str, str], users: int, fresh: bool) -> dict[str, Any]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     log("building the demo borough ...")
+    # seed_demo refuses production settings; the data is built with the same database and
+    # audit key but without DJANGO_ENV, and served with it.
+    build_env = {k: v for k, v in env.items() if k != "DJANGO_ENV"}
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "createcachetable")
-    manage(env, "seed_demo")
+    manage(env, "collectstatic", "--noinput", "-v0")  # production serves the hashed manifest
+    manage(build_env, "seed_demo")
     out = subprocess.run(  # noqa: S603
         [sys.executable, __file__, "--prepare", str(users)],
         cwd=ROOT,
-        env=env,
+        env=build_env,
         check=True,
         capture_output=True,
         text=True,
@@ -274,6 +286,7 @@ class Browser:
     def __init__(self, port: int) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S)
         self.cookies: dict[str, str] = {}
+        self.last_page = ""
 
     def request(
         self, method: str, path: str, form: list[tuple[str, str]] | None = None
@@ -304,7 +317,7 @@ class Browser:
         fields = main_form(page)
         if changes:
             fields = [(k, changes.get(k, v)) for k, v in fields]
-        status, _, _ = self.request("POST", path, fields)
+        status, _, self.last_page = self.request("POST", path, fields)
         return status
 
 
@@ -337,6 +350,8 @@ class Tally:
     errors: dict[str, int] = field(default_factory=dict)
     saves: int = 0
     saved: int = 0  # saves the form accepted (a redirect), not refused as invalid or stale
+    stale: int = 0  # saves refused because another user saved the record after this one read it
+    refused: dict[str, int] = field(default_factory=dict)  # why the other saves were not saved
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, page: str, seconds: float, failed: bool) -> None:
@@ -372,7 +387,12 @@ def user_loop(
 ) -> None:
     rng = random.Random(n)
     browser = Browser(port)
-    sign_in(browser, account)
+    try:
+        sign_in(browser, account)
+    except (SystemExit, OSError, http.client.HTTPException) as failure:  # counted, not silent
+        log(f"sign-in failed: {failure}")
+        tally.add("sign in", 0.0, True)
+        return
     while time.monotonic() < start:
         time.sleep(0.01)
     next_save = start + rng.uniform(0, SAVE_EVERY_S)
@@ -402,6 +422,19 @@ def user_loop(
                 with tally.lock:
                     tally.saves += 1
                     tally.saved += int(status == 302)
+                    tally.stale += int(STALE_MARK in browser.last_page)
+                    if status != 302:
+                        reason = refusal(status, browser.last_page)
+                        tally.refused[reason] = tally.refused.get(reason, 0) + 1
+
+
+def refusal(status: int, page: str) -> str:
+    """Why a save was not accepted: its status and the page's first error message."""
+    if STALE_MARK in page:
+        return f"{status}: stale"
+    found = re.search(r'class="govuk-error-message"[^>]*>(.*?)</p>', page, re.DOTALL)
+    message = re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip() if found else ""
+    return f"{status}: {message[:80]}" if message else str(status)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -425,6 +458,7 @@ def main(argv: list[str]) -> int:
         env.update(
             DJANGO_ENV="production",
             SECRET_KEY=secrets.token_urlsafe(40),
+            AUDIT_CHAIN_KEY=f"load:{secrets.token_urlsafe(40)}",
             ALLOWED_HOSTS="127.0.0.1",
             SECURE_SSL_REDIRECT="false",
             DB_CONN_MAX_AGE=env.get("DB_CONN_MAX_AGE", "60"),
@@ -463,6 +497,9 @@ def main(argv: list[str]) -> int:
         finally:
             stop_server(server)
         server_log = log_path.read_text(errors="replace") if log_path.exists() else ""
+    if "Traceback" in server_log:  # the first server error, so a failed run says why
+        first = server_log[server_log.index("Traceback") :]
+        log("the server's first error:\n" + "\n".join(first.splitlines()[:80]))
     requests = 0
     for page, times in tally.times.items():
         requests += len(times)
@@ -495,6 +532,8 @@ def main(argv: list[str]) -> int:
                 "database_locked": server_log.count("database is locked"),
                 "saves": tally.saves,
                 "saved": tally.saved,
+                "stale": tally.stale,
+                "refused": tally.refused,
                 "load_average": [round(x, 2) for x in os.getloadavg()],
             }
         )

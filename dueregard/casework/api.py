@@ -807,7 +807,7 @@ class ReferralViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             page = self.paginate_queryset(self.get_queryset())
-        except DjangoValidationError:
+        except (DjangoValidationError, OverflowError):  # OverflowError: an id beyond 64 bits
             raise serializers.ValidationError("A filter's value is not valid.") from None
         assert page is not None
         self.list_audit([r.person_id for r in page], {r.authority_id for r in page})

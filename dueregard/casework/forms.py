@@ -15,7 +15,9 @@ from dueregard.core import periods
 from dueregard.core.forms import GovUKDateField, choice_field, model_choice_field
 
 from .models import (
+    DEFAULT_CONTACT_INTERVAL_DAYS,
     ActionStatus,
+    AgendaReason,
     ConcernType,
     ConsentGivenBy,
     ConsentStatus,
@@ -26,6 +28,7 @@ from .models import (
     InterventionKind,
     OnwardResponse,
     PanelDecision,
+    PanelMeeting,
     PanelMember,
     PanelType,
     Referral,
@@ -36,6 +39,7 @@ from .models import (
     Vulnerability,
 )
 from .queries import concern_types_on
+from .services import MAX_CONTACT_INTERVAL_DAYS, ReopenTo
 
 NOT_KNOWN = [("", "Not known")]
 
@@ -344,12 +348,27 @@ class DecisionForm(forms.Form):
         label="Alternative support (if not adopted)",
         help_text="Where the case goes instead: for example mental health or social care.",
     )
+    exit_reason = forms.ModelChoiceField(
+        queryset=ExitReason.objects.none(),
+        widget=forms.RadioSelect,
+        required=False,
+        label="Reason for leaving Channel (if the panel decided the person leaves)",
+        empty_label=None,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["concern"] = concern_field("Type of concern as the panel sees it")
+        model_choice_field(self, "exit_reason").queryset = _enabled(ExitReason)
         self.order_fields(
-            ["discussion", "decision", "decision_reason", "concern", "alternative_support"]
+            [
+                "discussion",
+                "decision",
+                "decision_reason",
+                "concern",
+                "alternative_support",
+                "exit_reason",
+            ]
         )
 
 
@@ -398,6 +417,24 @@ class SupportPlanForm(forms.Form):
     )
     other_support = forms.CharField(widget=_textarea(3), required=False)
     sessions_planned = forms.IntegerField(min_value=0, max_value=500, label="Sessions planned")
+    contact_interval_days = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_CONTACT_INTERVAL_DAYS,
+        initial=DEFAULT_CONTACT_INTERVAL_DAYS,
+        label="Planned contact interval, in days",
+        error_messages={
+            "required": "Enter the planned contact interval in days",
+            "invalid": "The planned contact interval must be a whole number of days",
+            "min_value": "The planned contact interval must be at least 1 day",
+            "max_value": f"The planned contact interval must be at most "
+            f"{MAX_CONTACT_INTERVAL_DAYS} days",
+        },
+        help_text=(
+            "How often the person should have a contact. With no delivered contact within "
+            "this plus 14 days, the case shows as support lapsing and is proposed for the "
+            "panel's next meeting."
+        ),
+    )
     planned_start_on = GovUKDateField(label="Planned start")
     planned_end_on = GovUKDateField(label="Planned end")
 
@@ -419,21 +456,6 @@ class SessionForm(forms.Form):
     notes = forms.CharField(widget=_textarea(3), required=False)
 
 
-class LeaveForm(forms.Form):
-    left_on = GovUKDateField(label="Date left Channel")
-    exit_reason = forms.ModelChoiceField(
-        queryset=ExitReason.objects.none(),
-        widget=forms.RadioSelect,
-        label="Reason for leaving",
-        empty_label=None,
-    )
-    reason = forms.CharField(widget=_textarea(), label="The panel's reasons")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice_field(self, "exit_reason").queryset = _enabled(ExitReason)
-
-
 class ReviewForm(forms.Form):
     held_on = GovUKDateField(label="Date of the review")
     further_concerns = forms.ChoiceField(
@@ -442,6 +464,45 @@ class ReviewForm(forms.Form):
         label="Are there further concerns?",
     )
     notes = forms.CharField(widget=_textarea(), label="What the review found")
+    reopen_to = forms.ChoiceField(
+        choices=ReopenTo.CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        label="If there are further concerns, where does the reopened case go?",
+        help_text="The case is reopened as a new referral linked to this one.",
+    )
+    confirm_early = forms.BooleanField(
+        required=False,
+        label="This review is being held more than 30 days before it is due",
+    )
+    early_reason = forms.CharField(
+        widget=_textarea(3),
+        required=False,
+        label="Why the review is held early (if it is)",
+    )
+
+
+class ExtendReviewForm(forms.Form):
+    due_on = GovUKDateField(label="Date the further review is due")
+    reason = forms.CharField(widget=_textarea(), label="Why the panel extended the reviews")
+
+
+class PanelSettingsForm(forms.Form):
+    support_review_months = forms.IntegerField(
+        min_value=1,
+        max_value=12,
+        label="Support review, in months",
+        error_messages={
+            "required": "Enter how often, in months, cases in support come back to the panel",
+            "invalid": "The support review must be a whole number of months",
+            "min_value": "The support review must be every 1 to 12 months",
+            "max_value": "The support review must be every 1 to 12 months",
+        },
+        help_text=(
+            "Every case in support comes back to this panel at least this often: it is "
+            'proposed for the next meeting with the reason "Support review".'
+        ),
+    )
 
 
 class OnwardResponseForm(forms.Form):
@@ -568,6 +629,10 @@ class AgendaAddForm(forms.Form):
     referral = CaseWithStageChoiceField(
         queryset=Referral.objects.none(), label="Case to add", empty_label=""
     )
+    # Set by the one-click "Add" of a proposed case ("Support lapsing", "Support review").
+    reason = forms.ChoiceField(
+        choices=[("", ""), *AgendaReason.choices], required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, cases: QuerySet[Referral], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "agenda")  # shares the meeting page with ActionForm
@@ -607,3 +672,121 @@ class ActionUpdateForm(forms.Form):
     )
     progress = forms.CharField(widget=_textarea(3), required=False, label="Progress update")
     completed_on = GovUKDateField(required=False, label="Date completed (if done)")
+
+
+CORRECTION_REASON_HELP = (
+    "The minutes are approved: this change is a correction. Say why; the meeting's history "
+    "keeps it with what the record said before."
+)
+
+
+def add_correction_reason(form: forms.Form, what: str) -> None:
+    """A form that changes an approved meeting's minutes asks why (the service refuses a
+    correction without its reason)."""
+    form.fields["correction_reason"] = forms.CharField(
+        widget=_textarea(3),
+        required=False,
+        label=f"Why {what} is being corrected",
+        help_text=CORRECTION_REASON_HELP,
+    )
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.panel.name}, {obj.held_on:%-d %B %Y}"
+
+
+class ReferralAgendaForm(forms.Form):
+    """Put a referral ready for a panel on a planned meeting's agenda (the next one is
+    preselected); with no panel summary written, the user confirms listing it without."""
+
+    meeting = MeetingChoiceField(
+        queryset=PanelMeeting.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Which meeting",
+        error_messages={"required": "Choose the meeting to list the case at"},
+    )
+    confirm_no_summary = forms.BooleanField(
+        required=False,
+        label="List the case without a summary for the panel",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        meetings: QuerySet[PanelMeeting],
+        summary_written: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "meeting").queryset = meetings
+        first = meetings.first()
+        if first is not None:
+            self.fields["meeting"].initial = first.pk
+        self.summary_written = summary_written
+        if summary_written:
+            del self.fields["confirm_no_summary"]
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if not self.summary_written and not self.cleaned_data.get("confirm_no_summary"):
+            self.add_error(
+                "confirm_no_summary",
+                "What the panel is told is empty: confirm the case is listed without it, or "
+                "write it first",
+            )
+        return cleaned
+
+
+class RemoveFromAgendaForm(forms.Form):
+    reason = forms.CharField(
+        widget=_textarea(3),
+        label="Why the case is being removed from the agenda",
+        error_messages={"required": "Enter why the case is being removed from the agenda"},
+    )
+
+
+class ApproveMinutesForm(forms.Form):
+    """Nothing to fill in: the chair's approval, carrying the meeting's version."""
+
+
+class DecisionCorrectionForm(forms.Form):
+    discussion = forms.CharField(
+        widget=_textarea(6),
+        label="Notes of the discussion",
+        error_messages={"required": "Enter the notes of the discussion"},
+    )
+    decision_reason = forms.CharField(
+        widget=_textarea(),
+        label="The panel's reasons",
+        error_messages={"required": "Enter the panel's reasons"},
+    )
+
+    def __init__(self, *args: Any, correcting: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if correcting:
+            add_correction_reason(self, "the decision record")
+
+
+class ActionCorrectionForm(forms.Form):
+    description = forms.CharField(
+        widget=_textarea(3),
+        label="Action",
+        error_messages={"required": "Enter what needs to be done"},
+    )
+    owner = forms.ModelChoiceField(
+        queryset=PanelMember.objects.none(),
+        empty_label="",
+        label="Owner",
+        error_messages={"required": "Choose a standing member of this panel"},
+    )
+    due_on = GovUKDateField(label="Due date")
+
+    def __init__(
+        self, *args: Any, members: QuerySet[PanelMember], correcting: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "owner").queryset = members
+        if correcting:
+            add_correction_reason(self, "the action")

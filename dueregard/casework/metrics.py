@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, F, IntegerField, Q, Value
@@ -43,12 +43,14 @@ from dueregard.core.figures import Breakdown
 from dueregard.core.periods import Period, add_months, financial_quarters
 
 from .models import (
+    LAPSING_GRACE_DAYS,
     AgendaItem,
     Attendance,
     ConcernCodeList,
     ConcernType,
     GatewayOutcome,
     Gender,
+    InterventionKind,
     MeetingStatus,
     OnwardReferral,
     OnwardResponse,
@@ -57,6 +59,8 @@ from .models import (
     Review,
     ReviewKind,
     Sector,
+    SessionStatus,
+    SupportSession,
     TriageOutcome,
     Vulnerability,
 )
@@ -389,6 +393,228 @@ def quarters(
         )
         for quarter, first, last in periods
     ]
+
+
+# --------------------------------------------------------------------------------------
+# Support delivery (report `channel-support`)
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """A spell with no delivered contact beyond the plan's interval plus the grace."""
+
+    began_on: datetime.date  # the first day the case was lapsing
+    days: int  # days lapsing: until the next delivered contact, exit or the end
+    ongoing: bool  # still lapsing at the end of the period (or today)
+
+
+def lapses_of(
+    started_on: datetime.date,
+    ended_on: datetime.date | None,
+    interval_days: int,
+    delivered: Sequence[datetime.date],
+    until: datetime.date,
+) -> list[Lapse]:
+    """The lapses of one case's support from `started_on` to its exit (`ended_on`) or
+    `until`: each gap between delivered contacts (or from the start of support) longer
+    than the interval plus `LAPSING_GRACE_DAYS`, as the work queue raises them. A case is
+    lapsing on the days after that allowance; the lapse ends on the next delivered
+    contact."""
+    allowed = interval_days + LAPSING_GRACE_DAYS
+    stop = min(ended_on, until) if ended_on is not None else until
+    anchor = started_on
+    found = []
+    for day in [*sorted(d for d in delivered if d <= stop), None]:
+        boundary = day if day is not None else stop
+        gap = (boundary - anchor).days
+        if gap > allowed:
+            found.append(
+                Lapse(
+                    began_on=anchor + datetime.timedelta(days=allowed + 1),
+                    days=gap - allowed,
+                    ongoing=day is None and (ended_on is None or ended_on > until),
+                )
+            )
+        if day is not None:
+            anchor = max(anchor, day)
+    return found
+
+
+def planned_contacts(
+    started_on: datetime.date,
+    interval_days: int,
+    first: datetime.date,
+    last: datetime.date,
+) -> int:
+    """Contacts a plan schedules from `first` to `last` inclusive: one every
+    `interval_days` after support started (started_on + k x interval, k >= 1)."""
+    if last < first or last < started_on:
+        return 0
+    before = max((first - started_on).days - 1, -1)
+    return (last - started_on).days // interval_days - (
+        before // interval_days if before >= 0 else 0
+    )
+
+
+@dataclass
+class SupportFigures:
+    """One row of the `channel-support` tables (a quarter, the total, or a kind)."""
+
+    label: str
+    cases_in_support: int = 0
+    contacts_planned: int = 0
+    contacts_delivered: int = 0
+    not_attended: int = 0
+    cancelled: int = 0
+    cases_lapsed: int = 0
+    lapses: int = 0
+    lapse_days: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SupportDelivery:
+    quarters: list[SupportFigures]  # each financial quarter (clipped), then the total
+    partial: list[bool]  # per quarter: the period covers only part of it
+    total: SupportFigures
+    by_intervention: list[SupportFigures]  # each enabled kind, then "No kind recorded"
+
+
+NO_KIND = "No kind of support recorded"
+
+
+def support_delivery(
+    authority: Authority, start: datetime.date, end: datetime.date, today: datetime.date
+) -> SupportDelivery:
+    """Channel support delivered in the period, by financial quarter and by kind of
+    intervention: cases in support (support started on or before the row's end and not
+    ended before its start; a case counts in each row it overlaps, so rows do not add
+    up), contacts planned (one every plan interval after support started), contacts
+    delivered, not attended and cancelled (sessions dated in the row), and the lapses
+    that began in the row, with how many days each lasted (to the next delivered
+    contact, the exit, or the end of the period or today, whichever is first).
+
+    Session counts are grouped in the database. Planned contacts and lapses are date
+    arithmetic over each case's contact dates, done here for the cases in support in
+    the period (tens per authority): date differences are not portable between SQLite
+    and PostgreSQL. Four queries.
+    """
+    until = min(end, today)
+    cases = list(
+        Referral.objects.filter(
+            authority=authority, support_started_on__isnull=False, support_started_on__lte=end
+        )
+        .filter(
+            Q(left_channel_on__gte=start)
+            | Q(left_channel_on__isnull=True, closed_on__isnull=True)
+            | Q(left_channel_on__isnull=True, closed_on__gte=start)
+        )
+        .filter(support_plan__isnull=False)
+        .select_related("support_plan")
+        .prefetch_related("support_plan__interventions")
+        .order_by("pk")
+    )
+    delivered: dict[int, list[datetime.date]] = {}
+    for referral_id, day in SupportSession.objects.filter(
+        plan__referral__in=[c.pk for c in cases],
+        status=SessionStatus.DELIVERED,
+        occurred_on__lte=end,
+    ).values_list("plan__referral_id", "occurred_on"):
+        delivered.setdefault(referral_id, []).append(day)
+
+    sessions = SupportSession.objects.filter(
+        authority=authority, occurred_on__range=(start, until)
+    ).order_by()
+    by_quarter_status = {
+        (r["quarter"], r["status"]): r["n"]
+        for r in sessions.annotate(quarter=TruncQuarter("occurred_on"))
+        .values("quarter", "status")
+        .annotate(n=Count("pk"))
+    }
+    by_kind_status: dict[tuple[str | None, str], int] = {
+        (r["plan__interventions__label"], r["status"]): r["n"]
+        for r in sessions.values("plan__interventions__label", "status").annotate(
+            n=Count("pk", distinct=True)
+        )
+    }
+
+    quarter_periods = [
+        (q, max(q.start, start), min(q.end, end)) for q in financial_quarters(start, end)
+    ]
+    kinds = [k.label for k in InterventionKind.objects.filter(disabled_on__isnull=True)]
+    kinds += [label for label, _ in by_kind_status if label is not None and label not in kinds]
+
+    def row(
+        label: str, first: datetime.date, last: datetime.date, chosen: list[Referral]
+    ) -> SupportFigures:
+        figures = SupportFigures(label=label)
+        for case in chosen:
+            plan = case.support_plan
+            assert case.support_started_on is not None
+            case_end = case.left_channel_on or case.closed_on
+            if case.support_started_on > last or (case_end is not None and case_end < first):
+                continue
+            figures.cases_in_support += 1
+            figures.contacts_planned += planned_contacts(
+                case.support_started_on,
+                plan.contact_interval_days,
+                max(first, case.support_started_on),
+                min(last, case_end or last, until),
+            )
+            began = [
+                lapse
+                for lapse in lapses_of(
+                    case.support_started_on,
+                    case_end,
+                    plan.contact_interval_days,
+                    delivered.get(case.pk, []),
+                    until,
+                )
+                if first <= lapse.began_on <= last
+            ]
+            if began:
+                figures.cases_lapsed += 1
+                figures.lapses += len(began)
+                figures.lapse_days += [lapse.days for lapse in began]
+        return figures
+
+    quarter_rows = []
+    for quarter, first, last in quarter_periods:
+        figures = row(quarter.label, first, last, cases)
+        figures.contacts_delivered = by_quarter_status.get(
+            (quarter.start, SessionStatus.DELIVERED), 0
+        )
+        figures.not_attended = by_quarter_status.get((quarter.start, SessionStatus.NOT_ATTENDED), 0)
+        figures.cancelled = by_quarter_status.get((quarter.start, SessionStatus.CANCELLED), 0)
+        quarter_rows.append(figures)
+    total = row("Total", start, end, cases)
+    total.contacts_delivered = sum(q.contacts_delivered for q in quarter_rows)
+    total.not_attended = sum(q.not_attended for q in quarter_rows)
+    total.cancelled = sum(q.cancelled for q in quarter_rows)
+
+    def with_kind(label: str | None) -> list[Referral]:
+        return [
+            c
+            for c in cases
+            if (
+                label in {k.label for k in c.support_plan.interventions.all()}
+                if label is not None
+                else not c.support_plan.interventions.all()
+            )
+        ]
+
+    by_kind = []
+    for label in [*kinds, None]:
+        figures = row(label or NO_KIND, start, end, with_kind(label))
+        figures.contacts_delivered = by_kind_status.get((label, SessionStatus.DELIVERED), 0)
+        figures.not_attended = by_kind_status.get((label, SessionStatus.NOT_ATTENDED), 0)
+        figures.cancelled = by_kind_status.get((label, SessionStatus.CANCELLED), 0)
+        by_kind.append(figures)
+    return SupportDelivery(
+        quarters=quarter_rows,
+        partial=[(first, last) != (q.start, q.end) for q, first, last in quarter_periods],
+        total=total,
+        by_intervention=by_kind,
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -183,6 +183,7 @@ class PanelDecision(models.TextChoices):
     ADOPT = "adopt", "Adopt as a Channel case"
     NOT_ADOPT = "not_adopt", "Do not adopt: alternative support"
     CONTINUE = "continue", "Continue support and review again"
+    LEAVE = "leave", "Leave Channel"
     DEFER = "defer", "Defer: more information needed"
     NOTED = "noted", "Discussed and noted"
 
@@ -191,6 +192,7 @@ class ReferralSource(models.TextChoices):
     INTAKE = "intake", "Entered at intake"
     IMPORT = "import", "Imported"
     API = "api", "Sent by a partner system"
+    REOPENED = "reopened", "Reopened after a post-exit review"
 
 
 class EventKind(models.TextChoices):
@@ -211,9 +213,12 @@ class EventKind(models.TextChoices):
     SESSION = "session", "Support session recorded"
     LEFT_CHANNEL = "left_channel", "Left Channel"
     REVIEW = "review", "Post-exit review"
+    REVIEW_EXTENDED = "review_extended", "Post-exit review extended"
+    REOPENED = "reopened", "Reopened after a post-exit review"
     CASE_OFFICER = "case_officer", "Case officer changed"
     REFERRED_ON = "referred_on", "Referred on to another service"
     ONWARD_RESPONSE = "onward_response", "Onward referral answered"
+    REMOVED_FROM_AGENDA = "removed_from_agenda", "Removed from a panel agenda"
     CLOSED = "closed", "Closed"
 
 
@@ -349,6 +354,11 @@ class Referral(AuthoredModel, AuthorityOwned):
     exit_reason = models.ForeignKey(ExitReason, on_delete=models.PROTECT, null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
+    # A post-exit review that found renewed concerns opens a new referral linked to the
+    # one it reviewed (docs/adr/0016-reopening-after-review.md).
+    reopened_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reopened_as"
+    )
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -496,6 +506,11 @@ class Consent(AuthorityOwned):
         return self.referral.person_id
 
 
+DEFAULT_CONTACT_INTERVAL_DAYS = 28
+# Days after a plan's contact interval before a case without a delivered contact lapses.
+LAPSING_GRACE_DAYS = 14
+
+
 class SupportPlan(AuthoredModel, AuthorityOwned):
     """The support the panel agreed for a Channel case, and how many sessions it plans."""
 
@@ -509,13 +524,22 @@ class SupportPlan(AuthoredModel, AuthorityOwned):
     sessions_planned = models.PositiveSmallIntegerField(default=0)
     planned_start_on = models.DateField()
     planned_end_on = models.DateField()
+    # A case with no delivered contact within this plus LAPSING_GRACE_DAYS is lapsing.
+    contact_interval_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_CONTACT_INTERVAL_DAYS,
+        help_text="How often a contact is planned, in days.",
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 name="supportplan_end_after_start",
                 condition=models.Q(planned_end_on__gte=models.F("planned_start_on")),
-            )
+            ),
+            models.CheckConstraint(
+                name="supportplan_contact_interval_positive",
+                condition=models.Q(contact_interval_days__gte=1),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -557,17 +581,26 @@ class SupportSession(AuthorityOwned):
 class ReviewKind(models.TextChoices):
     SIX_MONTHS = "6", "6-month review"
     TWELVE_MONTHS = "12", "12-month review"
+    EXTENDED = "extended", "Extended review"
+
+
+# Reviews after leaving Channel may be extended up to this many months after exit.
+REVIEW_LIMIT_MONTHS = 24
 
 
 class Review(AuthorityOwned):
     """A post-exit review, scheduled when the person leaves Channel."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reviews")
-    kind = models.CharField(max_length=2, choices=ReviewKind.choices)
+    kind = models.CharField(max_length=10, choices=ReviewKind.choices)
     due_on = models.DateField()
     held_on = models.DateField(null=True, blank=True)
     further_concerns = models.BooleanField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # Why a further review was scheduled (extended reviews) and why one was held more
+    # than EARLY_REVIEW_DAYS before it was due.
+    reason = models.TextField(blank=True)
+    early_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -575,7 +608,12 @@ class Review(AuthorityOwned):
     class Meta:
         ordering = ["due_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["referral", "kind"], name="review_once_per_kind")
+            models.UniqueConstraint(
+                fields=["referral", "kind"],
+                condition=~models.Q(kind="extended"),
+                name="review_once_per_kind",
+            ),
+            models.UniqueConstraint(fields=["referral", "due_on"], name="review_once_per_date"),
         ]
         indexes = [models.Index(fields=["authority", "held_on", "due_on"], name="review_due")]
 
@@ -659,6 +697,11 @@ class PanelType(models.TextChoices):
 class Panel(AuthoredModel, ArchivableModel, AuthorityOwned):
     name = models.CharField(max_length=150)
     panel_type = models.CharField(max_length=10, choices=PanelType.choices, default="channel")
+    support_review_months = models.PositiveSmallIntegerField(
+        "support review (months)",
+        default=3,
+        help_text="Every case in support comes back to the panel at least this often.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -715,13 +758,91 @@ class PanelMeeting(AuthoredModel, AuthorityOwned):
         max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     notes = models.TextField(blank=True)
+    # Planned -> held (`status`) -> minutes approved by the chair (these two set). Once
+    # approved, the decisions, attendance and actions change only by a recorded correction.
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["authority", "held_on"], name="meeting_date")]
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_minutes_approved_when_held",
+                condition=models.Q(minutes_approved_at__isnull=True) | models.Q(status="held"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.panel}, {self.held_on:%-d %B %Y}"
+
+    @property
+    def minutes_approved(self) -> bool:
+        return self.minutes_approved_at is not None
+
+    @property
+    def lifecycle_label(self) -> str:
+        """Planned, Held, Minutes approved or Cancelled: what the meeting page shows."""
+        return "Minutes approved" if self.minutes_approved else self.get_status_display()
+
+
+class MeetingEventKind(models.TextChoices):
+    HELD = "held", "Meeting held"
+    MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+    REMOVED_FROM_AGENDA = "removed_from_agenda", "Case removed from the agenda"
+    ATTENDANCE_CORRECTED = "attendance_corrected", "Attendance corrected"
+    DECISION_CORRECTED = "decision_corrected", "Decision record corrected"
+    ACTION_ADDED = "action_added", "Action added after approval"
+    ACTION_CORRECTED = "action_corrected", "Action corrected"
+
+
+class MeetingEventQuerySet(models.QuerySet["MeetingEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("a meeting's history is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise TypeError("a meeting's history is append-only")
+
+
+class MeetingEvent(AuthorityOwned):
+    """One entry of a meeting's append-only history: what changed, by whom, when and why.
+
+    Corrections after the minutes are approved carry their reason and what the record
+    said before and after; they name the agenda item or action they corrected.
+    """
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="history")
+    kind = models.CharField(max_length=24, choices=MeetingEventKind.choices)
+    agenda_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.ForeignKey(
+        "PanelAction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    change = models.TextField(blank=True, help_text="What the record said before and after.")
+    reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MeetingEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.meeting})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("a meeting's history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("a meeting's history is append-only")
 
 
 class Attendance(models.Model):
@@ -741,6 +862,8 @@ class Attendance(models.Model):
 class AgendaReason(models.TextChoices):
     NEW = "new", "New case for discussion"
     REVIEW = "review", "Review of a case"
+    SUPPORT_LAPSING = "support_lapsing", "Support lapsing"
+    SUPPORT_REVIEW = "support_review", "Support review"
 
 
 class AgendaItem(AuthorityOwned):
@@ -752,7 +875,7 @@ class AgendaItem(AuthorityOwned):
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="items")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="agenda_items")
-    reason = models.CharField(max_length=10, choices=AgendaReason.choices)
+    reason = models.CharField(max_length=20, choices=AgendaReason.choices)
     is_open = models.BooleanField(default=True)
     discussion = models.TextField(blank=True)
     decision = models.CharField(max_length=12, choices=PanelDecision.choices, null=True, blank=True)
@@ -761,6 +884,12 @@ class AgendaItem(AuthorityOwned):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Taken off a planned meeting's agenda before the panel discussed it (never deleted).
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(blank=True)
 
     # The item's version (core.versions) is its decision time: the decision is its edit.
     version_stamp = ("decided_at", "decided_by")

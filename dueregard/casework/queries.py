@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from dueregard.accounts.access import get_for_user
@@ -36,11 +36,16 @@ from dueregard.core import periods
 
 from .matching import dates_alike, name_key, names_alike, soundex, swapped_day_month
 from .models import (
+    DEFAULT_CONTACT_INTERVAL_DAYS,
+    LAPSING_GRACE_DAYS,
     ActionStatus,
     AgendaItem,
+    AgendaReason,
     ConcernCodeList,
     ConcernType,
     Consent,
+    EventKind,
+    MeetingStatus,
     OnwardReferral,
     Panel,
     PanelAction,
@@ -374,6 +379,84 @@ def cases_for_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
     )
 
 
+def meetings_open_for_listing(referral: Referral) -> QuerySet[PanelMeeting]:
+    """The planned meetings, from today on, of the referral's authority's panels (not
+    archived), soonest first: where "Add to a panel agenda" may put it. The first is the
+    one the page preselects."""
+    return (
+        PanelMeeting.objects.filter(
+            authority_id=referral.authority_id,
+            status=MeetingStatus.PLANNED,
+            held_on__gte=periods.today(),
+            panel__archived=False,
+        )
+        .exclude(items__referral=referral)
+        .select_related("panel")
+        .order_by("held_on", "panel__name", "pk")
+    )
+
+
+def is_on_open_agenda(referral: Referral) -> bool:
+    return AgendaItem.objects.filter(referral=referral, is_open=True).exists()
+
+
+@dataclass(frozen=True)
+class ProposedCase:
+    """A case in support the meeting page proposes for the agenda, and why."""
+
+    referral: Referral
+    reason: AgendaReason
+    last_contact: datetime.date | None
+    last_discussed: datetime.date | None
+
+
+def proposed_for_agenda(meeting: PanelMeeting, day: datetime.date) -> list[ProposedCase]:
+    """Cases in support a planned meeting should discuss, each with its reason:
+    "Support lapsing" (no delivered contact within the plan's interval plus grace on
+    `day`), else "Support review" (last discussed at a panel, or adopted, more than the
+    panel's `support_review_months` before the meeting). Cases already on an open agenda
+    item of any meeting are left out: they are coming to a panel. One query."""
+    if meeting.status != MeetingStatus.PLANNED:
+        return []
+    months = meeting.panel.support_review_months
+    cases = (
+        Referral.objects.filter(authority_id=meeting.authority_id, stage=Stage.IN_SUPPORT)
+        .exclude(Exists(AgendaItem.objects.filter(referral=OuterRef("pk"), is_open=True)))
+        .exclude(agenda_items__meeting=meeting)
+        .annotate(
+            last_contact=Subquery(
+                SupportSession.objects.filter(
+                    plan__referral=OuterRef("pk"), status=SessionStatus.DELIVERED
+                )
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
+            last_discussed=Subquery(
+                StageEvent.objects.filter(referral=OuterRef("pk"), kind=EventKind.DISCUSSED)
+                .order_by("-occurred_on", "-pk")
+                .values("occurred_on")[:1]
+            ),
+            contact_interval=F("support_plan__contact_interval_days"),
+        )
+        .select_related("person")
+        .order_by("support_started_on", "pk")
+    )
+    proposed = []
+    for case in cases:
+        last_contact = case.last_contact  # type: ignore[attr-defined]
+        last_discussed = case.last_discussed or case.adopted_on  # type: ignore[attr-defined]
+        if is_lapsing(last_contact, case.support_started_on, case.contact_interval, day):  # type: ignore[attr-defined]
+            reason = AgendaReason.SUPPORT_LAPSING
+        elif last_discussed is None or periods.add_months(last_discussed, months) <= (
+            meeting.held_on
+        ):
+            reason = AgendaReason.SUPPORT_REVIEW
+        else:
+            continue
+        proposed.append(ProposedCase(case, reason, last_contact, last_discussed))
+    return proposed
+
+
 # --------------------------------------------------------------------------------------
 # Work queue
 
@@ -422,9 +505,22 @@ def repeat_counts(referrals: Sequence[Referral]) -> dict[int, int]:
 
 
 REVIEW_NOTICE_DAYS = 28
-# Support with no delivered contact for its contact interval plus this grace is lapsing.
-CONTACT_INTERVAL_DAYS = 28
-LAPSING_GRACE_DAYS = 14
+# Support with no delivered contact for its plan's contact interval (by default
+# CONTACT_INTERVAL_DAYS) plus LAPSING_GRACE_DAYS is lapsing.
+CONTACT_INTERVAL_DAYS = DEFAULT_CONTACT_INTERVAL_DAYS
+
+
+def is_lapsing(
+    last_contact: datetime.date | None,
+    support_started_on: datetime.date | None,
+    interval_days: int | None,
+    day: datetime.date,
+) -> bool:
+    """Whether support is lapsing on `day`: no delivered contact (or start of support)
+    within the plan's contact interval plus `LAPSING_GRACE_DAYS` before it."""
+    last = last_contact or support_started_on
+    allowed = (interval_days or CONTACT_INTERVAL_DAYS) + LAPSING_GRACE_DAYS
+    return last is None or last + datetime.timedelta(days=allowed) < day
 
 
 @dataclass(frozen=True)
@@ -453,7 +549,8 @@ SECTIONS = [
     Section(
         "lapsing",
         "Support lapsing",
-        f"In support with no delivered contact for {CONTACT_INTERVAL_DAYS} days plus "
+        "In support with no delivered contact within the plan's contact interval "
+        f"(every {CONTACT_INTERVAL_DAYS} days unless the plan says otherwise) plus "
         f"{LAPSING_GRACE_DAYS} days' grace.",
     ),
     Section(
@@ -526,9 +623,10 @@ def _section_of(referral: Any, day: datetime.date) -> str:
     if stage == Stage.ADOPTED:
         return "plan" if referral.consent_status == "given" else "consent"
     if stage == Stage.IN_SUPPORT:
-        last = referral.last_contact or referral.support_started_on
-        lapse = datetime.timedelta(days=CONTACT_INTERVAL_DAYS + LAPSING_GRACE_DAYS)
-        return "lapsing" if last is None or last + lapse < day else "support"
+        lapsing = is_lapsing(
+            referral.last_contact, referral.support_started_on, referral.contact_interval, day
+        )
+        return "lapsing" if lapsing else "support"
     # Left Channel: by its next review.
     due = referral.next_review_due
     if due is None:
@@ -584,6 +682,7 @@ def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
                 .values("due_on")[:1]
             ),
             stage_since=Subquery(stage_changes.values("occurred_on")[:1]),
+            contact_interval=F("support_plan__contact_interval_days"),
             onward_service=Subquery(
                 OnwardReferral.objects.filter(referral=OuterRef("pk"), response__isnull=True)
                 .order_by("-pk")

@@ -19,7 +19,10 @@ The pathway (see docs/casework.md):
         onward_referral --the service accepted or declined it--> closed
     for_panel --discussed--> discussed --adopted--> adopted --support started--> in_support
     for_panel/discussed --not adopted (alternative support)--> closed
-    adopted/in_support --left Channel--> left_channel --6 and 12-month reviews--> closed
+    adopted/in_support --panel decision "Leave Channel"--> left_channel
+    left_channel --6 and 12-month (and any extended) reviews--> closed
+    left_channel --review finds renewed concerns--> closed, and a new linked referral
+        at received (triage) or for_panel, as the reviewer chooses (ADR 0016)
     any open stage --closed with a reason--> closed
 """
 
@@ -42,7 +45,9 @@ from dueregard.core import periods
 
 from .matching import age_on, name_key, soundex
 from .models import (
+    DEFAULT_CONTACT_INTERVAL_DAYS,
     OPEN_STAGES,
+    REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
     AgendaReason,
@@ -55,6 +60,8 @@ from .models import (
     ExitReason,
     GatewayOutcome,
     InterventionKind,
+    MeetingEvent,
+    MeetingEventKind,
     MeetingStatus,
     OnwardReferral,
     OnwardResponse,
@@ -91,6 +98,7 @@ TRANSITIONS: dict[EventKind, frozenset[Stage]] = {
     EventKind.REFERRED_ON: frozenset({Stage.RECEIVED, Stage.WITH_GATEWAY}),
     EventKind.ONWARD_RESPONSE: frozenset({Stage.ONWARD}),
     EventKind.CLOSED: frozenset(OPEN_STAGES),
+    EventKind.REOPENED: frozenset({Stage.RECEIVED}),
 }
 PANEL_STAGES = frozenset(
     {Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT, Stage.LEFT_CHANNEL}
@@ -98,6 +106,20 @@ PANEL_STAGES = frozenset(
 SUPPORT_STAGES = frozenset({Stage.ADOPTED, Stage.IN_SUPPORT})
 ADULT_AGE = 18
 REVIEW_MONTHS = {ReviewKind.SIX_MONTHS: 6, ReviewKind.TWELVE_MONTHS: 12}
+# A review recorded more than this many days before it is due needs a confirmed reason.
+EARLY_REVIEW_DAYS = 30
+MAX_CONTACT_INTERVAL_DAYS = 365
+
+
+class ReopenTo:
+    """Where a case reopened by a post-exit review goes: triage, or straight to a panel."""
+
+    TRIAGE = "triage"
+    PANEL = "panel"
+    CHOICES = [
+        (TRIAGE, "To triage, as a new referral"),
+        (PANEL, "Straight to a Channel panel"),
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -718,6 +740,7 @@ def record_panel_decision(
     reason: str,
     concern: ConcernType | None = None,
     alternative_support: str = "",
+    exit_reason: ExitReason | None = None,
     agenda_item: AgendaItem | None = None,
     acting_user: Any,
 ) -> Referral:
@@ -725,9 +748,13 @@ def record_panel_decision(
 
     The first discussion sets `discussed_at_panel_on`. Adopt and not-adopt are for cases
     awaiting a decision; not adopting needs the alternative support and closes the
-    referral. "Continue support" is for Channel cases. Defer and noted change no stage.
-    Used with an agenda item from the meeting page, and without one for history.
+    referral. "Continue support" is for Channel cases. "Leave Channel" is for Channel
+    cases and needs the exit reason: the person leaves on the panel's date and the 6- and
+    12-month reviews are scheduled. Defer and noted change no stage. Used with an agenda
+    item from the meeting page, and without one for history.
     """
+    if agenda_item is not None:
+        check_meeting_takes_decisions(agenda_item.meeting)
     _require(decision, "decision", "Choose what the panel decided")
     decision = PanelDecision(decision)
     _require(reason.strip(), "decision_reason", "Enter the panel's reasons")
@@ -747,6 +774,10 @@ def record_panel_decision(
         raise ValidationError({"decision": "This case has already been adopted"})
     if decision == PanelDecision.CONTINUE and awaiting:
         raise ValidationError({"decision": "Only an adopted Channel case can continue support"})
+    if decision == PanelDecision.LEAVE:
+        if awaiting:
+            raise ValidationError({"decision": "Only an adopted Channel case can leave Channel"})
+        _require(exit_reason, "exit_reason", "Choose why the person is leaving Channel")
     if decision == PanelDecision.NOT_ADOPT:
         _require(
             alternative_support.strip(),
@@ -808,6 +839,14 @@ def record_panel_decision(
         )
     referral.modified_by = _user(acting_user)
     referral.save()
+    if decision == PanelDecision.LEAVE:
+        leave_channel(
+            referral,
+            left_on=occurred_on,
+            exit_reason=exit_reason,
+            reason=reason,
+            acting_user=acting_user,
+        )
     if agenda_item is not None:
         agenda_item.decision = decision
         agenda_item.decision_reason = reason
@@ -903,9 +942,12 @@ def agree_support_plan(
     intervention_provider: str = "",
     interventions: Iterable[InterventionKind] = (),
     other_support: str = "",
+    contact_interval_days: int = DEFAULT_CONTACT_INTERVAL_DAYS,
     acting_user: Any,
 ) -> SupportPlan:
-    """Agree (or revise) the support plan of an adopted Channel case."""
+    """Agree (or revise) the support plan of an adopted Channel case: its interventions,
+    provider, sessions and planned contact interval (days between contacts; a case with
+    no delivered contact within it plus `LAPSING_GRACE_DAYS` is support lapsing)."""
     if referral.stage not in SUPPORT_STAGES:
         raise ValidationError("A support plan is agreed for an adopted Channel case.")
     _check_date(
@@ -919,6 +961,15 @@ def agree_support_plan(
         raise ValidationError({"planned_end_on": "Planned end must be after the planned start"})
     if sessions_planned < 0:
         raise ValidationError({"sessions_planned": "Sessions planned cannot be negative"})
+    if contact_interval_days is None or not (
+        1 <= contact_interval_days <= MAX_CONTACT_INTERVAL_DAYS
+    ):
+        raise ValidationError(
+            {
+                "contact_interval_days": "The planned contact interval must be between 1 and "
+                f"{MAX_CONTACT_INTERVAL_DAYS} days"
+            }
+        )
     interventions = list(interventions)
     if not interventions and not other_support.strip() and not intervention_provider.strip():
         raise ValidationError({"interventions": "Choose at least one kind of support"})
@@ -932,6 +983,7 @@ def agree_support_plan(
             "sessions_planned": sessions_planned,
             "intervention_provider": intervention_provider.strip(),
             "other_support": other_support.strip(),
+            "contact_interval_days": contact_interval_days,
             "modified_by": _user(acting_user),
         },
         create_defaults={
@@ -942,6 +994,7 @@ def agree_support_plan(
             "sessions_planned": sessions_planned,
             "intervention_provider": intervention_provider.strip(),
             "other_support": other_support.strip(),
+            "contact_interval_days": contact_interval_days,
             "created_by": _user(acting_user),
             "modified_by": _user(acting_user),
         },
@@ -954,7 +1007,8 @@ def agree_support_plan(
         acting_user=acting_user,
         outcome="agreed" if created else "revised",
         outcome_label=(
-            f"{'Agreed' if created else 'Revised'}: {sessions_planned} sessions planned"
+            f"{'Agreed' if created else 'Revised'}: {sessions_planned} sessions planned, "
+            f"a contact every {contact_interval_days} days"
         ),
     )
     _audit(AuditAction.CREATE if created else AuditAction.CHANGE, plan, acting_user)
@@ -1046,7 +1100,11 @@ def leave_channel(
     reason: str,
     acting_user: Any,
 ) -> Referral:
-    """The person leaves Channel support; the 6- and 12-month reviews are scheduled."""
+    """The person leaves Channel support; the 6- and 12-month reviews are scheduled.
+
+    Leaving is the panel's decision: pages and the API reach this only through
+    `record_panel_decision` ("Leave Channel"); the demo and tests call it for history.
+    """
     _require(exit_reason, "exit_reason", "Choose why the person is leaving Channel")
     assert exit_reason is not None
     _require(reason.strip(), "reason", "Enter the panel's reasons")
@@ -1084,6 +1142,65 @@ def leave_channel(
     return referral
 
 
+def next_review(referral: Referral) -> Review | None:
+    """The review to record next: the earliest-due one not yet held. Reviews are
+    recorded in the order they are due, so the 12-month review follows the 6-month one
+    and an extended review follows both."""
+    return referral.reviews.filter(held_on__isnull=True).order_by("due_on", "pk").first()
+
+
+@transaction.atomic
+def extend_review(
+    referral: Referral, *, due_on: datetime.date | None, reason: str, acting_user: Any
+) -> Review:
+    """Schedule a further post-exit review, as the panel decided (the guidance allows
+    review up to two years after exit). The date must fall after the person left
+    Channel, no later than `REVIEW_LIMIT_MONTHS` after it, and not on a date that already
+    has a review."""
+    if referral.stage != Stage.LEFT_CHANNEL or referral.left_channel_on is None:
+        raise ValidationError("Reviews are extended after the person has left Channel.")
+    _require(due_on, "due_on", "Enter the date the further review is due")
+    assert due_on is not None
+    _require(reason.strip(), "reason", "Enter why the panel extended the reviews")
+    left_on = referral.left_channel_on
+    limit = periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
+    if due_on <= left_on:
+        raise ValidationError(
+            {
+                "due_on": f"The review must be due after the person left Channel ({left_on:%-d %B %Y})"
+            }
+        )
+    if due_on > limit:
+        raise ValidationError(
+            {
+                "due_on": f"The review must be due no later than {REVIEW_LIMIT_MONTHS} months "
+                f"after the person left Channel ({limit:%-d %B %Y})"
+            }
+        )
+    if referral.reviews.filter(due_on=due_on).exists():
+        raise ValidationError({"due_on": f"A review is already due on {due_on:%-d %B %Y}"})
+    review = Review.objects.create(
+        authority_id=referral.authority_id,
+        referral=referral,
+        kind=ReviewKind.EXTENDED,
+        due_on=due_on,
+        reason=reason.strip(),
+    )
+    referral.modified_by = _user(acting_user)
+    referral.save(update_fields=["modified_by", "modified_at"])
+    _event(
+        referral,
+        EventKind.REVIEW_EXTENDED,
+        occurred_on=periods.today(),
+        acting_user=acting_user,
+        outcome=ReviewKind.EXTENDED,
+        outcome_label=f"Further review due {due_on:%-d %B %Y}",
+        reason=reason.strip(),
+    )
+    _audit(AuditAction.CREATE, review, acting_user, event=EventKind.REVIEW_EXTENDED)
+    return review
+
+
 @transaction.atomic
 def record_review(
     review: Review,
@@ -1091,21 +1208,31 @@ def record_review(
     held_on: datetime.date,
     further_concerns: bool | None,
     notes: str,
+    confirm_early: bool = False,
+    early_reason: str = "",
+    reopen_to: str = "",
     acting_user: Any,
 ) -> Review:
-    """Record a post-exit review. The 12-month review follows the 6-month one."""
+    """Record a post-exit review.
+
+    Reviews are recorded in the order they are due (the 12-month one after the 6-month
+    one). A review held more than `EARLY_REVIEW_DAYS` before it is due needs
+    `confirm_early` and the reason. A review that finds renewed concerns reopens the case
+    (`reopen_to`: `ReopenTo.TRIAGE` or `ReopenTo.PANEL`): the referral is closed and a new
+    referral linked to it opens at triage or awaiting a panel (ADR 0016). Returns the
+    review; the new referral is `review.referral.reopened_as`.
+    """
     referral = review.referral
     if review.held_on is not None:
         raise ValidationError("This review has already been recorded.")
     if referral.stage != Stage.LEFT_CHANNEL:
         raise ValidationError("Reviews are recorded after the person has left Channel.")
+    first = next_review(referral)
+    if first is not None and first.pk != review.pk:
+        raise ValidationError(f"Record the {first.get_kind_display()} first.")
     if further_concerns is None:
         raise ValidationError({"further_concerns": "Say whether there are further concerns"})
     _require(notes.strip(), "notes", "Enter what the review found")
-    if review.kind == ReviewKind.TWELVE_MONTHS:
-        earlier = Review.objects.filter(referral=referral, kind=ReviewKind.SIX_MONTHS).first()
-        if earlier is not None and earlier.held_on is None:
-            raise ValidationError("Record the 6-month review first.")
     assert referral.left_channel_on is not None
     _check_date(
         held_on,
@@ -1114,9 +1241,25 @@ def record_review(
         not_before=referral.left_channel_on,
         not_before_label="the date the person left Channel",
     )
+    early = held_on < review.due_on - datetime.timedelta(days=EARLY_REVIEW_DAYS)
+    if early:
+        if not confirm_early:
+            raise ValidationError(
+                {
+                    "confirm_early": f"The review is due on {review.due_on:%-d %B %Y}, more "
+                    f"than {EARLY_REVIEW_DAYS} days after this date: confirm it is being "
+                    "held early"
+                }
+            )
+        _require(early_reason.strip(), "early_reason", "Enter why the review is held early")
+    if further_concerns and reopen_to not in (ReopenTo.TRIAGE, ReopenTo.PANEL):
+        raise ValidationError(
+            {"reopen_to": "Choose where the reopened case goes: triage or a panel"}
+        )
     review.held_on = held_on
     review.further_concerns = further_concerns
     review.notes = notes.strip()
+    review.early_reason = early_reason.strip() if early else ""
     review.recorded_by = _user(acting_user)
     review.save()
     _event(
@@ -1128,11 +1271,75 @@ def record_review(
         outcome_label=(
             f"{review.get_kind_display()}: "
             + ("further concerns" if further_concerns else "no further concerns")
+            + (" (held early)" if early else "")
         ),
-        reason=notes.strip(),
+        reason=notes.strip() + (f" Held early: {early_reason.strip()}" if early else ""),
     )
     _audit(AuditAction.CHANGE, review, acting_user, event=EventKind.REVIEW, kind=review.kind)
+    if further_concerns:
+        _reopen(review, to=reopen_to, acting_user=acting_user)
     return review
+
+
+def _reopen(review: Review, *, to: str, acting_user: Any) -> Referral:
+    """A new referral of the same person, linked both ways to the one reviewed, which is
+    closed. Its history and the earlier one's each name the other."""
+    earlier = review.referral
+    assert review.held_on is not None
+    person = earlier.person
+    reopened = receive_referral(
+        person=person,
+        details=ReferralDetails(
+            received_on=review.held_on,
+            referrer_name="",
+            referrer_organisation=f"Post-exit review of {earlier.reference}",
+            sector=earlier.sector,
+            concern_description=review.notes,
+            concern=earlier.panel_concern or earlier.concern,
+            age_at_referral=age_at(earlier, review.held_on),
+            gender=earlier.gender,
+            ward=earlier.ward,
+            vulnerabilities=list(earlier.vulnerabilities.all()),
+            source=ReferralSource.REOPENED,
+        ),
+        coordinator=earlier.coordinator,
+        acting_user=acting_user,
+    )
+    reopened.reopened_from = earlier
+    reopened.panel_summary = earlier.panel_summary
+    where = "straight to a Channel panel" if to == ReopenTo.PANEL else "to triage"
+    _event(
+        reopened,
+        EventKind.REOPENED,
+        occurred_on=review.held_on,
+        acting_user=acting_user,
+        to_stage=Stage.FOR_PANEL if to == ReopenTo.PANEL else None,
+        outcome=to,
+        outcome_label=f"Reopened from {earlier.reference} ({review.get_kind_display()}), {where}",
+        reason=review.notes,
+    )
+    reopened.save()
+    _event(
+        earlier,
+        EventKind.REOPENED,
+        occurred_on=review.held_on,
+        acting_user=acting_user,
+        outcome=to,
+        outcome_label=f"Reopened as {reopened.reference}, {where}",
+        reason=review.notes,
+    )
+    _close(
+        earlier,
+        review.held_on,
+        f"The {review.get_kind_display()} found renewed concerns: reopened as "
+        f"{reopened.reference}.",
+        acting_user,
+    )
+    earlier.modified_by = _user(acting_user)
+    earlier.save()
+    AgendaItem.objects.filter(referral=earlier, is_open=True).update(is_open=False)
+    _audit(AuditAction.CHANGE, earlier, acting_user, event=EventKind.REOPENED)
+    return reopened
 
 
 @transaction.atomic
@@ -1207,6 +1414,22 @@ def create_panel(*, authority: Authority, name: str, panel_type: str, acting_use
         modified_by=_user(acting_user),
     )
     _audit(AuditAction.CREATE, panel, acting_user)
+    return panel
+
+
+@transaction.atomic
+def update_panel_settings(
+    panel: Panel, *, support_review_months: int | None, acting_user: Any
+) -> Panel:
+    """How often (in months) every case in support comes back to this panel."""
+    if support_review_months is None or not 1 <= support_review_months <= 12:
+        raise ValidationError(
+            {"support_review_months": "The support review must be every 1 to 12 months"}
+        )
+    panel.support_review_months = support_review_months
+    panel.modified_by = _user(acting_user)
+    panel.save(update_fields=["support_review_months", "modified_by", "modified_at"])
+    _audit(AuditAction.CHANGE, panel, acting_user, fields="support_review_months")
     return panel
 
 
@@ -1293,16 +1516,71 @@ class Attendee:
     member: PanelMember | None = None
 
 
+def _meeting_event(
+    meeting: PanelMeeting,
+    kind: MeetingEventKind,
+    *,
+    acting_user: Any,
+    change: str = "",
+    reason: str = "",
+    agenda_item: AgendaItem | None = None,
+    action: PanelAction | None = None,
+) -> MeetingEvent:
+    """Append a row to the meeting's history (what changed, by whom, when and why)."""
+    return MeetingEvent.objects.create(
+        authority_id=meeting.authority_id,
+        meeting=meeting,
+        kind=kind,
+        agenda_item=agenda_item,
+        action=action,
+        change=change,
+        reason=reason,
+        recorded_by=_user(acting_user),
+    )
+
+
+def _correction_reason(meeting: PanelMeeting, reason: str, what: str) -> str:
+    """Once the minutes are approved, a change is a correction and needs its reason."""
+    reason = reason.strip()
+    if meeting.minutes_approved and not reason:
+        raise ValidationError(
+            {"correction_reason": f"The minutes are approved: enter why {what} is being corrected"}
+        )
+    return reason
+
+
+def _not_cancelled(meeting: PanelMeeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("This meeting was cancelled.")
+
+
+def _attendance_text(rows: Iterable[Any]) -> str:
+    return "; ".join(
+        f"{a.name} ({a.agency}): {'attended' if a.attended else 'sent apologies'}" for a in rows
+    )
+
+
 @transaction.atomic
 def record_attendance(
-    meeting: PanelMeeting, *, attendees: Sequence[Attendee], acting_user: Any
+    meeting: PanelMeeting,
+    *,
+    attendees: Sequence[Attendee],
+    correction_reason: str = "",
+    acting_user: Any,
 ) -> list[Attendance]:
-    """Replace the meeting's attendance list (who came, by agency, and apologies)."""
+    """Replace the meeting's attendance list (who came, by agency, and apologies).
+
+    Once the minutes are approved this is a correction: it needs `correction_reason`, and
+    the meeting's history keeps the list as it was and as it became.
+    """
+    _not_cancelled(meeting)
     if meeting.held_on > periods.today():
         raise ValidationError("Attendance is recorded on or after the day of the meeting.")
     for a in attendees:
         if not a.name.strip() or not a.agency.strip():
             raise ValidationError("Each attendee needs a name and an agency.")
+    reason = _correction_reason(meeting, correction_reason, "the attendance")
+    before = _attendance_text(meeting.attendance.all())
     # Attendance is not case content: it is replaced whole, and the change audited.
     meeting.attendance.all().delete()
     rows = Attendance.objects.bulk_create(
@@ -1315,21 +1593,47 @@ def record_attendance(
         )
         for a in attendees
     )
+    if meeting.minutes_approved:
+        _meeting_event(
+            meeting,
+            MeetingEventKind.ATTENDANCE_CORRECTED,
+            acting_user=acting_user,
+            change=f"Before: {before or 'none'}. After: {_attendance_text(rows) or 'none'}.",
+            reason=reason,
+        )
     _audit(AuditAction.CHANGE, meeting, acting_user, fields="attendance", count=len(rows))
     return rows
 
 
 @transaction.atomic
-def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any) -> AgendaItem:
+def add_to_agenda(
+    meeting: PanelMeeting,
+    referral: Referral,
+    *,
+    reason: str = "",
+    acting_user: Any,
+) -> AgendaItem:
     """Put a case awaiting the panel (new) or in Channel support (review) on the agenda.
 
-    From then until the item is closed, the panel's standing members can see what the
-    panel shares about the case.
+    A case in support may be listed with the reason the meeting page proposed it
+    ("Support lapsing", "Support review"). From then until the item is closed, the
+    panel's standing members can see what the panel shares about the case.
     """
     _same_authority(meeting.authority_id, referral)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError("This meeting was cancelled.")
-    if referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED):
+        raise ValidationError({"meeting": "This meeting was cancelled: choose another meeting"})
+    if meeting.status == MeetingStatus.HELD:
+        raise ValidationError(
+            {"meeting": "The meeting has been held: add the case to a later meeting"}
+        )
+    proposed = AgendaReason(reason) if reason else None
+    if proposed in (AgendaReason.SUPPORT_LAPSING, AgendaReason.SUPPORT_REVIEW):
+        if referral.stage != Stage.IN_SUPPORT:
+            raise ValidationError(
+                {"reason": f"{proposed.label} is a reason for a case receiving Channel support"}
+            )
+        reason = proposed
+    elif referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED):
         reason = AgendaReason.NEW
     elif referral.stage in SUPPORT_STAGES:
         reason = AgendaReason.REVIEW
@@ -1337,8 +1641,13 @@ def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any
         raise ValidationError(
             f"This referral is {Stage(referral.stage).label.lower()}: it cannot go on the agenda."
         )
-    if AgendaItem.objects.filter(meeting=meeting, referral=referral).exists():
-        raise ValidationError("This case is already on the agenda.")
+    listed = AgendaItem.objects.filter(meeting=meeting, referral=referral).first()
+    if listed is not None and listed.removed_at is not None:
+        raise ValidationError(
+            {"meeting": "This case was removed from this meeting's agenda: choose another meeting"}
+        )
+    if listed is not None:
+        raise ValidationError({"referral": "This case is already on the agenda"})
     item = AgendaItem.objects.create(
         authority_id=meeting.authority_id, meeting=meeting, referral=referral, reason=reason
     )
@@ -1347,8 +1656,8 @@ def add_to_agenda(meeting: PanelMeeting, referral: Referral, *, acting_user: Any
         EventKind.ADDED_TO_AGENDA,
         occurred_on=min(periods.today(), max(meeting.held_on, referral.received_on)),
         acting_user=acting_user,
-        outcome=reason.value,
-        outcome_label=f"{reason.label}: {meeting}",
+        outcome=reason,
+        outcome_label=f"{AgendaReason(reason).label}: {meeting}",
     )
     _audit(AuditAction.CREATE, item, acting_user, meeting=meeting.pk)
     return item
@@ -1363,9 +1672,14 @@ def record_discussion(
     decision_reason: str,
     concern: ConcernType | None = None,
     alternative_support: str = "",
+    exit_reason: ExitReason | None = None,
     acting_user: Any,
 ) -> AgendaItem:
-    """The panel's notes and decision on an agenda item (once per item)."""
+    """The panel's notes and decision on an agenda item (once per item), at a meeting that
+    has been held or whose date has come."""
+    check_meeting_takes_decisions(item.meeting)
+    if item.removed_at is not None:
+        raise ValidationError("This case was removed from the agenda.")
     if item.decision:
         raise ValidationError("The panel's decision on this item is already recorded.")
     if not item.is_open:
@@ -1379,10 +1693,24 @@ def record_discussion(
         reason=decision_reason,
         concern=concern,
         alternative_support=alternative_support,
+        exit_reason=exit_reason,
         agenda_item=item,
         acting_user=acting_user,
     )
     return item
+
+
+def check_meeting_takes_decisions(meeting: PanelMeeting) -> None:
+    """Decisions are recorded only at a meeting that has been held or whose date has come
+    (a planned meeting in the future has not met), never at a cancelled one."""
+    _not_cancelled(meeting)
+    if meeting.status == MeetingStatus.PLANNED and meeting.held_on > periods.today():
+        raise ValidationError(
+            {
+                "decision": f"The meeting is on {meeting.held_on:%-d %B %Y}: record the "
+                "panel's decision on or after that day"
+            }
+        )
 
 
 @transaction.atomic
@@ -1395,10 +1723,62 @@ def close_agenda_item(item: AgendaItem, *, acting_user: Any) -> AgendaItem:
 
 
 @transaction.atomic
+def remove_from_agenda(item: AgendaItem, *, reason: str, acting_user: Any) -> AgendaItem:
+    """Take a case off a meeting's agenda before the panel has decided on it, with the
+    reason. The item is kept (marked removed), the referral's and the meeting's histories
+    say why, and the panel's members no longer see the case through it."""
+    meeting = item.meeting
+    if item.removed_at is not None:
+        raise ValidationError("This case has already been removed from the agenda.")
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(
+            f"The meeting has been {meeting.get_status_display().lower()}: its agenda stays "
+            "as it was."
+        )
+    if item.decision:
+        raise ValidationError(
+            "The panel's decision on this case is recorded: it stays on the agenda."
+        )
+    _require(reason.strip(), "reason", "Enter why the case is being removed from the agenda")
+    reason = reason.strip()
+    item.is_open = False
+    item.removed_at = timezone.now()
+    item.removed_by = _user(acting_user)
+    item.removal_reason = reason
+    item.save(update_fields=["is_open", "removed_at", "removed_by", "removal_reason"])
+    _event(
+        item.referral,
+        EventKind.REMOVED_FROM_AGENDA,
+        occurred_on=periods.today(),
+        acting_user=acting_user,
+        outcome_label=f"Removed from the agenda: {meeting}",
+        reason=reason,
+    )
+    _meeting_event(
+        meeting,
+        MeetingEventKind.REMOVED_FROM_AGENDA,
+        acting_user=acting_user,
+        agenda_item=item,
+        change=f"Case {item.referral.reference} removed from the agenda.",
+        reason=reason,
+    )
+    _audit(AuditAction.CHANGE, item, acting_user, fields="removed", meeting=meeting.pk)
+    return item
+
+
+@transaction.atomic
 def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
-    """Mark the meeting held and close its agenda (members' access to its cases ends)."""
+    """Mark the meeting held and close its agenda (members' access to its cases ends).
+
+    From then nothing can be added to its agenda; its decisions, attendance and actions
+    are the draft minutes until the chair approves them (`approve_minutes`).
+    """
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(
+            f"The meeting has already been {meeting.get_status_display().lower()}."
+        )
     if meeting.held_on > periods.today():
-        raise ValidationError("A meeting can be completed on or after its date.")
+        raise ValidationError("A meeting can be marked held on or after its date.")
     undecided = meeting.items.filter(is_open=True, decision__isnull=True).count()
     if undecided:
         raise ValidationError(
@@ -1409,8 +1789,77 @@ def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting
     meeting.save(update_fields=["status", "modified_by", "modified_at"])
     for item in meeting.items.filter(is_open=True).select_related("referral"):
         close_agenda_item(item, acting_user=acting_user)
+    _meeting_event(meeting, MeetingEventKind.HELD, acting_user=acting_user)
     _audit(AuditAction.CHANGE, meeting, acting_user, fields="status")
     return meeting
+
+
+@transaction.atomic
+def approve_minutes(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
+    """The panel's chair approves the minutes of a held meeting (who and when are kept).
+    From then its decisions, attendance and actions change only by a recorded correction."""
+    from dueregard.accounts.models import Role
+    from dueregard.accounts.permissions import roles_in
+
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError("Mark the meeting held before its minutes are approved.")
+    if meeting.minutes_approved:
+        raise ValidationError("The minutes of this meeting are already approved.")
+    if Role.PANEL_CHAIR not in roles_in(acting_user, meeting.authority):
+        raise ValidationError("Only the panel's chair approves the minutes.")
+    meeting.minutes_approved_at = timezone.now()
+    meeting.minutes_approved_by = _user(acting_user)
+    meeting.modified_by = _user(acting_user)
+    meeting.save(
+        update_fields=["minutes_approved_at", "minutes_approved_by", "modified_by", "modified_at"]
+    )
+    _meeting_event(meeting, MeetingEventKind.MINUTES_APPROVED, acting_user=acting_user)
+    _audit(AuditAction.CHANGE, meeting, acting_user, fields="minutes_approved")
+    return meeting
+
+
+@transaction.atomic
+def correct_decision_record(
+    item: AgendaItem,
+    *,
+    discussion: str,
+    decision_reason: str,
+    correction_reason: str = "",
+    acting_user: Any,
+) -> AgendaItem:
+    """Correct the recorded notes and reasons of a decision at a held meeting.
+
+    The decision itself moved the case on and stands: a different decision is made at a
+    later meeting. Once the minutes are approved the correction needs its reason. Every
+    change is in the meeting's history with the text before and after.
+    """
+    meeting = item.meeting
+    if not item.decision:
+        raise ValidationError("The panel's decision on this case is not recorded yet.")
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError("The decision is corrected once the meeting has been held.")
+    _require(discussion.strip(), "discussion", "Enter the notes of the discussion")
+    _require(decision_reason.strip(), "decision_reason", "Enter the panel's reasons")
+    reason = _correction_reason(meeting, correction_reason, "the decision record")
+    before = (item.discussion, item.decision_reason)
+    after = (discussion.strip(), decision_reason.strip())
+    if before == after:
+        raise ValidationError({"discussion": "Change the notes or the reasons to correct them"})
+    item.discussion, item.decision_reason = after
+    item.save(update_fields=["discussion", "decision_reason"])
+    _meeting_event(
+        meeting,
+        MeetingEventKind.DECISION_CORRECTED,
+        acting_user=acting_user,
+        agenda_item=item,
+        change=(
+            f"Case {item.referral.reference}. Notes before: {before[0]} Notes after: {after[0]} "
+            f"Reasons before: {before[1]} Reasons after: {after[1]}"
+        ),
+        reason=reason,
+    )
+    _audit(AuditAction.CHANGE, item, acting_user, fields="decision record", meeting=meeting.pk)
+    return item
 
 
 @transaction.atomic
@@ -1461,8 +1910,12 @@ def add_panel_action(
     owner: PanelMember,
     due_on: datetime.date,
     referral: Referral | None = None,
+    correction_reason: str = "",
     acting_user: Any,
 ) -> PanelAction:
+    """An action agreed at the meeting. Once its minutes are approved, adding one is a
+    correction: it needs `correction_reason` and goes into the meeting's history."""
+    _not_cancelled(meeting)
     _require(description.strip(), "description", "Enter what needs to be done")
     if owner is None or owner.panel_id != meeting.panel_id:
         raise ValidationError({"owner": "Choose a standing member of this panel"})
@@ -1470,6 +1923,7 @@ def add_panel_action(
     if due_on < meeting.held_on:
         raise ValidationError({"due_on": "The due date must be on or after the meeting"})
     _same_authority(meeting.authority_id, referral)
+    reason = _correction_reason(meeting, correction_reason, "an action")
     action = PanelAction.objects.create(
         authority_id=meeting.authority_id,
         meeting=meeting,
@@ -1480,7 +1934,62 @@ def add_panel_action(
         created_by=_user(acting_user),
         modified_by=_user(acting_user),
     )
+    if meeting.minutes_approved:
+        _meeting_event(
+            meeting,
+            MeetingEventKind.ACTION_ADDED,
+            acting_user=acting_user,
+            action=action,
+            change=f"Added: {action.description} (owner {owner}, due {due_on:%-d %B %Y}).",
+            reason=reason,
+        )
     _audit(AuditAction.CREATE, action, acting_user)
+    return action
+
+
+@transaction.atomic
+def correct_panel_action(
+    action: PanelAction,
+    *,
+    description: str,
+    owner: PanelMember,
+    due_on: datetime.date,
+    correction_reason: str = "",
+    acting_user: Any,
+) -> PanelAction:
+    """Correct what was agreed (the action, its owner, its due date). Once the meeting's
+    minutes are approved the correction needs its reason; every change is in the
+    meeting's history with the action before and after. Progress is reported with
+    `update_panel_action`, which is follow-up, not the minutes."""
+    meeting = action.meeting
+    _not_cancelled(meeting)
+    _require(description.strip(), "description", "Enter what needs to be done")
+    if owner is None or owner.panel_id != meeting.panel_id:
+        raise ValidationError({"owner": "Choose a standing member of this panel"})
+    _require(due_on, "due_on", "Enter the date the action is due")
+    if due_on < meeting.held_on:
+        raise ValidationError({"due_on": "The due date must be on or after the meeting"})
+    reason = _correction_reason(meeting, correction_reason, "the action")
+
+    def text(a: Any) -> str:
+        return f"{a.description} (owner {a.owner}, due {a.due_on:%-d %B %Y})"
+
+    before = text(action)
+    action.description, action.owner, action.due_on = description.strip(), owner, due_on
+    after = text(action)
+    if before == after:
+        raise ValidationError({"description": "Change the action, its owner or its due date"})
+    action.modified_by = _user(acting_user)
+    action.save()
+    _meeting_event(
+        meeting,
+        MeetingEventKind.ACTION_CORRECTED,
+        acting_user=acting_user,
+        action=action,
+        change=f"Before: {before}. After: {after}.",
+        reason=reason,
+    )
+    _audit(AuditAction.CHANGE, action, acting_user, fields="action", meeting=meeting.pk)
     return action
 
 

@@ -14,16 +14,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Model, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dueregard.accounts.access import requires
-from dueregard.accounts.permissions import Action, Kind, authorities_for, can
+from dueregard.accounts.models import Role
+from dueregard.accounts.permissions import Action, Kind, authorities_for, can, roles_in
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.core import navigation, periods, versions
@@ -31,6 +32,8 @@ from dueregard.core.pagination import Keyset
 
 from . import forms, queries, services
 from .models import (
+    DEFAULT_CONTACT_INTERVAL_DAYS,
+    REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
     MeetingStatus,
@@ -89,7 +92,7 @@ def _form_page(
     title: str,
     on_valid: Callable[[dict[str, Any]], Any],
     success: str,
-    done_url: str,
+    done_url: str | Callable[[], str],
     back_url: str,
     record_obj: Model | None,
     caption: str = "",
@@ -97,6 +100,7 @@ def _form_page(
     submit: str = "Save",
     extra: dict[str, Any] | None = None,
     edit: versions.Edit | None = None,
+    template: str = "casework/form.html",
 ) -> HttpResponse:
     """The shape every casework form page shares: validate, call one service, redirect.
 
@@ -114,7 +118,7 @@ def _form_page(
             forms.apply_service_errors(form, error)
         else:
             messages.success(request, success)
-            return redirect(done_url)
+            return redirect(done_url() if callable(done_url) else done_url)
     if record_obj is not None:
         _viewed(request, record_obj, form=title)
     context = {
@@ -132,7 +136,7 @@ def _form_page(
         context["earlier"] = queries.earlier_referrals(record_obj)
         context["repeat_months"] = settings.REPEAT_REFERRAL_MONTHS
     status = 400 if request.method == "POST" else 200
-    return render(request, "casework/form.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 def _caption(referral: Referral) -> str:
@@ -429,7 +433,9 @@ def _next_steps(referral: Referral) -> list[tuple[str, str]]:
         steps.append(("Record the triage outcome", "casework:triage"))
     elif stage == Stage.WITH_GATEWAY:
         steps.append(("Record the police gateway outcome", "casework:gateway"))
-    elif stage == Stage.ONWARD:
+    if stage in (Stage.FOR_PANEL, Stage.DISCUSSED) and not queries.is_on_open_agenda(referral):
+        steps.append(("Add to a panel agenda", "casework:referral_agenda"))
+    if stage == Stage.ONWARD:
         steps.append(("Record the service\u2019s answer to the onward referral", "casework:onward"))
     if stage in (Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT):
         steps.append(("Record consent", "casework:consent"))
@@ -440,8 +446,8 @@ def _next_steps(referral: Referral) -> list[tuple[str, str]]:
         steps.append(("Record that support has started", "casework:start_support"))
     if stage == Stage.IN_SUPPORT:
         steps.append(("Record a support session", "casework:session"))
-    if stage in (Stage.ADOPTED, Stage.IN_SUPPORT):
-        steps.append(("Record that the person left Channel", "casework:leave"))
+    if stage == Stage.LEFT_CHANNEL:
+        steps.append(("Extend the reviews", "casework:review_extend"))
     if stage != Stage.CLOSED:
         steps.append(("Close the referral", "casework:close"))
     return steps
@@ -453,6 +459,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
     sessions = list(plan.sessions.all()) if plan else []
     delivered = sum(1 for s in sessions if s.status == "delivered")
+    last_contact = max((s.occurred_on for s in sessions if s.status == "delivered"), default=None)
     _viewed(request, referral)
     return render(
         request,
@@ -470,6 +477,17 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             "onward_referrals": referral.onward_referrals.select_related(
                 "recorded_by", "response_recorded_by"
             ),
+            "next_review": services.next_review(referral),
+            "reopened_as": referral.reopened_as.all(),
+            "last_contact": last_contact,
+            "lapsing": plan is not None
+            and referral.stage == Stage.IN_SUPPORT
+            and queries.is_lapsing(
+                last_contact,
+                referral.support_started_on,
+                plan.contact_interval_days,
+                periods.today(),
+            ),
             "items": referral.agenda_items.select_related("meeting__panel"),
             "vulnerabilities": referral.vulnerabilities.all(),
             "steps": _next_steps(referral),
@@ -483,6 +501,47 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _referral_url(referral: Referral) -> str:
     return reverse("casework:referral", args=[referral.pk])
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def referral_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add to a panel agenda: a referral ready for a panel goes on a planned meeting (the
+    next one preselected); an empty panel summary is warned of before it is listed."""
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    meetings = queries.meetings_open_for_listing(referral)
+    summary_written = bool(referral.panel_summary.strip())
+    form = forms.ReferralAgendaForm(
+        _posted(request), meetings=meetings, summary_written=summary_written
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Add to a panel agenda",
+        caption=_caption(referral),
+        intro=(
+            "Choose the panel meeting to list the case at. The next planned meeting is "
+            "chosen for you. Once listed, the panel's standing members can see what the "
+            "panel is told about the case."
+        ),
+        on_valid=lambda d: services.add_to_agenda(d["meeting"], referral, acting_user=request.user),
+        success="The case was added to the agenda.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+        submit="Add to the agenda",
+        template="casework/referral_agenda.html",
+        extra={
+            "no_meetings": not meetings.exists(),
+            "summary_missing": not summary_written,
+            "summary_url": reverse("casework:referral_edit", args=[referral.pk]),
+            "panels_url": reverse("casework:panels"),
+        },
+        edit=versions.Edit(
+            request,
+            referral,
+            lambda r: {"panel_summary": r.panel_summary},
+        ),
+    )
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
@@ -638,6 +697,7 @@ def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
             intervention_provider=d["intervention_provider"],
             interventions=d["interventions"],
             other_support=d["other_support"],
+            contact_interval_days=d["contact_interval_days"],
             acting_user=request.user,
         ),
         success="The support plan was saved.",
@@ -650,7 +710,11 @@ def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
     if plan is None:
-        return {"agreed_on": periods.today(), "planned_start_on": periods.today()}
+        return {
+            "agreed_on": periods.today(),
+            "planned_start_on": periods.today(),
+            "contact_interval_days": DEFAULT_CONTACT_INTERVAL_DAYS,
+        }
     return {
         "agreed_on": periods.today(),
         "intervention_provider": plan.intervention_provider,
@@ -659,6 +723,7 @@ def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
         "sessions_planned": plan.sessions_planned,
         "planned_start_on": plan.planned_start_on,
         "planned_end_on": plan.planned_end_on,
+        "contact_interval_days": plan.contact_interval_days,
     }
 
 
@@ -714,40 +779,19 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def leave(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.LeaveForm(_posted(request), initial={"left_on": periods.today()})
-    return _form_page(
-        request,
-        form=form,
-        title="Record that the person left Channel",
-        caption=_caption(referral),
-        intro="Reviews 6 and 12 months after leaving are added to the work queue.",
-        on_valid=lambda d: services.leave_channel(
-            referral,
-            left_on=d["left_on"],
-            exit_reason=d["exit_reason"],
-            reason=d["reason"],
-            acting_user=request.user,
-        ),
-        success="Leaving Channel was recorded; the reviews are scheduled.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
-    )
-
-
-@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Record the next post-exit review of this kind. Reviews are recorded in the order
+    they are due; one that finds renewed concerns reopens the case (ADR 0016)."""
     referral = queries.get_referral_for_user(request, pk, write=True)
     if kind not in ReviewKind.values:
-        from django.http import Http404
-
         raise Http404
+    target = (
+        referral.reviews.filter(kind=kind, held_on__isnull=True).order_by("due_on", "pk").first()
+    )
     form = forms.ReviewForm(_posted(request), initial={"held_on": periods.today()})
 
     def review_values(current: Referral) -> dict[str, Any]:
-        held = current.reviews.filter(kind=kind).first()
+        held = current.reviews.filter(kind=kind, held_on__isnull=False).order_by("-pk").first()
         if held is None or held.held_on is None:
             return {}
         return {
@@ -757,7 +801,6 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         }
 
     def save(d: dict[str, Any]) -> None:
-        target = referral.reviews.filter(kind=kind).first()
         if target is None:
             raise ValidationError("Reviews are scheduled when the person leaves Channel.")
         services.record_review(
@@ -765,17 +808,32 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             held_on=d["held_on"],
             further_concerns=d["further_concerns"] == "yes",
             notes=d["notes"],
+            confirm_early=d["confirm_early"],
+            early_reason=d["early_reason"],
+            reopen_to=d["reopen_to"] if d["further_concerns"] == "yes" else "",
             acting_user=request.user,
         )
+        target.refresh_from_db()
 
+    def done() -> str:
+        reopened = referral.reopened_as.order_by("-pk").first()
+        return _referral_url(reopened or referral)
+
+    label = ReviewKind(kind).label
+    due = f" It is due on {target.due_on:%-d %B %Y}." if target is not None else ""
     return _form_page(
         request,
         form=form,
-        title=f"Record the {ReviewKind(kind).label}",
+        title=f"Record the {label}",
         caption=_caption(referral),
+        intro=(
+            f"Reviews are recorded in the order they are due.{due} A review held more than "
+            "30 days early needs your confirmation and the reason. If the review finds "
+            "renewed concerns, the case is reopened as a new referral linked to this one."
+        ),
         on_valid=save,
-        success=f"The {ReviewKind(kind).label} was recorded.",
-        done_url=_referral_url(referral),
+        success=f"The {label} was recorded.",
+        done_url=done,
         back_url=_referral_url(referral),
         record_obj=referral,
         # A review has no change time of its own: the referral's version holds it.
@@ -825,6 +883,37 @@ def onward(request: HttpRequest, pk: int) -> HttpResponse:
         record_obj=referral,
         # The answer has no change time of its own: the referral's version holds it.
         edit=versions.Edit(request, referral, onward_values),
+    )
+
+
+@requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
+def review_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.get_referral_for_user(request, pk, write=True)
+    form = forms.ExtendReviewForm(_posted(request))
+    limit = (
+        periods.add_months(referral.left_channel_on, REVIEW_LIMIT_MONTHS)
+        if referral.left_channel_on
+        else None
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Extend the reviews",
+        caption=_caption(referral),
+        intro=(
+            "Record a further review the panel decided on. The guidance allows review up to "
+            f"{REVIEW_LIMIT_MONTHS} months after the person left Channel"
+            + (f", here {limit:%-d %B %Y}." if limit else ".")
+        ),
+        on_valid=lambda d: services.extend_review(
+            referral, due_on=d["due_on"], reason=d["reason"], acting_user=request.user
+        ),
+        success="The further review was scheduled.",
+        done_url=_referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+        submit="Schedule the review",
+        edit=versions.Edit(request, referral, lambda r: {}),
     )
 
 
@@ -950,6 +1039,30 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
+def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = queries.get_panel_for_user(request, pk, write=True)
+    form = forms.PanelSettingsForm(
+        _posted(request), initial={"support_review_months": panel.support_review_months}
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Change the panel's support review",
+        caption=panel.name,
+        on_valid=lambda d: services.update_panel_settings(
+            panel, support_review_months=d["support_review_months"], acting_user=request.user
+        ),
+        success="The panel's support review was changed.",
+        done_url=reverse("casework:panel", args=[panel.pk]),
+        back_url=reverse("casework:panel", args=[panel.pk]),
+        record_obj=None,
+        edit=versions.Edit(
+            request, panel, lambda p: {"support_review_months": p.support_review_months}
+        ),
+    )
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
 def member_new(request: HttpRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
     form = forms.MemberForm(_posted(request), authority=panel.authority)
@@ -1018,41 +1131,87 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request, pk)
-    visible_cases = set(queries.panel_cases_visible_to(request.user).values_list("pk", flat=True))
-    items = list(meeting.items.select_related("referral__person").order_by("pk"))
+def _meeting_context(request: HttpRequest, meeting: Any, *, visible_all: bool) -> dict[str, Any]:
+    """What the meeting's page shows, for a reader who sees every case (`visible_all`) or
+    only those shared with them; the forms the meeting's lifecycle still allows."""
+    visible_cases = (
+        None
+        if visible_all
+        else set(queries.panel_cases_visible_to(request.user).values_list("pk", flat=True))
+    )
+    items = list(meeting.items.select_related("referral__person", "removed_by").order_by("pk"))
     for item in items:
-        item.visible = item.referral_id in visible_cases  # type: ignore[attr-defined]
+        item.visible = visible_cases is None or item.referral_id in visible_cases  # type: ignore[attr-defined]
     can_change = can(request.user, Kind.PANEL, Action.CHANGE, meeting.authority)
     members = meeting.panel.members.filter(active=True)
     actions = queries.actions_visible_to(request.user).filter(meeting=meeting)
     carried = queries.actions_visible_to(request.user).filter(
         pk__in=queries.carried_actions(meeting).values("pk")
     )
+    today = periods.today()
     context: dict[str, Any] = {
         "meeting": meeting,
-        "items": items,
+        "items": [i for i in items if i.removed_at is None],
+        "removed_items": [i for i in items if i.removed_at is not None],
         "attendance": meeting.attendance.all(),
         "actions": actions,
         "carried": carried,
         "can_change": can_change,
-        "today": periods.today(),
+        "today": today,
+        "takes_decisions": meeting.status == MeetingStatus.HELD
+        or (meeting.status == MeetingStatus.PLANNED and meeting.held_on <= today),
+        "history": _history_for(meeting, visible_cases),
         "personal_data": True,
     }
-    if can_change and meeting.status != MeetingStatus.CANCELLED:
+    if can_change and meeting.status == MeetingStatus.PLANNED:
+        context["proposed"] = queries.proposed_for_agenda(meeting, today)
         context["agenda_form"] = forms.AgendaAddForm(cases=queries.cases_for_agenda(meeting))
-        context["action_form"] = forms.ActionForm(
+    if can_change and meeting.status != MeetingStatus.CANCELLED:
+        action_form = forms.ActionForm(
             members=members,
             cases=Referral.objects.filter(agenda_items__meeting=meeting).select_related("person"),
         )
+        if meeting.minutes_approved:
+            forms.add_correction_reason(action_form, "an action")
+        context["action_form"] = action_form
+    context["can_approve"] = (
+        meeting.status == MeetingStatus.HELD
+        and not meeting.minutes_approved
+        and Role.PANEL_CHAIR in roles_in(request.user, meeting.authority)
+    )
+    if context["can_approve"]:
+        context["approve_version"] = versions.version_of(meeting)
     _viewed_list(
         request,
         "meeting",
-        [i.referral.person_id for i in items if i.visible],  # type: ignore[attr-defined]
+        [i.referral.person_id for i in items if i.visible]  # type: ignore[attr-defined]
+        # The cases proposed for the agenda are shown by name too.
+        + [p.referral.person_id for p in context.get("proposed", [])],
         meeting.authority_id,
     )
+    return context
+
+
+def _history_for(meeting: Any, visible_cases: set[int] | None) -> list[Any]:
+    """The meeting's history; an entry about a case the reader may not see (`visible_cases`
+    None: they see every case) keeps what happened, when and by whom, not its words."""
+    events = list(
+        meeting.history.select_related("recorded_by", "agenda_item", "action").order_by(
+            "recorded_at", "pk"
+        )
+    )
+    for event in events:
+        case = event.agenda_item.referral_id if event.agenda_item else None
+        if case is None and event.action is not None:
+            case = event.action.referral_id
+        event.hidden = visible_cases is not None and case is not None and case not in visible_cases
+    return events
+
+
+@requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request, pk)
+    context = _meeting_context(request, meeting, visible_all=False)
     return render(request, "casework/meeting.html", context)
 
 
@@ -1062,9 +1221,14 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AgendaAddForm(request.POST, cases=queries.cases_for_agenda(meeting))
     if form.is_valid():
         try:
-            services.add_to_agenda(meeting, form.cleaned_data["referral"], acting_user=request.user)
+            services.add_to_agenda(
+                meeting,
+                form.cleaned_data["referral"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            forms.apply_service_errors(form, error)
         else:
             messages.success(request, "The case was added to the agenda.")
             return redirect("casework:meeting", pk=meeting.pk)
@@ -1079,27 +1243,9 @@ def _meeting_form_error(request: HttpRequest, meeting: Any, name: str, form: Any
 
 
 def meeting_page_with(request: HttpRequest, meeting: Any, **forms_: Any) -> HttpResponse:
-    items = list(meeting.items.select_related("referral__person").order_by("pk"))
-    for item in items:
-        item.visible = True
-    context: dict[str, Any] = {
-        "meeting": meeting,
-        "items": items,
-        "attendance": meeting.attendance.all(),
-        "actions": queries.actions_visible_to(request.user).filter(meeting=meeting),
-        "carried": queries.carried_actions(meeting),
-        "can_change": True,
-        "today": periods.today(),
-        "personal_data": True,
-        "agenda_form": forms.AgendaAddForm(cases=queries.cases_for_agenda(meeting)),
-        "action_form": forms.ActionForm(
-            members=meeting.panel.members.filter(active=True),
-            cases=Referral.objects.filter(agenda_items__meeting=meeting).select_related("person"),
-        ),
-        **forms_,
-    }
+    context = _meeting_context(request, meeting, visible_all=True)
+    context.update(forms_)
     context["form"] = next(iter(forms_.values()), None)
-    _viewed_list(request, "meeting", [i.referral.person_id for i in items], meeting.authority_id)
     return render(request, "casework/meeting.html", context)
 
 
@@ -1111,6 +1257,8 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
         members=meeting.panel.members.filter(active=True),
         cases=Referral.objects.filter(agenda_items__meeting=meeting),
     )
+    if meeting.minutes_approved:
+        forms.add_correction_reason(form, "an action")
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -1120,6 +1268,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
                 owner=d["owner"],
                 due_on=d["due_on"],
                 referral=d["referral"],
+                correction_reason=d.get("correction_reason", ""),
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -1136,6 +1285,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     members = meeting.panel.members.filter(active=True)
     present = [a.member_id for a in meeting.attendance.filter(attended=True)]
     form = forms.AttendanceForm(_posted(request), members=members, initial={"present": present})
+    if meeting.minutes_approved:
+        forms.add_correction_reason(form, "the attendance")
 
     def save(d: dict[str, Any]) -> None:
         chosen = set(d["present"])
@@ -1143,7 +1294,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             services.Attendee(m.name, m.agency, attended=m in chosen, member=m) for m in members
         ]
         attendees += [services.Attendee(name, agency) for name, agency in d["others"]]
-        services.record_attendance(meeting, attendees=attendees, acting_user=request.user)
+        services.record_attendance(
+            meeting,
+            attendees=attendees,
+            correction_reason=d.get("correction_reason", ""),
+            acting_user=request.user,
+        )
 
     return _form_page(
         request,
@@ -1176,9 +1332,146 @@ def meeting_complete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, "The meeting is complete; its cases are no longer shared with members."
+            request,
+            "The meeting is marked held; its cases are no longer shared with members. "
+            "The chair approves the minutes next.",
         )
     return redirect("casework:meeting", pk=meeting.pk)
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair approves the minutes of a held meeting, as they stand at the version the
+    page showed (a change made meanwhile is refused, naming who made it)."""
+    meeting = queries.get_meeting_for_user(request, pk, write=True)
+    try:
+        versions.save_if_current(
+            meeting,
+            versions.posted_version(request),
+            lambda: services.approve_minutes(meeting, acting_user=request.user),
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "The minutes are approved. From now on a change to them is a correction with a "
+            "reason, shown in the meeting's history.",
+        )
+    return redirect("casework:meeting", pk=meeting.pk)
+
+
+@requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a case from a planned meeting's agenda, with the reason (kept, not deleted)."""
+    item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
+    form = forms.RemoveFromAgendaForm(_posted(request))
+    meeting_url = reverse("casework:meeting", args=[item.meeting_id])
+    return _form_page(
+        request,
+        form=form,
+        title="Remove the case from the agenda",
+        caption=f"{_caption(item.referral)}, {item.meeting}",
+        intro=(
+            "The case will no longer be shared with the panel's members through this "
+            "meeting. The reason is kept in the case's and the meeting's histories."
+        ),
+        on_valid=lambda d: services.remove_from_agenda(
+            item, reason=d["reason"], acting_user=request.user
+        ),
+        success="The case was removed from the agenda.",
+        done_url=meeting_url,
+        back_url=meeting_url,
+        record_obj=item,
+        submit="Remove from the agenda",
+        edit=versions.Edit(request, item.meeting, lambda m: {}),
+    )
+
+
+@requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
+def item_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the recorded notes and reasons of a decision at a held meeting; once the
+    minutes are approved, with the reason for the correction."""
+    item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
+    meeting = item.meeting
+    form = forms.DecisionCorrectionForm(
+        _posted(request),
+        correcting=meeting.minutes_approved,
+        initial={"discussion": item.discussion, "decision_reason": item.decision_reason},
+    )
+    meeting_url = reverse("casework:meeting", args=[meeting.pk])
+    return _form_page(
+        request,
+        form=form,
+        title="Correct the decision record",
+        caption=f"{_caption(item.referral)}, {meeting}",
+        intro=(
+            f"The panel decided: {item.get_decision_display()}. The decision stands (a "
+            "different decision is made at a later meeting); correct how it is recorded."
+        ),
+        on_valid=lambda d: services.correct_decision_record(
+            item,
+            discussion=d["discussion"],
+            decision_reason=d["decision_reason"],
+            correction_reason=d.get("correction_reason", ""),
+            acting_user=request.user,
+        ),
+        success="The decision record was corrected.",
+        done_url=meeting_url,
+        back_url=meeting_url,
+        record_obj=item,
+        submit="Save the correction",
+        edit=versions.Edit(
+            request,
+            meeting,
+            lambda m: {"discussion": item.discussion, "decision_reason": item.decision_reason},
+        ),
+    )
+
+
+@requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
+def action_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct what was agreed for an action (the action, its owner, its due date)."""
+    action = queries.get_action_for_user(request, pk, write=True)
+    meeting = action.meeting
+    if not can(request.user, Kind.PANEL, Action.CHANGE, meeting.authority):
+        raise PermissionDenied
+
+    def values(current: Any) -> dict[str, Any]:
+        return {
+            "description": current.description,
+            "owner": current.owner,
+            "due_on": current.due_on,
+        }
+
+    form = forms.ActionCorrectionForm(
+        _posted(request),
+        members=meeting.panel.members.filter(active=True),
+        correcting=meeting.minutes_approved,
+        initial=values(action),
+    )
+    meeting_url = reverse("casework:meeting", args=[meeting.pk])
+    return _form_page(
+        request,
+        form=form,
+        title="Correct the action",
+        caption=str(meeting),
+        on_valid=lambda d: services.correct_panel_action(
+            action,
+            description=d["description"],
+            owner=d["owner"],
+            due_on=d["due_on"],
+            correction_reason=d.get("correction_reason", ""),
+            acting_user=request.user,
+        ),
+        success="The action was corrected.",
+        done_url=meeting_url,
+        back_url=meeting_url,
+        record_obj=None,
+        submit="Save the correction",
+        edit=versions.Edit(request, action, values),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -1309,6 +1602,12 @@ def _assessment_values(referral: Referral) -> dict[str, Any]:
 def item_decision(request: HttpRequest, pk: int) -> HttpResponse:
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
     referral = item.referral
+    try:
+        services.check_meeting_takes_decisions(item.meeting)
+    except ValidationError as error:
+        # Refused before the notes are typed: the page does not offer it either.
+        messages.error(request, " ".join(error.messages))
+        return redirect("casework:meeting", pk=item.meeting_id)
     form = forms.DecisionForm(_posted(request))
     return _form_page(
         request,
@@ -1322,6 +1621,7 @@ def item_decision(request: HttpRequest, pk: int) -> HttpResponse:
             decision_reason=d["decision_reason"],
             concern=d["concern"],
             alternative_support=d["alternative_support"],
+            exit_reason=d["exit_reason"],
             acting_user=request.user,
         ),
         success="The panel's decision was recorded.",

@@ -34,6 +34,7 @@ from dueregard.audit.services import record
 from dueregard.casework.models import (
     AgendaItem,
     Consent,
+    MeetingEvent,
     OnwardReferral,
     PanelAction,
     Person,
@@ -322,7 +323,8 @@ CLEARED_FIELDS: dict[str, tuple[str, ...]] = {
     "casework.supportsession": ("notes",),
     "casework.review": ("notes",),
     "casework.onwardreferral": ("response_note",),
-    "casework.agendaitem": ("discussion", "decision_reason"),
+    "casework.agendaitem": ("discussion", "decision_reason", "removal_reason"),
+    "casework.meetingevent": ("change", "reason"),
     "casework.vulnerabilityassessment": ("engagement", "intent", "capability", "conclusion"),
     "casework.panelaction": ("description", "progress"),
     "privacy.sharingrecord": ("purpose", "what_was_shared"),
@@ -379,8 +381,23 @@ def _clear_person(person: Person, acting_user: Any) -> None:
     _update(SupportSession.objects.filter(plan_id__in=plan_ids), notes="")
     _update(Review.objects.filter(referral_id__in=referral_ids), notes="")
     _update(OnwardReferral.objects.filter(referral_id__in=referral_ids), response_note="")
+    item_ids = list(
+        AgendaItem.objects.filter(referral_id__in=referral_ids).values_list("pk", flat=True)
+    )
     _update(
-        AgendaItem.objects.filter(referral_id__in=referral_ids), discussion="", decision_reason=""
+        AgendaItem.objects.filter(pk__in=item_ids),
+        discussion="",
+        decision_reason="",
+        removal_reason="",
+    )
+    action_ids = list(
+        PanelAction.objects.filter(referral_id__in=referral_ids).values_list("pk", flat=True)
+    )
+    # A meeting's history keeps corrections and removals with the text before and after.
+    _update(
+        MeetingEvent.objects.filter(Q(agenda_item_id__in=item_ids) | Q(action_id__in=action_ids)),
+        change="",
+        reason="",
     )
     _update(
         VulnerabilityAssessment.objects.filter(referral_id__in=referral_ids),

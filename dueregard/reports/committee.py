@@ -10,7 +10,8 @@
        1.4 Funded projects                   (outputs, spend)
        1.5 Risk and threat level             (national threat level, risk register)
        1.6 Governance                        (board meetings, reports to boards)
-       1.7 Casework assurance                (repeat and onward referrals, days between stages)
+       1.7 Channel support delivery          (contacts planned and delivered, lapses)
+       1.8 Casework assurance                (repeat and onward referrals, days between stages)
     2. Reasons for recommendations
     3. Alternative options considered and not recommended
     4. Post decision implementation
@@ -19,8 +20,8 @@
     6. Background papers
 
 Every table and chart is taken from another report definition's build
-(`referral-statistics`, `training`, `assurance`, `casework-assurance`,
-`equality-monitoring`), so each number
+(`referral-statistics`, `training`, `assurance`, `channel-support`,
+`casework-assurance`, `equality-monitoring`), so each number
 is computed in one place. `build()` assembles the exact report; `produce()` protects it
 for the audience (reports.disclosure) and only then writes the sentences that quote
 figures, from the protected tables, so no sentence gives away a hidden count.
@@ -78,8 +79,15 @@ FIGURES: list[tuple[str, str, str, list[str], list[str]]] = [
         [],
     ),
     (
+        "support",
+        "1.7 Channel support delivery",
+        "channel-support",
+        ["support_by_quarter", "support_by_intervention"],
+        [],
+    ),
+    (
         "casework_assurance",
-        "1.7 Casework assurance",
+        "1.8 Casework assurance",
         "casework-assurance",
         [
             "repeat_referrals",
@@ -90,6 +98,7 @@ FIGURES: list[tuple[str, str, str, list[str], list[str]]] = [
             "days_panel_to_decision",
             "days_exit_to_review_6",
             "days_exit_to_review_12",
+            "days_exit_to_review_extended",
         ],
         [],
     ),
@@ -100,6 +109,7 @@ SOURCE_TITLES = {
     "assurance": "Prevent assurance",
     "casework-assurance": "Casework assurance",
     "equality-monitoring": "Equality monitoring",
+    "channel-support": "Channel support delivery",
 }
 EQUALITY_TABLES = [
     equality_monitoring.table_id("referrals", c) for c, _, _ in equality_monitoring.CHARACTERISTICS

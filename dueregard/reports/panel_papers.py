@@ -51,7 +51,11 @@ def offered(meeting: PanelMeeting) -> list[str]:
 def _items(meeting: PanelMeeting, user: Any) -> tuple[list[AgendaItem], int]:
     """The agenda items the reader may see, and how many others there are."""
     visible = set(queries.panel_cases_visible_to(user).values_list("pk", flat=True))
-    items = list(meeting.items.select_related("referral__person").order_by("pk"))
+    items = list(
+        meeting.items.filter(removed_at__isnull=True)
+        .select_related("referral__person")
+        .order_by("pk")
+    )
     shown = [item for item in items if item.referral_id in visible]
     return shown, len(items) - len(shown)
 
@@ -188,7 +192,15 @@ def minutes(meeting: PanelMeeting, user: Any) -> Paper:
     items, hidden = _items(meeting, user)
     attendance = list(meeting.attendance.order_by("agency", "name"))
     agreed = _actions(user, meeting.actions.all())
+    approved_by = meeting.minutes_approved_by
+    approval = (
+        f"Approved by {approved_by or 'the chair'} on "
+        f"{timezone.localtime(meeting.minutes_approved_at):%-d %B %Y}."
+        if meeting.minutes_approved_at is not None
+        else "Draft: not yet approved by the chair."
+    )
     sections = [
+        Section(id="approval", title="Status of these minutes", paragraphs=[approval]),
         Section(
             id="attendance",
             title="Attendance",

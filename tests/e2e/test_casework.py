@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dueregard.casework import services
-from dueregard.casework.models import Referral, Stage, TriageOutcome
+from dueregard.casework.models import ExitReason, Referral, Stage, TriageOutcome
 from dueregard.casework.tests.factories import make_person, make_referral, to_panel
 from dueregard.core import periods
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -221,8 +221,8 @@ def test_a_referral_from_intake_to_closure(
     page.locator("#id_action-due_on_year").fill(str((today + datetime.timedelta(days=14)).year))
     save(page, "Add the action")
     expect(page.get_by_test_id("actions")).to_contain_text("Share the care plan")
-    page.get_by_role("button", name="Complete the meeting").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("complete")
+    page.get_by_role("button", name="Mark the meeting held").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("marked held")
     assert_accessible(page)
 
     # The case is off the agenda now: the member no longer sees it, but sees their action.
@@ -269,15 +269,31 @@ def test_a_referral_from_intake_to_closure(
     page.get_by_label("Delivered", exact=True).check()
     save(page)
     expect(page.get_by_test_id("sessions-delivered")).to_contain_text("1 of 8")
-    open_step(page, "Record that the person left Channel")
-    page.get_by_label("No further terrorism-related concerns").check()
-    page.get_by_label("The panel's reasons").fill("Plan completed early; progress sustained.")
-    save(page)
+    # Leaving Channel is the panel's decision (walked in the browser in test_support.py).
+    expect(page.get_by_test_id("leave-hint")).to_contain_text("the panel's decision")
+    referral.refresh_from_db()
+    services.record_panel_decision(
+        referral,
+        decision="leave",
+        occurred_on=today,
+        reason="Plan completed early; progress sustained.",
+        exit_reason=ExitReason.objects.get(code="concerns-addressed"),
+        acting_user=lead,
+    )
+    page.reload()
     expect(page.get_by_test_id("stage")).to_have_text("Left Channel, reviews due")
     for review in ("6-month review", "12-month review"):
         open_step(page, f"Record the {review}")
         page.get_by_label("No", exact=True).check()
         page.get_by_label("What the review found").fill("Settled at school; no concerns.")
+        # Held months before it is due: asked to confirm, with the reason.
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("confirm it is being held")
+        assert_accessible(page)
+        page.get_by_label("This review is being held more than 30 days before it is due").check()
+        page.get_by_label("Why the review is held early (if it is)").fill(
+            "The family moves out of the area (fictional)."
+        )
         save(page)
     open_step(page, "Close the referral")
     page.get_by_label("Why the referral is being closed").fill("Both reviews completed.")

@@ -167,11 +167,13 @@ def into_support(referral: Referral, user: Any, *, sessions: int = 6) -> Referra
 def leave(referral: Referral, user: Any, on: datetime.date | None = None) -> Referral:
     if referral.stage not in (Stage.ADOPTED, Stage.IN_SUPPORT):
         into_support(referral, user)
-    return services.leave_channel(
+    # Leaving Channel is the panel's decision (recorded here without an agenda item).
+    return services.record_panel_decision(
         referral,
-        left_on=on or days_ago(10),
-        exit_reason=ExitReason.objects.get(code="concerns-addressed"),
+        decision=PanelDecision.LEAVE,
+        occurred_on=on or days_ago(10),
         reason="Support plan completed.",
+        exit_reason=ExitReason.objects.get(code="concerns-addressed"),
         acting_user=user,
     )
 

@@ -78,6 +78,12 @@ def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> No
         "response", flat=True
     )
     assert sorted(map(str, answers)) == ["None", "accepted", "declined"]
+    # Every meeting held has its minutes approved by the demo chair; the coming one is planned.
+    held = PanelMeeting.objects.filter(status="held")
+    assert held.count() >= 2
+    assert not held.filter(minutes_approved_at__isnull=True).exists()
+    assert set(held.values_list("minutes_approved_by", flat=True)) == {ctx.users["chair"].pk}
+    assert upcoming.status == "planned" and not upcoming.minutes_approved
 
     # Equality monitoring has something to show: most people's ethnic group and religion
     # are recorded, from the lists the form offers, and some are left blank as in life.

@@ -122,6 +122,7 @@ def support_plan_case(world: Any, lead: Any) -> Case:
             "interventions": [i.pk for i in plan.interventions.all()],
             "other_support": "",
             "sessions_planned": 6,
+            "contact_interval_days": 28,
         }
 
     return Case(

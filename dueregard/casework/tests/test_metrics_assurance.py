@@ -148,6 +148,7 @@ def test_days_between_stages_as_medians_and_90th_percentiles(
         "panel_to_decision",
         "exit_to_review_6",
         "exit_to_review_12",
+        "exit_to_review_extended",
     ]
     # Triaged in the year: 2 (May), 2 (August), 3 (July), 2 (November), 1 (February) days.
     triage = intervals["receipt_to_triage"]

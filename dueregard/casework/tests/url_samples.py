@@ -77,6 +77,7 @@ SAMPLES = {
             "close",
             "onward",
             "case_officer",
+            "referral_agenda",
             "panel_case",
             "assessment",
         )
@@ -86,10 +87,20 @@ SAMPLES = {
     "casework:member_end": _pk("member"),
     **{
         f"casework:{name}": _pk("meeting")
-        for name in ("meeting", "attendance", "agenda_add", "action_new", "meeting_complete")
+        for name in (
+            "meeting",
+            "attendance",
+            "agenda_add",
+            "action_new",
+            "meeting_complete",
+            "minutes_approve",
+        )
     },
-    **{f"casework:{name}": _pk("item") for name in ("item_decision", "item_close")},
-    "casework:action": _pk("action"),
+    **{
+        f"casework:{name}": _pk("item")
+        for name in ("item_decision", "item_close", "item_remove", "item_correct")
+    },
+    **{f"casework:{name}": _pk("action") for name in ("action", "action_correct")},
     # The casework API (dueregard/casework/api.py), under /api/v1/.
     "api:person-detail": _pk("person"),
     "api:referral-detail": _pk("referral"),

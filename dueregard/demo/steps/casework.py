@@ -473,6 +473,9 @@ class Simulation:
         for _ in range(rng.randint(0, 2)):
             self.action(meeting, members)
         services.complete_meeting(meeting, acting_user=self.lead)
+        chair = self.ctx.users.get("chair")
+        if chair is not None:  # the chair approves the minutes of every meeting held
+            services.approve_minutes(meeting, acting_user=chair)
         self.count("meetings")
 
     def discuss_new(self, meeting: PanelMeeting, case: Case) -> None:
@@ -526,30 +529,29 @@ class Simulation:
                 agenda_item=item,
                 acting_user=self.lead,
             )
+        exit_reason = None
+        if leaving:
+            reason = _weighted(
+                rng, {"concerns-addressed": 80, "referred-on": 12, "consent-withdrawn": 8}
+            )
+            exit_reason = self.exit_reasons[reason]
+        # Leaving Channel is the panel's decision, recorded with the exit reason.
         services.record_discussion(
             item,
             discussion="Progress update from the intervention provider and school. "
             "(Fictional demo minutes.)",
-            decision=PanelDecision.NOTED if leaving else PanelDecision.CONTINUE,
+            decision=PanelDecision.LEAVE if leaving else PanelDecision.CONTINUE,
             decision_reason=(
                 "Support plan completed: the panel agreed the person leaves Channel."
                 if leaving
                 else "Continue the support plan."
             ),
+            exit_reason=exit_reason,
             acting_user=self.lead,
         )
         if leaving:
             self.in_channel.remove(case)
-            reason = _weighted(
-                rng, {"concerns-addressed": 80, "referred-on": 12, "consent-withdrawn": 8}
-            )
-            services.leave_channel(
-                referral,
-                left_on=meeting.held_on,
-                exit_reason=self.exit_reasons[reason],
-                reason="Agreed at panel.",
-                acting_user=self.lead,
-            )
+            referral.refresh_from_db()
             for review in referral.reviews.order_by("due_on"):
                 self.at(review.due_on + rng.randint(0, 10) * DAY, 3, self.reviewer(review))
 
@@ -666,14 +668,17 @@ class Simulation:
             if referral.stage != Stage.LEFT_CHANNEL:
                 return
             held_on = max(review.due_on, self.day)
+            concerns = self.ctx.rng.random() < 0.06
             services.record_review(
                 review,
                 held_on=held_on,
-                further_concerns=self.ctx.rng.random() < 0.06,
+                further_concerns=concerns,
                 notes="Checked with the school and family. (Fictional demo note.)",
+                # Renewed concerns reopen the case as a new referral awaiting triage.
+                reopen_to=services.ReopenTo.TRIAGE if concerns else "",
                 acting_user=self.lead,
             )
-            if review.kind == "12":
+            if review.kind == "12" and not concerns:
                 services.close_referral(
                     referral,
                     closed_on=held_on,

@@ -15,13 +15,23 @@ from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.casework import metrics
 from dueregard.casework import services as casework_services
 from dueregard.casework.models import (
+    AgendaItem,
+    MeetingEvent,
+    PanelDecision,
     Person,
     Referral,
     StageEvent,
     TriageOutcome,
     Vulnerability,
 )
-from dueregard.casework.tests.factories import days_ago, make_person, make_referral
+from dueregard.casework.tests.factories import (
+    days_ago,
+    make_meeting,
+    make_panel,
+    make_person,
+    make_referral,
+    to_panel,
+)
 from dueregard.core import periods
 from dueregard.core.periods import financial_year, financial_year_start
 from dueregard.core.tests.known import known
@@ -195,6 +205,41 @@ def test_real_run_removes_details_keeps_statistics_and_held_people(world) -> Non
         world.authority, on=days_ago(0), dry_run=False, acting_user=lead
     )
     assert again.due == [] and len(again.held) == 1
+
+
+def test_real_run_clears_what_a_meetings_history_says_about_the_person(world) -> None:
+    lead = world["coordinator"]
+    referral = to_panel(make_referral(world.authority, lead, received_on=days_ago(5 * 365)), lead)
+    panel = make_panel(world.authority, lead)
+    first = make_meeting(panel, lead, on=days_ago(4 * 365 + 10))
+    removed = casework_services.add_to_agenda(first, referral, acting_user=lead)
+    casework_services.remove_from_agenda(
+        removed, reason="Robin's school asked to wait (test).", acting_user=lead
+    )
+    second = make_meeting(panel, lead, on=days_ago(4 * 365))
+    item = casework_services.add_to_agenda(second, referral, acting_user=lead)
+    casework_services.record_discussion(
+        item,
+        discussion="Robin's teachers spoke (test).",
+        decision=PanelDecision.NOT_ADOPT,
+        decision_reason="Other support fits (test).",
+        alternative_support="Early help (test).",
+        acting_user=lead,
+    )
+    casework_services.complete_meeting(second, acting_user=lead)
+    casework_services.correct_decision_record(
+        item,
+        discussion="Robin's head of year spoke (test).",
+        decision_reason="Other support fits (test).",
+        correction_reason="Robin's school named wrongly (test).",
+        acting_user=lead,
+    )
+    services.apply_retention(world.authority, on=days_ago(0), dry_run=False, acting_user=lead)
+
+    assert AgendaItem.objects.get(pk=removed.pk).removal_reason == ""
+    texts = MeetingEvent.objects.exclude(agenda_item=None).values_list("change", "reason")
+    assert len(texts) == 2 and set(texts) == {("", "")}
+    assert MeetingEvent.objects.filter(agenda_item=None, kind="held").count() == 1  # kept
 
 
 def test_retention_on_the_demo_borough(monkeypatch) -> None:

@@ -8,9 +8,9 @@ long each stage of the pathway takes. Composes `dueregard.casework.metrics`
 fixes as a public interface (docs/casework-statistics.md): `repeat_referrals`,
 `onward_referrals`, and one `days_<interval>` table per interval (`days_receipt_to_triage`,
 `days_triage_to_gateway`, `days_gateway_to_panel`, `days_panel_to_decision`,
-`days_exit_to_review_6`, `days_exit_to_review_12`), each by financial quarter with a total
-row. Medians and 90th percentiles are hidden wherever the count they are worked out from
-is hidden by disclosure control. Nothing here ranks or scores a person: every figure is a
+`days_exit_to_review_6`, `days_exit_to_review_12`, `days_exit_to_review_extended`), each
+by financial quarter with a total row. Medians and 90th percentiles are hidden wherever
+the count they are worked out from is hidden by disclosure control. Nothing here ranks or scores a person: every figure is a
 count of referrals or a number of days between recorded dates.
 """
 

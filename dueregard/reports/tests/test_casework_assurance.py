@@ -29,6 +29,7 @@ TABLE_IDS = [
     "days_panel_to_decision",
     "days_exit_to_review_6",
     "days_exit_to_review_12",
+    "days_exit_to_review_extended",
 ]
 
 

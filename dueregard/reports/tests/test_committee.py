@@ -126,9 +126,9 @@ def test_seed_000_figures_are_in_the_right_sections(seed_000, tmp_path):
     groups = next(r for r in summary["rows"] if r["measure"] == "Community groups engaged")
     assert groups["number"] == 32
 
-    # §1.7: the casework assurance tables, from the casework-assurance report.
+    # §1.8: the casework assurance tables, from the casework-assurance report.
     assurance = section(data, "casework_assurance")
-    assert assurance["title"] == "1.7 Casework assurance"
+    assert assurance["title"] == "1.8 Casework assurance"
     assert [t["id"] for t in assurance["tables"]] == [
         "repeat_referrals",
         "onward_referrals",
@@ -138,6 +138,7 @@ def test_seed_000_figures_are_in_the_right_sections(seed_000, tmp_path):
         "days_panel_to_decision",
         "days_exit_to_review_6",
         "days_exit_to_review_12",
+        "days_exit_to_review_extended",
     ]
 
     # None of these figures leaks into another section.
@@ -157,7 +158,8 @@ def test_seed_000_figures_are_in_the_right_sections(seed_000, tmp_path):
         "1.4 Funded projects",
         "1.5 Risk and threat level",
         "1.6 Governance",
-        "1.7 Casework assurance",
+        "1.7 Channel support delivery",
+        "1.8 Casework assurance",
         "2. Reasons for recommendations",
         "3. Alternative options considered and not recommended",
         "4. Post decision implementation",

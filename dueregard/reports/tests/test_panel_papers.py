@@ -193,3 +193,37 @@ def test_the_meeting_page_offers_the_papers_it_has(world, meeting) -> None:
     assert f"/reports/panel-meetings/{meeting.pk}/agenda.docx" in page
     assert f"/reports/panel-meetings/{meeting.pk}/agenda.pdf" in page
     assert "minutes" not in page.split('data-testid="papers"')[1].split("</ul>")[0]
+
+
+def test_the_minutes_say_whether_the_chair_has_approved_them(world, meeting) -> None:
+    meeting, _first, _second = meeting
+    lead = world["coordinator"]
+    for item in meeting.items.all():
+        services.record_discussion(
+            item,
+            discussion="Discussed (test).",
+            decision=PanelDecision.NOTED,
+            decision_reason="Noted (test).",
+            acting_user=lead,
+        )
+    services.complete_meeting(meeting, acting_user=lead)
+    client = sign_in(Client(), lead)
+    assert "Draft: not yet approved by the chair." in docx_text(
+        download(client, meeting, "minutes", "docx").content
+    )
+    services.approve_minutes(meeting, acting_user=world["chair"])
+    text = pdf_text(download(client, meeting, "minutes", "pdf").content)
+    assert f"Approved by {world['chair']} on" in text
+
+
+def test_a_case_removed_from_the_agenda_is_not_in_the_agenda_paper(world, meeting) -> None:
+    meeting, first, second = meeting
+    lead = world["coordinator"]
+    meeting.held_on = days_ago(-5)  # planned, in the future
+    meeting.save(update_fields=["held_on"])
+    services.remove_from_agenda(
+        meeting.items.get(referral=second), reason="Not ready (test).", acting_user=lead
+    )
+    text = docx_text(download(sign_in(Client(), lead), meeting, "agenda", "docx").content)
+    assert first.reference in text
+    assert second.reference not in text and "further case" not in text
