@@ -608,10 +608,10 @@ class Caseload:
 def _section_of(referral: Any, day: datetime.date) -> str:
     """The one section an open referral belongs to (from `caseload`'s annotations)."""
     stage = referral.stage
-    if stage == Stage.ONWARD:
-        return "onward"
     if referral.open_meeting_id is not None:
         return "agenda"
+    if stage == Stage.ONWARD:
+        return "onward"
     if stage == Stage.RECEIVED:
         return "triage"
     if stage == Stage.WITH_GATEWAY:

@@ -40,6 +40,8 @@ def test_every_generated_open_case_has_exactly_one_section(**case: object) -> No
         allowed = (referral.contact_interval or 28) + LAPSING_GRACE_DAYS
         lapsing = last is None or (DAY - last).days > allowed
         assert section == ("lapsing" if lapsing else "support")
+    elif referral.stage == Stage.ONWARD:
+        assert section == "onward"
     elif referral.stage == Stage.LEFT_CHANNEL:
         assert section in {"review_due", "review_later", "closure"}
         assert (section == "closure") == (referral.next_review_due is None)

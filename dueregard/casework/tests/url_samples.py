@@ -76,6 +76,7 @@ SAMPLES = {
             "leave",
             "close",
             "onward",
+            "review_extend",
             "case_officer",
             "referral_agenda",
             "panel_case",
@@ -83,7 +84,10 @@ SAMPLES = {
         )
     },
     "casework:review": lambda world: {"pk": scenario(world)["referral"].pk, "kind": "6"},
-    **{f"casework:{name}": _pk("panel") for name in ("panel", "member_new", "meeting_new")},
+    **{
+        f"casework:{name}": _pk("panel")
+        for name in ("panel", "panel_edit", "member_new", "meeting_new")
+    },
     "casework:member_end": _pk("member"),
     **{
         f"casework:{name}": _pk("meeting")
