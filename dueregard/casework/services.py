@@ -1151,12 +1151,18 @@ def next_review(referral: Referral) -> Review | None:
 
 @transaction.atomic
 def extend_review(
-    referral: Referral, *, due_on: datetime.date | None, reason: str, acting_user: Any
+    referral: Referral,
+    *,
+    due_on: datetime.date | None,
+    reason: str,
+    decided_on: datetime.date | None = None,
+    acting_user: Any,
 ) -> Review:
     """Schedule a further post-exit review, as the panel decided (the guidance allows
-    review up to two years after exit). The date must fall after the person left
-    Channel, no later than `REVIEW_LIMIT_MONTHS` after it, and not on a date that already
-    has a review."""
+    review up to two years after exit) on `decided_on` (default today; not in the future,
+    not before the person left). The date must fall after the person left Channel, no
+    later than `REVIEW_LIMIT_MONTHS` after it, and not on a date that already has a
+    review."""
     if referral.stage != Stage.LEFT_CHANNEL or referral.left_channel_on is None:
         raise ValidationError("Reviews are extended after the person has left Channel.")
     _require(due_on, "due_on", "Enter the date the further review is due")
@@ -1179,6 +1185,11 @@ def extend_review(
         )
     if referral.reviews.filter(due_on=due_on).exists():
         raise ValidationError({"due_on": f"A review is already due on {due_on:%-d %B %Y}"})
+    decided_on = decided_on or periods.today()
+    if not left_on <= decided_on <= periods.today():
+        raise ValidationError(
+            "The extension is decided after the person left, and not later than today."
+        )
     review = Review.objects.create(
         authority_id=referral.authority_id,
         referral=referral,
@@ -1191,7 +1202,7 @@ def extend_review(
     _event(
         referral,
         EventKind.REVIEW_EXTENDED,
-        occurred_on=periods.today(),
+        occurred_on=decided_on,
         acting_user=acting_user,
         outcome=ReviewKind.EXTENDED,
         outcome_label=f"Further review due {due_on:%-d %B %Y}",

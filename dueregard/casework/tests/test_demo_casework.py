@@ -16,9 +16,11 @@ from dueregard.casework.models import (
     Person,
     Referral,
     Religion,
+    Review,
     StageEvent,
 )
-from dueregard.casework.queries import caseload, panel_cases_visible_to
+from dueregard.casework.queries import caseload, panel_cases_visible_to, proposed_for_agenda
+from dueregard.core import periods
 from dueregard.core.periods import financial_year, financial_year_start
 from dueregard.core.tests.known import known
 from dueregard.demo.context import DemoContext
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> None:
-    monkeypatch.setattr(casework, "YEARS", 2)
+    monkeypatch.setattr(casework, "YEARS", 3)  # the oldest scripted case is 900 days old
     ctx = DemoContext()
     # The borough without its census counts (areas.run loads those too, slowly).
     ctx.authority = Authority.objects.create(
@@ -85,6 +87,18 @@ def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> No
     assert set(held.values_list("minutes_approved_by", flat=True)) == {ctx.users["chair"].pk}
     assert upcoming.status == "planned" and not upcoming.minutes_approved
 
+    # A month's real work: every section of the work queue has a case, whatever the date
+    # the demo is built on, and the cases the demo shows off are there.
+    queue = caseload(ctx.users["coordinator"], today)
+    assert [section.id for section, rows in queue.sections() if not rows] == []
+    ready = {section.id: rows for section, rows in queue.sections()}["ready"]
+    assert any(row.times_referred >= 2 for row in ready)  # a repeat referral
+    assert Review.objects.filter(kind="extended", held_on__isnull=True).exists()
+    reopened = Referral.objects.filter(reopened_from__isnull=False, stage="for_panel")
+    assert {i.referral for i in upcoming.items.all()} >= set(reopened)
+    assert reopened.exists()
+    assert proposed_for_agenda(upcoming, today)  # the lapsing case, proposed for the agenda
+
     # Equality monitoring has something to show: most people's ethnic group and religion
     # are recorded, from the lists the form offers, and some are left blank as in life.
     people = Person.objects.filter(authority=ctx.authority)
@@ -100,3 +114,22 @@ def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> No
     assert dict(Referral.objects.values_list("stage").annotate(n=Count("id"))) == counts
     assert PanelMember.objects.count() == len(casework.MEMBERS)
     assert upcoming.held_on - today < datetime.timedelta(days=70)
+
+
+@pytest.mark.parametrize("today", [datetime.date(2027, 4, 2), datetime.date(2027, 9, 8)])
+def test_every_queue_section_has_a_demo_case_whatever_the_date(monkeypatch, today) -> None:
+    # A date just after the year's start and one just after the month without a panel.
+    monkeypatch.setattr(casework, "YEARS", 3)
+    monkeypatch.setattr(periods, "today", lambda: today)
+    ctx = DemoContext(today=today)
+    ctx.authority = Authority.objects.create(
+        ons_code="E09999901", name="Kingsmere (demo)", region=Region.LONDON
+    )
+    ctx.other_authority = Authority.objects.create(
+        ons_code="E07999902", name="Ashbury (demo)", region=Region.SOUTH_EAST
+    )
+    Ward.objects.create(authority=ctx.authority, ons_code="E05999900", name="Ward 0")
+    users.run(ctx)
+    casework.run(ctx)
+    queue = caseload(ctx.users["coordinator"], today)
+    assert [section.id for section, rows in queue.sections() if not rows] == []

@@ -278,6 +278,29 @@ class Case:
     support_days: int = 0
     exit_due: datetime.date | None = None
     reviews_at_panel: int = 0
+    script: str = ""  # a scripted case of the current caseload (SCRIPTS), else ""
+
+
+# Scripted cases, so the work queue shows every part of a month's real work whatever the
+# random draws: each is received `days` before the cutoff, goes to the police gateway and
+# a panel without chance, and is held at the point the script names (see the methods that
+# read `Case.script`). Fictional, like every demo case.
+SCRIPTS: dict[str, int] = {
+    "triage": 3,  # received, not yet triaged
+    "gateway": 12,  # with the police gateway
+    "ready": 30,  # for a panel, not yet on an agenda; referred before (EARLIER_DAYS): a repeat
+    "decision": 0,  # discussed at the last meeting, decision deferred (received 20 days before it)
+    "consent": 0,  # adopted at the last meeting, awaiting consent
+    "plan": 0,  # adopted at the last meeting, consent given, no plan yet
+    "support": 150,  # in support, contacts on time
+    "lapsing": 170,  # in support, contacts stopped two months ago
+    "review_due": 460,  # left Channel, the 6-month review overdue
+    "reopen": 480,  # the 6-month review found renewed concerns: reopened to a panel
+    "extended": 700,  # both reviews done, the panel extended review to 18 months
+    "closure": 900,  # both reviews done, awaiting closure
+}
+SCRIPT_SUPPORT_DAYS = {"support": 400, "lapsing": 400}
+EARLIER_DAYS = 250  # the "ready" case's person was referred this long before, and closed
 
 
 @dataclass
@@ -294,6 +317,7 @@ class Simulation:
     counts: dict[str, int] = field(default_factory=dict)
     sectors: dict[str, Sector] = field(default_factory=dict)
     exit_reasons: dict[str, ExitReason] = field(default_factory=dict)
+    scripts: dict[int, str] = field(default_factory=dict)  # referral id -> SCRIPTS key
     day: datetime.date = datetime.date.min  # the date of the event being played
 
     def at(self, day: datetime.date, priority: int, action: Callable[[], object]) -> None:
@@ -313,12 +337,13 @@ class Simulation:
 
     # --- intake -----------------------------------------------------------------------
 
-    def new_referral(self, received_on: datetime.date) -> None:
+    def new_referral(
+        self, received_on: datetime.date, script: str = "", person: Person | None = None
+    ) -> Referral:
         rng = self.ctx.rng
         wards = list(self.ctx.authority.wards.all())
-        person: Person | None = None
-        if self.people and rng.random() < 0.08:  # a repeat referral of someone known
-            person = rng.choice(self.people)
+        if person is None and not script and self.people and rng.random() < 0.08:
+            person = rng.choice(self.people)  # a repeat referral of someone known
         if person is None:
             gender = _weighted(rng, {Gender.MALE: 88, Gender.FEMALE: 10, None: 2})
             (low, high) = _weighted(rng, dict(AGE_BANDS))
@@ -363,7 +388,13 @@ class Simulation:
             acting_user=self.lead,
         )
         self.count("referrals")
+        if script:
+            self.scripts[referral.pk] = script
+            if script != "triage":
+                self.at(received_on + DAY, 0, lambda: self.triage(referral))
+            return referral
         self.at(received_on + rng.randint(0, 6) * DAY, 0, lambda: self.triage(referral))
+        return referral
 
     def concern(self, day: datetime.date) -> ConcernType | None:
         rng = self.ctx.rng
@@ -379,6 +410,7 @@ class Simulation:
     def triage(self, referral: Referral) -> None:
         rng = self.ctx.rng
         day = self.day
+        script = self.scripts.get(referral.pk, "")
         outcome = _weighted(
             rng,
             {
@@ -388,6 +420,8 @@ class Simulation:
                 TriageOutcome.NFA: 5,
             },
         )
+        if script:
+            outcome = TriageOutcome.NFA if script == "earlier" else TriageOutcome.POLICE
         reason = {
             TriageOutcome.POLICE: "Concern meets the threshold for the police gateway.",
             TriageOutcome.ADVICE: "Advice given to the referrer on supporting the person.",
@@ -399,7 +433,10 @@ class Simulation:
         )
         if outcome == TriageOutcome.POLICE:
             self.count("police")
-            self.at(day + rng.randint(7, 35) * DAY, 0, lambda: self.gateway(referral))
+            if script == "gateway":
+                return  # still with the police gateway
+            wait = 7 if script else rng.randint(7, 35)
+            self.at(day + wait * DAY, 0, lambda: self.gateway(referral))
 
     def gateway(self, referral: Referral) -> None:
         rng = self.ctx.rng
@@ -413,6 +450,9 @@ class Simulation:
                 GatewayOutcome.POLICE_LED: 12,
             },
         )
+        script = self.scripts.get(referral.pk, "")
+        if script:
+            outcome = GatewayOutcome.PANEL
         services.record_gateway_outcome(
             referral,
             outcome=outcome,
@@ -442,7 +482,7 @@ class Simulation:
                 panel_summary=referral.panel_summary,
                 acting_user=self.lead,
             )
-            self.awaiting_panel.append(Case(referral))
+            self.awaiting_panel.append(Case(referral, script=script))
 
     # --- the panel ----------------------------------------------------------------------
 
@@ -466,6 +506,7 @@ class Simulation:
             for c in self.awaiting_panel
             if c.referral.gateway_outcome_on is not None  # set for every case awaiting panel
             and c.referral.gateway_outcome_on < day - DAY
+            and c.script != "ready"  # waits for the next meeting's agenda
         ]
         for case in ready:
             self.awaiting_panel.remove(case)
@@ -493,22 +534,32 @@ class Simulation:
             agenda_item=item,
             acting_user=self.lead,
         )
-        adopt = rng.random() < 0.62
+        adopt = rng.random() < 0.62 or bool(case.script)
+        defer = case.script == "decision"
+        decision = PanelDecision.ADOPT if adopt else PanelDecision.NOT_ADOPT
         services.record_discussion(
             item,
             discussion="Partners shared what they know; school attendance and family "
             "context discussed. (Fictional demo minutes.)",
-            decision=PanelDecision.ADOPT if adopt else PanelDecision.NOT_ADOPT,
-            decision_reason="Agreed by consensus.",
+            decision=PanelDecision.DEFER if defer else decision,
+            decision_reason="More information needed from the school and the family's GP."
+            if defer
+            else "Agreed by consensus.",
             concern=referral.concern,
             alternative_support="" if adopt else "Early help and CAMHS support arranged.",
             acting_user=self.lead,
         )
         self.count("discussed")
+        if defer:
+            return  # decision pending: back to a later meeting
         if adopt:
             self.count("adopted")
             case.support_days = rng.randint(120, 300)
+            if case.script:
+                case.support_days = SCRIPT_SUPPORT_DAYS.get(case.script, 150)
             self.in_channel.append(case)
+            if case.script == "consent":
+                return  # adopted, awaiting consent
             self.at(meeting.held_on + rng.randint(3, 12) * DAY, 2, lambda: self.consent(case))
 
     def review_at_panel(self, meeting: PanelMeeting, case: Case) -> None:
@@ -599,7 +650,7 @@ class Simulation:
             return
         age = services.age_at(referral, day)
         child = age is None or age < services.ADULT_AGE
-        declined = rng.random() < 0.07
+        declined = rng.random() < 0.07 and not case.script
         services.record_consent(
             referral,
             status=ConsentStatus.DECLINED if declined else ConsentStatus.GIVEN,
@@ -618,6 +669,8 @@ class Simulation:
                 acting_user=self.lead,
             )
             return
+        if case.script == "plan":
+            return  # consent given, the support plan not yet agreed
         sessions = max(4, case.support_days // 14)
         services.agree_support_plan(
             referral,
@@ -653,10 +706,13 @@ class Simulation:
         if referral.stage != Stage.IN_SUPPORT:
             return
         day = self.day
+        if case.script == "lapsing" and day > self.cutoff - 60 * DAY:
+            return  # the mentoring petered out: no contact since
+        delivered = rng.random() < 0.88 or case.script == "support"
         services.record_session(
             referral.support_plan,
             occurred_on=day,
-            status=SessionStatus.DELIVERED if rng.random() < 0.88 else SessionStatus.NOT_ATTENDED,
+            status=SessionStatus.DELIVERED if delivered else SessionStatus.NOT_ATTENDED,
             acting_user=self.lead,
         )
         self.at(day + rng.randint(12, 17) * DAY, 3, lambda: self.session(case))
@@ -667,17 +723,41 @@ class Simulation:
             referral.refresh_from_db()
             if referral.stage != Stage.LEFT_CHANNEL:
                 return
+            script = self.scripts.get(referral.pk, "")
+            if script == "review_due":
+                return  # the 6-month review is overdue: the queue raises it
             held_on = max(review.due_on, self.day)
-            concerns = self.ctx.rng.random() < 0.06
+            concerns = self.ctx.rng.random() < 0.06 and not script
+            concerns = concerns or (script == "reopen" and review.kind == "6")
             services.record_review(
                 review,
                 held_on=held_on,
                 further_concerns=concerns,
-                notes="Checked with the school and family. (Fictional demo note.)",
-                # Renewed concerns reopen the case as a new referral awaiting triage.
-                reopen_to=services.ReopenTo.TRIAGE if concerns else "",
+                notes="Checked with the school and family. (Fictional demo note.)"
+                if not concerns
+                else "The school reports renewed contact with the same online group; the "
+                "family asked for help. (Fictional demo note.)",
+                # Renewed concerns reopen the case as a new referral: to triage, or (the
+                # scripted case) straight to a panel.
+                reopen_to=(services.ReopenTo.PANEL if script else services.ReopenTo.TRIAGE)
+                if concerns
+                else "",
                 acting_user=self.lead,
             )
+            if script == "extended" and review.kind == "12":
+                referral.refresh_from_db()
+                assert referral.left_channel_on is not None
+                services.extend_review(
+                    referral,
+                    due_on=referral.left_channel_on + 548 * DAY,  # 18 months after exit
+                    decided_on=held_on,
+                    reason="The panel asked for a further review after the school year, "
+                    "given the family's move. (Fictional demo note.)",
+                    acting_user=self.lead,
+                )
+                return
+            if script == "closure":
+                return  # both reviews done: awaiting the coordinator's closure
             if review.kind == "12" and not concerns:
                 services.close_referral(
                     referral,
@@ -687,6 +767,25 @@ class Simulation:
                 )
 
         return record
+
+
+def _script_current_work(sim: Simulation, *, last_meeting: datetime.date) -> None:
+    """Queue the scripted cases (SCRIPTS) among the simulation's events."""
+    earlier: dict[str, Referral] = {}
+    first_on = sim.cutoff - EARLIER_DAYS * DAY
+    sim.at(first_on, 0, lambda: earlier.setdefault("ready", sim.new_referral(first_on, "earlier")))
+    for script, days in SCRIPTS.items():
+        # Discussed at the last meeting: received three weeks before it.
+        on_last = script in ("decision", "consent", "plan")
+        day = last_meeting - 20 * DAY if on_last else sim.cutoff - days * DAY
+        if script == "ready":  # the person referred before, closed at triage
+
+            def again(day: datetime.date = day) -> None:
+                sim.new_referral(day, "ready", person=earlier["ready"].person)
+
+            sim.at(day, 0, again)
+        else:
+            sim.at(day, 0, functools.partial(sim.new_referral, day, script))
 
 
 def run(ctx: DemoContext) -> None:
@@ -709,15 +808,24 @@ def run(ctx: DemoContext) -> None:
             if day <= cutoff:
                 sim.at(day, 0, functools.partial(sim.new_referral, day))
         year = financial_year(year.start.year + 1)
-    for day in _meeting_dates(first_year.start, cutoff):
+    meetings = _meeting_dates(first_year.start, cutoff)
+    for day in meetings:
         sim.at(day, 1, functools.partial(sim.meeting, day))
+    _script_current_work(sim, last_meeting=meetings[-1])
     sim.run()
     # The next meeting, with its agenda built: the panel member can see these cases now.
+    # Cases in support are not listed: the meeting page proposes the lapsing ones and
+    # those due a support review.
     upcoming = [d for d in _meeting_dates(ctx.today, ctx.today + 70 * DAY) if d >= ctx.today]
     meeting = services.schedule_meeting(panel, held_on=upcoming[0], acting_user=lead)
-    for case in sim.awaiting_panel + sim.in_channel:
-        if case.referral.stage in (Stage.FOR_PANEL, Stage.ADOPTED, Stage.IN_SUPPORT):
+    for case in sim.awaiting_panel:
+        if case.referral.stage == Stage.FOR_PANEL and case.script != "ready":
             services.add_to_agenda(meeting, case.referral, acting_user=lead)
+    reopened = Referral.objects.filter(
+        authority=ctx.authority, stage=Stage.FOR_PANEL, reopened_from__isnull=False
+    )
+    for referral in reopened.order_by("pk"):
+        services.add_to_agenda(meeting, referral, acting_user=lead)
     _onward_referrals(ctx, lead, cutoff)
     counts = sim.counts
     ctx.say(
