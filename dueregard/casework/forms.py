@@ -168,6 +168,16 @@ class ReferralDetailsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Vulnerabilities noted by the referrer",
     )
+    case_officer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,  # not given: the person recording the referral
+        label="Case officer",
+        help_text="A member of the Prevent team; it can be changed later.",
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "Choose a member of the authority's Prevent team as case officer"
+        },
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -184,8 +194,18 @@ class ReferralDetailsForm(forms.Form):
                 "concern_description",
                 "concern",
                 "vulnerabilities",
+                "case_officer",
             ]
         )
+
+    def offer_case_officers(self, officers: QuerySet[Any], recorder: Any) -> None:
+        """The Prevent team to choose from, the person recording the referral first chosen
+        when they are in it."""
+        model_choice_field(self, "case_officer").queryset = officers.order_by(
+            "full_name", "username"
+        )
+        if officers.filter(pk=recorder.pk).exists():
+            self.fields["case_officer"].initial = recorder.pk
 
 
 class NewPersonReferralForm(PersonFieldsMixin, ReferralDetailsForm):

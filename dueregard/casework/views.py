@@ -337,6 +337,7 @@ def intake_details(request: HttpRequest) -> HttpResponse:
         form = forms.NewPersonReferralForm(
             _posted(request), authority=authority, initial={"received_on": periods.today()}
         )
+    form.offer_case_officers(services.case_officers(authority), request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -403,6 +404,7 @@ def _create_referral(
                 ward=data.get("ward"),
                 vulnerabilities=list(data["vulnerabilities"]),
             ),
+            coordinator=data["case_officer"],
             acting_user=request.user,
         )
 

@@ -189,6 +189,40 @@ def test_intake_of_a_new_person_with_no_matches(world, as_user) -> None:
     assert Referral.objects.count() == 1
 
 
+def test_intake_sets_the_case_officer_chosen_from_the_prevent_team(world, as_user) -> None:
+    lead = world["coordinator"]
+    colleague = services.case_officers(world.authority).exclude(pk=lead.pk).first()
+    assert colleague is not None
+    outsider = world["panel_member"]
+    client = as_user(lead)
+    client.post(reverse("casework:intake"), {"given_name": "Remy", "family_name": "Officerton"})
+    client.get(reverse("casework:intake_match"))  # no matches: a new person
+    page = client.get(reverse("casework:intake_details"))
+    field = page.context["form"]["case_officer"]
+    assert field.value() == lead.pk  # the recorder, chosen first
+    assert outsider not in field.field.queryset
+    received = days_ago(0)
+    details = {
+        "received_on_day": received.day,
+        "received_on_month": received.month,
+        "received_on_year": received.year,
+        "concern_description": "Concern (test).",
+    }
+    refused = client.post(
+        reverse("casework:intake_details"), {**details, "case_officer": outsider.pk}
+    )
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["case_officer"] == [
+        "Choose a member of the authority's Prevent team as case officer"
+    ]
+    assert not Referral.objects.exists()
+    response = client.post(
+        reverse("casework:intake_details"), {**details, "case_officer": colleague.pk}
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get().coordinator == colleague
+
+
 def test_intake_without_a_name_is_refused(world, as_user) -> None:
     response = as_user(world["coordinator"]).post(reverse("casework:intake"), {})
     assert response.status_code == 400
