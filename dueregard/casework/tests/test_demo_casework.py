@@ -93,6 +93,9 @@ def test_demo_casework_has_the_seed_volumes_and_is_idempotent(monkeypatch) -> No
     assert [section.id for section, rows in queue.sections() if not rows] == []
     ready = {section.id: rows for section, rows in queue.sections()}["ready"]
     assert any(row.times_referred >= 2 for row in ready)  # a repeat referral
+    # Nothing forgotten: whatever waits for triage (reopened cases too) arrived lately.
+    triage = {section.id: rows for section, rows in queue.sections()}["triage"]
+    assert all(row.days_in_stage is not None and row.days_in_stage <= 14 for row in triage)
     assert Review.objects.filter(kind="extended", held_on__isnull=True).exists()
     reopened = Referral.objects.filter(reopened_from__isnull=False, stage="for_panel")
     assert {i.referral for i in upcoming.items.all()} >= set(reopened)

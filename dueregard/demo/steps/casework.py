@@ -744,6 +744,10 @@ class Simulation:
                 else "",
                 acting_user=self.lead,
             )
+            if concerns and not script:  # the reopened referral is triaged like any other
+                new = Referral.objects.get(reopened_from=referral)
+                self.at(held_on + self.ctx.rng.randint(1, 6) * DAY, 0, lambda: self.triage(new))
+                return
             if script == "extended" and review.kind == "12":
                 referral.refresh_from_db()
                 assert referral.left_channel_on is not None
