@@ -15,6 +15,7 @@ not served by the API at all.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -720,6 +721,9 @@ class ReferralViewSet(
         ):
             if params.get(name):
                 filters[lookup] = params[name]
+        # An id is whole ASCII digits within 64 bits, the same on SQLite and PostgreSQL.
+        if "person_id" in filters and not re.fullmatch(r"[0-9]{1,18}", filters["person_id"]):
+            raise serializers.ValidationError("A filter's value is not valid.")
         try:
             return referrals.filter(**filters)
         except (ValueError, DjangoValidationError):
@@ -807,7 +811,7 @@ class ReferralViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             page = self.paginate_queryset(self.get_queryset())
-        except (DjangoValidationError, OverflowError):  # OverflowError: an id beyond 64 bits
+        except DjangoValidationError:
             raise serializers.ValidationError("A filter's value is not valid.") from None
         assert page is not None
         self.list_audit([r.person_id for r in page], {r.authority_id for r in page})
