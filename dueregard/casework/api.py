@@ -721,9 +721,9 @@ class ReferralViewSet(
         ):
             if params.get(name):
                 filters[lookup] = params[name]
-        # An id is whole ASCII digits within 64 bits, the same on SQLite and PostgreSQL.
-        if "person_id" in filters and not re.fullmatch(r"[0-9]{1,18}", filters["person_id"]):
-            raise serializers.ValidationError("A filter's value is not valid.")
+        # An id is a whole number within 64 bits, answered the same on SQLite and PostgreSQL.
+        if "person_id" in filters and not re.fullmatch(r"-?[0-9]{1,18}", filters["person_id"]):
+            raise serializers.ValidationError({"person": ["Enter a person's id: a whole number."]})
         try:
             return referrals.filter(**filters)
         except (ValueError, DjangoValidationError):
