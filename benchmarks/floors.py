@@ -488,11 +488,14 @@ def equality(authority: Authority, start: datetime.date, end: datetime.date) -> 
 
 
 def work_queue(authority: Authority, day: datetime.date) -> tuple[str, list[Any]]:
-    """The rows the coordinator's work queue lists, with the names shown."""
+    """The rows the coordinator's work queue lists, with the names shown: every section
+    (adopted cases awaiting consent or a plan, and every case that has left Channel with
+    its next review, due, later or none)."""
     ref, person = table(cw.Referral), table(cw.Person)
     items, meeting = table(cw.AgendaItem), table(cw.PanelMeeting)
     actions, reviews = table(cw.PanelAction), table(cw.Review)
     plans, sessions = table(cw.SupportPlan), table(cw.SupportSession)
+    consents = table(cw.Consent)
     a = authority.pk
     columns = "r.id, r.reference, p.given_name, p.family_name"
     parts = [
@@ -537,21 +540,29 @@ def work_queue(authority: Authority, day: datetime.date) -> tuple[str, list[Any]
         ),
         (
             (
-                f"SELECT 'review', {columns}, v.due_on, v.id FROM {reviews} v "
-                f"JOIN {ref} r ON r.id = v.referral_id JOIN {person} p ON p.id = r.person_id "
-                f"WHERE v.authority_id = %s AND v.held_on IS NULL AND v.due_on <= %s "
-                f"AND r.stage = %s"
-            ),
-            [a, day + datetime.timedelta(days=28), cw.Stage.LEFT_CHANNEL.value],
-        ),
-        (
-            (
                 f"SELECT 'plan', {columns}, sp.planned_start_on, (SELECT COUNT(*) FROM {sessions} s "
                 f"WHERE s.plan_id = sp.id AND s.status = %s) FROM {plans} sp "
                 f"JOIN {ref} r ON r.id = sp.referral_id JOIN {person} p ON p.id = r.person_id "
                 f"WHERE sp.authority_id = %s AND r.stage = %s"
             ),
             [cw.SessionStatus.DELIVERED.value, a, cw.Stage.IN_SUPPORT.value],
+        ),
+        (
+            (
+                f"SELECT 'adopted', {columns}, r.adopted_on, (SELECT COUNT(*) FROM {consents} c "
+                f"WHERE c.referral_id = r.id) FROM {ref} r "
+                f"JOIN {person} p ON p.id = r.person_id WHERE r.authority_id = %s AND r.stage = %s"
+            ),
+            [a, cw.Stage.ADOPTED.value],
+        ),
+        (
+            (
+                f"SELECT 'left', {columns}, r.left_channel_on, (SELECT MIN(v.due_on) "
+                f"FROM {reviews} v WHERE v.referral_id = r.id AND v.held_on IS NULL) "
+                f"FROM {ref} r JOIN {person} p ON p.id = r.person_id "
+                f"WHERE r.authority_id = %s AND r.stage = %s"
+            ),
+            [a, cw.Stage.LEFT_CHANNEL.value],
         ),
     ]
     return " UNION ALL ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]

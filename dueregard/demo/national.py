@@ -53,12 +53,15 @@ It writes the rows the services would write and keeps every rule they check:
 - dates are never after yesterday and follow the pathway: received <= triaged = referred
   to police <= gateway outcome < panel discussion = adoption <= consent <= support plan
   < support started <= sessions <= leaving Channel <= 6-month review <= 12-month review
-  = closure; each stage change is a `StageEvent` with its `from_stage` and `to_stage`, in
+  <= closure; each stage change is a `StageEvent` with its `from_stage` and `to_stage`, in
   `TRANSITIONS` order, and the referral's cached milestones equal its events;
 - a referral is discussed at a real meeting of its authority's panel held that day, with
-  an agenda item carrying the decision; not adopting records the alternative support and
+  an agenda item carrying the decision (a deferred decision is taken at the next meeting,
+  or left pending); not adopting records the alternative support and
   closes the referral; a child's consent comes from a named parent; support starts only
-  after a support plan and consent given; leaving Channel schedules both reviews;
+  after a support plan (with its contact interval) and consent given; a case in support
+  whose person stops attending is support lapsing; leaving Channel schedules both
+  reviews, and referrals are closed within four weeks of the 12-month review;
 - every row carries its authority; wards, organisations, trainers and groups belong to
   the same authority; references are unique (R-YYYY-NNNN as `next_reference` makes them,
   sessions as `training.services._next_reference` does);
@@ -231,6 +234,10 @@ GATEWAY_WEIGHTS = {
 }
 ADOPT_SHARE = 0.55
 CONSENT_DECLINED_SHARE = 0.07
+DEFER_SHARE = 0.15  # first discussions deferred for more information
+# Days between planned support contacts (the support plan's contact interval).
+CONTACT_INTERVAL_WEIGHTS = {14: 2, 21: 2, 28: 5, 42: 1}
+LAPSE_SHARE = 0.15  # people in support who stop attending before the panel next reviews
 DOB_KNOWN_SHARE = 0.93
 REPEAT_SHARE = 0.06
 LEGACY_YEARS = 5  # referrals older than this were partly imported without names
@@ -768,7 +775,8 @@ class _Casework:
         self.t_plan = t(
             cw.SupportPlan,
             ["authority_id", "referral_id", "agreed_on", "intervention_provider",
-             "sessions_planned", "planned_start_on", "planned_end_on", "created_by_id",
+             "sessions_planned", "planned_start_on", "planned_end_on", "contact_interval_days",
+             "created_by_id",
              "modified_by_id", "created_at", "modified_at"],
         )  # fmt: skip
         self.t_plan_kind = t(
@@ -1056,7 +1064,7 @@ class _Casework:
     ) -> None:
         """Play the referral's pathway up to yesterday (see the module docstring)."""
         rng, cutoff = self.rng, self.span.cutoff
-        triaged_on = received_on + rng.randint(0, 6) * DAY
+        triaged_on = received_on + rng.randint(0, 6 if rng.random() < 0.7 else 14) * DAY
         if triaged_on > cutoff:
             return  # awaiting triage
         triage = _weighted(rng, TRIAGE_WEIGHTS)
@@ -1093,9 +1101,12 @@ class _Casework:
             close(gateway_on, f"Police gateway: {gateway.label}. {reason}")
             return
         r["panel_summary"] = f"Aged {age if age is not None else 'unknown'}. {SYNTHETIC}"
-        index = self._meeting_after(gateway_on + DAY)
+        # The panel's papers go out a week before it meets.
+        index = self._meeting_after(gateway_on + 7 * DAY)
         if index is None:
-            self._on_upcoming_agenda(after, event, gateway_on, cw.AgendaReason.NEW)
+            # About a third wait for the coordinator to add them to an agenda.
+            if rng.random() < 0.7:
+                self._on_upcoming_agenda(after, event, gateway_on, cw.AgendaReason.NEW)
             return
         self._discuss(r, event, close, after, index, concern, age, known, received_on)
 
@@ -1188,6 +1199,23 @@ class _Casework:
     ) -> None:
         rng, cutoff = self.rng, self.span.cutoff
         day = self.meeting_days[index]
+        r["discussed_at_panel_on"], r["panel_concern_id"] = day, concern
+        first_stage: cw.Stage | None = cw.Stage.DISCUSSED  # the first discussion's change
+        if rng.random() < DEFER_SHARE:
+            # Deferred for more information: decided at the next meeting, or pending (the
+            # coordinator adds it to an agenda once the information is in).
+            reason = "More information needed from the school and health before deciding."
+            self._item(after, event, index, cw.AgendaReason.NEW, cw.PanelDecision.DEFER, reason)
+            event(
+                cw.EventKind.DISCUSSED, day, to_stage=cw.Stage.DISCUSSED,
+                outcome=cw.PanelDecision.DEFER.value, label=cw.PanelDecision.DEFER.label,
+                concern_id=concern, reason=reason,
+            )  # fmt: skip
+            first_stage = None
+            if index + 1 >= len(self.meeting_days):
+                return  # decision pending
+            index += 1
+            day = self.meeting_days[index]
         adopt = rng.random() < ADOPT_SHARE
         decision = cw.PanelDecision.ADOPT if adopt else cw.PanelDecision.NOT_ADOPT
         reason = "Agreed by consensus."
@@ -1201,10 +1229,9 @@ class _Casework:
             ),
         )  # fmt: skip
         event(
-            cw.EventKind.DISCUSSED, day, to_stage=cw.Stage.DISCUSSED, outcome=decision.value,
+            cw.EventKind.DISCUSSED, day, to_stage=first_stage, outcome=decision.value,
             label=decision.label, concern_id=concern, reason=reason,
         )  # fmt: skip
-        r["discussed_at_panel_on"], r["panel_concern_id"] = day, concern
         if not adopt:
             alternative = "Early help and mental health support arranged."
             event(cw.EventKind.NOT_ADOPTED, day, reason=alternative)
@@ -1213,7 +1240,7 @@ class _Casework:
             return
         event(cw.EventKind.ADOPTED, day, to_stage=cw.Stage.ADOPTED, reason=reason)
         r["adopted_on"] = day
-        consent_on = day + rng.randint(3, 12) * DAY
+        consent_on = day + rng.randint(3, 28) * DAY
         if consent_on > cutoff:
             return  # adopted, consent not yet recorded
         # Age on the consent date, as services.age_at works it out.
@@ -1239,14 +1266,19 @@ class _Casework:
         if declined:
             close(consent_on, "Consent declined. Alternative support offered through early help.")
             return
+        agreed_on = consent_on + rng.randint(7, 35) * DAY
+        if agreed_on > cutoff:
+            return  # consent given, the support plan not yet agreed
         support_days = rng.randint(120, 300)
-        start = consent_on + DAY
+        interval = _weighted(rng, CONTACT_INTERVAL_WEIGHTS)
+        start = agreed_on + rng.randint(1, 14) * DAY
         end = start + support_days * DAY
-        sessions_planned = max(4, support_days // 30)
+        sessions_planned = max(4, support_days // interval)
         event(
-            cw.EventKind.SUPPORT_PLAN, consent_on, outcome="agreed",
-            label=f"Agreed: {sessions_planned} sessions planned",
+            cw.EventKind.SUPPORT_PLAN, agreed_on, outcome="agreed",
+            label=f"Agreed: {sessions_planned} sessions planned, a contact every {interval} days",
         )  # fmt: skip
+        plan_stamp = self.w.stamp(agreed_on, 220)
         plan: dict[str, int] = {}
         kinds = rng.sample(self.ref.interventions, min(2, len(self.ref.interventions)))
         if self.ref.intervention_provider is not None:
@@ -1254,8 +1286,9 @@ class _Casework:
 
         def write_plan(rid: int) -> None:
             plan["id"] = self.t_plan.add(
-                self.authority_id, rid, consent_on, "Synthetic Mentoring (fictional)",
-                sessions_planned, start, end, self.lead, self.lead, stamp, stamp,
+                self.authority_id, rid, agreed_on, "Synthetic Mentoring (fictional)",
+                sessions_planned, start, end, interval, self.lead, self.lead, plan_stamp,
+                plan_stamp,
             )  # fmt: skip
             for kind in kinds:
                 self.t_plan_kind.add(plan["id"], kind)
@@ -1265,18 +1298,26 @@ class _Casework:
             return  # plan agreed, support starts tomorrow
         event(cw.EventKind.SUPPORT_STARTED, start, to_stage=cw.Stage.IN_SUPPORT)
         r["support_started_on"] = start
-        # Panel reviews every third meeting until support ends; sessions about monthly.
+        # Panel reviews every third meeting until support ends; sessions about every
+        # contact interval until the panel agrees the person leaves. Some people still in
+        # support stop attending: support lapsing.
         leave_index = bisect.bisect_left(self.meeting_days, end)
         review_from = bisect.bisect_right(self.meeting_days, start)
+        in_support = leave_index >= len(self.meeting_days)
+        last_session = cutoff if in_support else self.meeting_days[leave_index]
+        stopped_after = datetime.date.max
+        if in_support and rng.random() < LAPSE_SHARE:
+            late = interval + cw.LAPSING_GRACE_DAYS + rng.randint(1, 28)
+            stopped_after = cutoff - late * DAY
         sessions: list[tuple[datetime.date, str]] = []
         session_day = start + 7 * DAY
-        while session_day <= min(end, cutoff):
-            ok = rng.random() < 0.88
+        while session_day <= last_session:
+            ok = rng.random() < 0.88 and session_day <= stopped_after
             status_value = (
                 cw.SessionStatus.DELIVERED if ok else cw.SessionStatus.NOT_ATTENDED
             ).value
             sessions.append((session_day, status_value))
-            session_day += rng.randint(21, 35) * DAY
+            session_day += rng.randint(max(7, interval - 7), interval + 7) * DAY
         reviews = list(range(review_from + 2, min(leave_index, len(self.meeting_days)), 3))
         timeline: list[tuple[datetime.date, int, Any]] = [(d, 0, s) for d, s in sessions]
         timeline += [(self.meeting_days[i], 1, i) for i in reviews]
@@ -1317,7 +1358,7 @@ class _Casework:
                     outcome=cw.PanelDecision.CONTINUE.value,
                     label=cw.PanelDecision.CONTINUE.label, reason="Continue the support plan.",
                 )  # fmt: skip
-        if leave_index >= len(self.meeting_days):  # still in support
+        if in_support:
             upcoming = len(self.meeting_days)
             leaving_next = self.upcoming is not None and self.upcoming[1] >= end
             if leaving_next or (
@@ -1368,8 +1409,10 @@ class _Casework:
             )  # fmt: skip
             after.append(self._review_row(review_kind, due, held, concerns, notes, self.lead))
             held_before = held
-            if kind == cw.ReviewKind.TWELVE_MONTHS:
-                close(held, "Both post-exit reviews completed.")
+            # Closed within four weeks of the last review: a few await closure.
+            closed_on = held + rng.randint(0, 28) * DAY
+            if review_kind == cw.ReviewKind.TWELVE_MONTHS and closed_on <= cutoff:
+                close(closed_on, "Both post-exit reviews completed.")
 
 
 # ---------------------------------------------------------------------------------------
