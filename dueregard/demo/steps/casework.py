@@ -678,6 +678,7 @@ class Simulation:
             planned_start_on=day + DAY,
             planned_end_on=day + case.support_days * DAY,
             sessions_planned=sessions,
+            contact_interval_days=14,  # the mentor meets them about fortnightly
             intervention_provider="Northgate Mentoring (fictional)",
             interventions=self.interventions(),
             other_support="Youth club place and school pastoral support.",
