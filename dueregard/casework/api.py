@@ -211,10 +211,15 @@ class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
 
 class MeetingSerializer(serializers.ModelSerializer[PanelMeeting]):
     attendance = AttendanceSerializer(many=True, read_only=True)
+    minutes_approved_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the chair approved the minutes; null while they are a draft.",
+    )
 
     class Meta:
         model = PanelMeeting
-        fields = ["id", "held_on", "status", "attendance"]
+        fields = ["id", "held_on", "status", "minutes_approved_at", "attendance"]
 
 
 class PanelSerializer(serializers.ModelSerializer[Panel]):

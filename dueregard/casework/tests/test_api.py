@@ -269,6 +269,11 @@ def test_a_panel_member_sees_their_panels_and_their_own_actions_only(world, as_u
     client = as_user(member_user)
     panels = client.get("/api/v1/panels/").json()["results"]
     assert [p["name"] for p in panels] == ["North panel"]
+    assert [m["minutes_approved_at"] for m in panels[0]["meetings"]] == [None]  # a draft
+    services.complete_meeting(meeting, acting_user=lead)
+    services.approve_minutes(meeting, acting_user=world["chair"])
+    approved = client.get(f"/api/v1/panels/{theirs.pk}/").json()["meetings"][0]
+    assert (approved["status"], approved["minutes_approved_at"] is not None) == ("held", True)
     assert client.get(f"/api/v1/panels/{other.pk}/").status_code == 404
     actions = client.get("/api/v1/panel-actions/").json()["results"]
     assert [a["id"] for a in actions] == [mine.pk]
