@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from dueregard.accounts.models import Membership, Role, User
 from dueregard.areas.models import Authority, Ward
 from dueregard.core import periods
-from dueregard.core.forms import GovUKDateField, choice_field, model_choice_field
+from dueregard.core.forms import GovUKDateField, GovUKForm, choice_field, model_choice_field
 
 from .models import (
     DEFAULT_CONTACT_INTERVAL_DAYS,
@@ -82,7 +82,7 @@ def concern_field(label: str, help_text: str = "") -> ConcernChoiceField:
 # Intake
 
 
-class IntakeNameForm(forms.Form):
+class IntakeNameForm(GovUKForm):
     given_name = forms.CharField(max_length=100, required=False)
     family_name = forms.CharField(max_length=100, required=False)
     other_names = forms.CharField(
@@ -106,7 +106,7 @@ class IntakeNameForm(forms.Form):
         return data
 
 
-class MatchChoiceForm(forms.Form):
+class MatchChoiceForm(GovUKForm):
     choice = forms.ChoiceField(
         widget=forms.RadioSelect, label="Is this person already known?", choices=[]
     )
@@ -119,7 +119,7 @@ class MatchChoiceForm(forms.Form):
         )
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonFieldsMixin(GovUKForm):
     gender = forms.ChoiceField(
         choices=NOT_KNOWN + list(Gender.choices), required=False, widget=forms.RadioSelect
     )
@@ -137,7 +137,7 @@ class PersonFieldsMixin(forms.Form):
     )
 
 
-class ReferralDetailsForm(forms.Form):
+class ReferralDetailsForm(GovUKForm):
     received_on = GovUKDateField(label="Date received")
     referrer_name = forms.CharField(max_length=150, required=False, label="Referrer's name")
     referrer_organisation = forms.CharField(
@@ -243,7 +243,7 @@ class PersonForm(PersonFieldsMixin):
         self.order_fields(["given_name", "family_name", "other_names", "date_of_birth", "gender"])
 
 
-class ReferralEditForm(forms.Form):
+class ReferralEditForm(GovUKForm):
     sector = forms.ModelChoiceField(
         queryset=Sector.objects.none(), required=False, empty_label="Not known"
     )
@@ -282,7 +282,7 @@ class ReferralEditForm(forms.Form):
 # Pathway
 
 
-class TriageForm(forms.Form):
+class TriageForm(GovUKForm):
     outcome = forms.ChoiceField(
         choices=TriageOutcome.choices, widget=forms.RadioSelect, label="Triage outcome"
     )
@@ -311,7 +311,7 @@ class TriageForm(forms.Form):
     )
 
 
-class GatewayForm(forms.Form):
+class GatewayForm(GovUKForm):
     outcome = forms.ChoiceField(
         choices=GatewayOutcome.choices, widget=forms.RadioSelect, label="Police gateway outcome"
     )
@@ -355,7 +355,7 @@ class GatewayForm(forms.Form):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovUKForm):
     discussion = forms.CharField(widget=_textarea(6), label="Notes of the discussion")
     decision = forms.ChoiceField(
         choices=PanelDecision.choices, widget=forms.RadioSelect, label="The panel's decision"
@@ -392,7 +392,7 @@ class DecisionForm(forms.Form):
         )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(GovUKForm):
     assessed_on = GovUKDateField(label="Date of the assessment")
     engagement = forms.CharField(
         widget=_textarea(5),
@@ -404,9 +404,12 @@ class AssessmentForm(forms.Form):
     conclusion = forms.CharField(widget=_textarea(4), required=False, label="Panel's conclusion")
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GovUKForm):
     status = forms.ChoiceField(
-        choices=ConsentStatus.choices, widget=forms.RadioSelect, label="Consent"
+        choices=ConsentStatus.choices,
+        widget=forms.RadioSelect,
+        label="Consent",
+        error_messages={"required": "Select whether consent was given or refused"},
     )
     given_by = forms.ChoiceField(
         choices=ConsentGivenBy.choices,
@@ -424,7 +427,7 @@ class ConsentForm(forms.Form):
     notes = forms.CharField(widget=_textarea(3), required=False)
 
 
-class SupportPlanForm(forms.Form):
+class SupportPlanForm(GovUKForm):
     agreed_on = GovUKDateField(label="Date agreed")
     intervention_provider = forms.CharField(
         max_length=150, required=False, label="Intervention provider (if any)"
@@ -463,25 +466,29 @@ class SupportPlanForm(forms.Form):
         model_choice_field(self, "interventions").queryset = _enabled(InterventionKind)
 
 
-class StartSupportForm(forms.Form):
+class StartSupportForm(GovUKForm):
     started_on = GovUKDateField(label="Date support started")
 
 
-class SessionForm(forms.Form):
+class SessionForm(GovUKForm):
     occurred_on = GovUKDateField(label="Date of the session")
     status = forms.ChoiceField(
-        choices=SessionStatus.choices, widget=forms.RadioSelect, label="Was it delivered?"
+        choices=SessionStatus.choices,
+        widget=forms.RadioSelect,
+        label="Was it delivered?",
+        error_messages={"required": "Select whether the session was delivered"},
     )
     provider = forms.CharField(max_length=150, required=False, label="Delivered by")
     notes = forms.CharField(widget=_textarea(3), required=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovUKForm):
     held_on = GovUKDateField(label="Date of the review")
     further_concerns = forms.ChoiceField(
         choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
         label="Are there further concerns?",
+        error_messages={"required": "Select whether there are further concerns"},
     )
     notes = forms.CharField(widget=_textarea(), label="What the review found")
     reopen_to = forms.ChoiceField(
@@ -502,12 +509,12 @@ class ReviewForm(forms.Form):
     )
 
 
-class ExtendReviewForm(forms.Form):
+class ExtendReviewForm(GovUKForm):
     due_on = GovUKDateField(label="Date the further review is due")
     reason = forms.CharField(widget=_textarea(), label="Why the panel extended the reviews")
 
 
-class PanelSettingsForm(forms.Form):
+class PanelSettingsForm(GovUKForm):
     support_review_months = forms.IntegerField(
         min_value=1,
         max_value=12,
@@ -525,7 +532,7 @@ class PanelSettingsForm(forms.Form):
     )
 
 
-class OnwardResponseForm(forms.Form):
+class OnwardResponseForm(GovUKForm):
     response = forms.ChoiceField(
         choices=OnwardResponse.choices,
         widget=forms.RadioSelect,
@@ -541,12 +548,12 @@ class OnwardResponseForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(GovUKForm):
     closed_on = GovUKDateField(label="Date closed")
     reason = forms.CharField(widget=_textarea(), label="Why the referral is being closed")
 
 
-class CaseOfficerForm(forms.Form):
+class CaseOfficerForm(GovUKForm):
     officer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Case officer",
@@ -564,14 +571,14 @@ class CaseOfficerForm(forms.Form):
 # Panels
 
 
-class PanelForm(forms.Form):
+class PanelForm(GovUKForm):
     name = forms.CharField(max_length=150)
     panel_type = forms.ChoiceField(
         choices=PanelType.choices, widget=forms.RadioSelect, label="Type of panel"
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(GovUKForm):
     name = forms.CharField(max_length=150)
     agency = forms.CharField(max_length=150)
     role_title = forms.CharField(max_length=150, required=False, label="Role")
@@ -595,12 +602,12 @@ class MemberForm(forms.Form):
         )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovUKForm):
     held_on = GovUKDateField(label="Date of the meeting")
     notes = forms.CharField(widget=_textarea(3), required=False)
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GovUKForm):
     present = forms.ModelMultipleChoiceField(
         queryset=PanelMember.objects.none(),
         required=False,
@@ -645,7 +652,7 @@ class CaseWithStageChoiceField(forms.ModelChoiceField):
         return f"{obj.person.display_name} ({obj.reference}): {obj.get_stage_display()}"
 
 
-class AgendaAddForm(forms.Form):
+class AgendaAddForm(GovUKForm):
     referral = CaseWithStageChoiceField(
         queryset=Referral.objects.none(), label="Case to add", empty_label=""
     )
@@ -660,7 +667,7 @@ class AgendaAddForm(forms.Form):
         model_choice_field(self, "referral").queryset = cases
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovUKForm):
     description = forms.CharField(widget=_textarea(3), label="Action")
     owner = forms.ModelChoiceField(
         queryset=PanelMember.objects.none(), empty_label="", label="Owner"
@@ -686,7 +693,7 @@ class ActionForm(forms.Form):
         model_choice_field(self, "referral").queryset = cases
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(GovUKForm):
     status = forms.ChoiceField(
         choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status"
     )
@@ -716,7 +723,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{obj.panel.name}, {obj.held_on:%-d %B %Y}"
 
 
-class ReferralAgendaForm(forms.Form):
+class ReferralAgendaForm(GovUKForm):
     """Put a referral ready for a panel on a planned meeting's agenda (the next one is
     preselected); with no panel summary written, the user confirms listing it without."""
 
@@ -759,7 +766,7 @@ class ReferralAgendaForm(forms.Form):
         return cleaned
 
 
-class RemoveFromAgendaForm(forms.Form):
+class RemoveFromAgendaForm(GovUKForm):
     reason = forms.CharField(
         widget=_textarea(3),
         label="Why the case is being removed from the agenda",
@@ -767,11 +774,11 @@ class RemoveFromAgendaForm(forms.Form):
     )
 
 
-class ApproveMinutesForm(forms.Form):
+class ApproveMinutesForm(GovUKForm):
     """Nothing to fill in: the chair's approval, carrying the meeting's version."""
 
 
-class DecisionCorrectionForm(forms.Form):
+class DecisionCorrectionForm(GovUKForm):
     discussion = forms.CharField(
         widget=_textarea(6),
         label="Notes of the discussion",
@@ -789,7 +796,7 @@ class DecisionCorrectionForm(forms.Form):
             add_correction_reason(self, "the decision record")
 
 
-class ActionCorrectionForm(forms.Form):
+class ActionCorrectionForm(GovUKForm):
     description = forms.CharField(
         widget=_textarea(3),
         label="Action",

@@ -96,6 +96,25 @@ class GovUKFormRenderer(TemplatesSetting):
     bound_field_class = GovUKBoundField
 
 
+class GovUKForm(forms.Form):
+    """A form whose required fields, when left empty, say what is missing in GOV.UK words
+    ("Enter why you reached this outcome", "Select the panel's decision") instead of
+    Django's "This field is required.". A field's own message, set where it is declared or
+    in a subclass's `__init__`, wins."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = forms.Field.default_error_messages["required"]
+        for field in self.fields.values():
+            if field.error_messages.get("required") != default:
+                continue
+            label = str(field.label or "a value").rstrip("?")
+            choose = isinstance(field, forms.ChoiceField)  # model choices and radios too
+            field.error_messages["required"] = (
+                f"{'Select' if choose else 'Enter'} {label[:1].lower()}{label[1:]}"
+            )
+
+
 class GovUKDateInput(forms.MultiWidget):
     """The GOV.UK date input: day, month and year boxes."""
 

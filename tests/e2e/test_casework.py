@@ -400,7 +400,9 @@ def test_the_other_casework_pages_are_accessible(
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Record the referral").click()  # nothing filled in
-    expect(page.locator(".govuk-error-summary")).to_contain_text("This field is required")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the concern, as the referrer described it"
+    )
     assert_accessible(page)
 
     member_context = browser.new_context(**browser_context_args)
