@@ -24,6 +24,7 @@ from dueregard.areas.models import Authority, Population, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 
+from .access import signed_in_user
 from .models import ApiToken, EnrolmentLink, Membership, User
 from .permissions import is_administrator
 
@@ -131,7 +132,7 @@ class DueRegardUserAdmin(AdministratorAdmin, UserAdmin):
 
         issued = []
         for user in queryset.filter(is_active=True).order_by("username"):
-            _link, secret = issue_enrolment_link(user, acting_user=request.user)
+            _link, secret = issue_enrolment_link(user, acting_user=signed_in_user(request))
             url = request.build_absolute_uri(reverse("accounts:enrol", args=[secret]))
             issued.append((user, url))
         return TemplateResponse(
@@ -153,7 +154,7 @@ class DueRegardUserAdmin(AdministratorAdmin, UserAdmin):
         unlocked = [
             user.username
             for user in queryset
-            if unlock_sign_in(user.username, acting_user=request.user)
+            if unlock_sign_in(user.username, acting_user=signed_in_user(request))
         ]
         self.message_user(
             request,
@@ -225,7 +226,7 @@ class ApiTokenAdmin(AdministratorAdmin):
         from .services import revoke_api_token
 
         for token in queryset:
-            revoke_api_token(token, acting_user=request.user)
+            revoke_api_token(token, acting_user=signed_in_user(request))
 
 
 site.register(ApiToken, ApiTokenAdmin)
@@ -281,7 +282,7 @@ class FailedSignInAdmin(AdministratorAdmin):
 
         pairs = sorted({(a.username or "", a.ip_address) for a in queryset})
         for username, address in pairs:
-            unlock_sign_in(username, ip_address=address, acting_user=request.user)
+            unlock_sign_in(username, ip_address=address, acting_user=signed_in_user(request))
         self.message_user(
             request,
             "Unlocked " + ", ".join(f"{u} at {a}" for u, a in pairs) + ".",

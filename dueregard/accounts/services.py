@@ -29,7 +29,7 @@ class EnrolmentLinkNotValid(Exception):
 
 @transaction.atomic
 def confirm_totp_enrolment(
-    device: TOTPDevice, *, enrolment_link: EnrolmentLink, acting_user: Any
+    device: TOTPDevice, *, enrolment_link: EnrolmentLink, acting_user: User | None
 ) -> list[str]:
     """Confirm the device and issue fresh one-time backup codes, returned once to show.
 
@@ -67,7 +67,7 @@ def confirm_totp_enrolment(
 
 
 @transaction.atomic
-def issue_enrolment_link(user: User, *, acting_user: Any) -> tuple[EnrolmentLink, str]:
+def issue_enrolment_link(user: User, *, acting_user: User | None) -> tuple[EnrolmentLink, str]:
     """A new single-use enrolment link for `user`, returned with its secret (shown once).
 
     For a new user and after a lost device alike: the user's authenticator and backup
@@ -163,7 +163,7 @@ def create_user(
     email: str = "",
     job_title: str = "",
     password: str | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> User:
     user = User(username=username, full_name=full_name, email=email, job_title=job_title)
     if password:
@@ -184,7 +184,7 @@ def grant_membership(
     authority: Any = None,
     region: str = "",
     agency: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Membership:
     """Give `user` a role in an authority (or, for regional viewers, a region)."""
     membership, created = Membership.objects.get_or_create(
@@ -262,7 +262,9 @@ def locked_addresses(username: str) -> list[str]:
 
 
 @transaction.atomic
-def unlock_sign_in(username: str, *, ip_address: str | None = None, acting_user: Any) -> int:
+def unlock_sign_in(
+    username: str, *, ip_address: str | None = None, acting_user: User | None
+) -> int:
     """Lift the sign-in lockout of `username` (from every address, or from `ip_address`):
     its failed attempts are forgotten, so it has the full number of tries again.
 
@@ -313,7 +315,7 @@ def issue_api_token(
     name: str,
     scopes: list[str],
     days: int,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> tuple[ApiToken, str]:
     """Issue a token for a partner system; returns it with the secret, shown only once."""
     from datetime import timedelta
@@ -348,7 +350,7 @@ def issue_api_token(
 
 
 @transaction.atomic
-def revoke_api_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
+def revoke_api_token(token: ApiToken, *, acting_user: User | None) -> ApiToken:
     from django.utils import timezone
 
     if token.revoked_at is None:

@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from dueregard.accounts.models import User
 from dueregard.accounts.permissions import Action as Do
 from dueregard.accounts.permissions import Kind, can
 from dueregard.areas.models import Authority, Ward
@@ -57,7 +58,7 @@ EVIDENCE_EXTENSIONS = frozenset(
 )
 
 
-def _check(acting_user: Any, authority: Authority | int) -> None:
+def _check(acting_user: User, authority: Authority | int) -> None:
     """Refuse unless `acting_user` may change assurance records of `authority`."""
     if isinstance(authority, int):
         authority = Authority.objects.get(pk=authority)
@@ -111,7 +112,7 @@ def create_strategy(
     objective: str,
     approved_by: str = "",
     approved_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Strategy:
     _check(acting_user, authority)
     _check_period(period_start, period_end)
@@ -135,7 +136,7 @@ STRATEGY_FIELDS = ("title", "period_start", "period_end", "objective", "approved
 
 
 @transaction.atomic
-def update_strategy(strategy: Strategy, *, acting_user: Any, **changes: Any) -> Strategy:
+def update_strategy(strategy: Strategy, *, acting_user: User, **changes: Any) -> Strategy:
     _check(acting_user, strategy.authority_id)
     changed = _apply(strategy, changes, STRATEGY_FIELDS)
     _check_period(strategy.period_start, strategy.period_end)
@@ -148,7 +149,7 @@ def update_strategy(strategy: Strategy, *, acting_user: Any, **changes: Any) -> 
 
 @transaction.atomic
 def add_priority(
-    strategy: Strategy, *, number: int, title: str, description: str = "", acting_user: Any
+    strategy: Strategy, *, number: int, title: str, description: str = "", acting_user: User
 ) -> Priority:
     _check(acting_user, strategy.authority_id)
     priority = Priority(
@@ -165,7 +166,7 @@ def add_priority(
 
 
 @transaction.atomic
-def update_priority(priority: Priority, *, acting_user: Any, **changes: Any) -> Priority:
+def update_priority(priority: Priority, *, acting_user: User, **changes: Any) -> Priority:
     _check(acting_user, priority.strategy.authority_id)
     changed = _apply(priority, changes, ("number", "title", "description"))
     if changed:
@@ -211,7 +212,7 @@ def add_action(
     note: str = "",
     risks: Iterable[Risk] = (),
     recommendations: Iterable[CTLPRecommendation] = (),
-    acting_user: Any,
+    acting_user: User,
 ) -> Action:
     """Add an action to the plan, with its first dated update (status, target, owner)."""
     _check(acting_user, strategy.authority_id)
@@ -260,7 +261,7 @@ ACTION_FIELDS = ("reference", "title", "description", "success_measure", "priori
 def edit_action(
     action: Action,
     *,
-    acting_user: Any,
+    acting_user: User,
     risks: Iterable[Risk] | None = None,
     recommendations: Iterable[CTLPRecommendation] | None = None,
     **changes: Any,
@@ -305,7 +306,7 @@ def record_action_update(
     owner: str,
     agency: str,
     note: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> ActionUpdate:
     """Append a dated progress update. Updates are kept in date order: one cannot be dated
     before the action's latest update (that would rewrite how the plan stood), nor in
@@ -352,7 +353,7 @@ def record_action_update(
     return update
 
 
-def _archive(obj: Any, reason: str, acting_user: Any, what: str) -> None:
+def _archive(obj: Any, reason: str, acting_user: User, what: str) -> None:
     if obj.archived:
         raise ValidationError(f"This {what} is already closed")
     if not reason.strip():
@@ -365,7 +366,7 @@ def _archive(obj: Any, reason: str, acting_user: Any, what: str) -> None:
 
 
 @transaction.atomic
-def withdraw_action(action: Action, *, reason: str, acting_user: Any) -> Action:
+def withdraw_action(action: Action, *, reason: str, acting_user: User) -> Action:
     """Take an action out of the plan from now on, with a reason. It still shows in the
     plan as it stood on earlier dates."""
     _check(acting_user, action.authority_id)
@@ -405,7 +406,7 @@ def record_self_assessment(
     commentary: str,
     assessed_on: datetime.date,
     next_steps: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> SelfAssessment:
     """Record the council's own rating of a benchmark for a financial year."""
     _check(acting_user, authority)
@@ -435,7 +436,7 @@ def record_self_assessment(
 
 @transaction.atomic
 def update_self_assessment(
-    assessment: SelfAssessment, *, acting_user: Any, **changes: Any
+    assessment: SelfAssessment, *, acting_user: User, **changes: Any
 ) -> SelfAssessment:
     _check(acting_user, assessment.authority_id)
     _not_future(changes.get("assessed_on"), "assessed_on", "The date of the assessment")
@@ -499,7 +500,7 @@ def add_evidence(
     marking: str = "OFFICIAL",
     file: UploadedFile | None = None,
     link: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> Evidence:
     """Add an uploaded document or a link (to a Due Regard page or the web) to the library."""
     _check(acting_user, authority)
@@ -531,7 +532,7 @@ def add_evidence(
 def update_evidence(
     evidence: Evidence,
     *,
-    acting_user: Any,
+    acting_user: User,
     benchmarks: Iterable[Benchmark] | None = None,
     file: UploadedFile | None = None,
     **changes: Any,
@@ -565,7 +566,7 @@ def update_evidence(
 
 
 @transaction.atomic
-def withdraw_evidence(evidence: Evidence, *, reason: str, acting_user: Any) -> Evidence:
+def withdraw_evidence(evidence: Evidence, *, reason: str, acting_user: User) -> Evidence:
     _check(acting_user, evidence.authority_id)
     _archive(evidence, reason, acting_user, "evidence")
     record(AuditAction.CHANGE, actor=acting_user, obj=evidence, detail={"fields": ["archived"]})
@@ -575,7 +576,7 @@ def withdraw_evidence(evidence: Evidence, *, reason: str, acting_user: Any) -> E
 # --- Risk ------------------------------------------------------------------------------------
 
 
-def _check_threat_level_user(acting_user: Any) -> None:
+def _check_threat_level_user(acting_user: User) -> None:
     if not may_change_threat_level(acting_user):
         raise PermissionDenied("Only Prevent leads and administrators record the threat level.")
 
@@ -587,7 +588,7 @@ def record_threat_level(
     starts_on: datetime.date,
     note: str = "",
     source_url: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> ThreatLevel:
     """Record a change of the UK national threat level, in force from `starts_on`."""
     _check_threat_level_user(acting_user)
@@ -606,7 +607,7 @@ def record_threat_level(
 
 
 @transaction.atomic
-def update_threat_level(entry: ThreatLevel, *, acting_user: Any, **changes: Any) -> ThreatLevel:
+def update_threat_level(entry: ThreatLevel, *, acting_user: User, **changes: Any) -> ThreatLevel:
     """Correct a recorded threat level (a new level is a new entry, not a change)."""
     _check_threat_level_user(acting_user)
     _not_future(changes.get("starts_on"), "starts_on", "The date the level came into force")
@@ -627,7 +628,7 @@ def create_ctlp(
     area: str,
     key_points: str,
     produced_by: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> CTLP:
     _check(acting_user, authority)
     _not_future(issued_on, "issued_on", "The date of the CTLP")
@@ -646,7 +647,7 @@ def create_ctlp(
 
 
 @transaction.atomic
-def update_ctlp(ctlp: CTLP, *, acting_user: Any, **changes: Any) -> CTLP:
+def update_ctlp(ctlp: CTLP, *, acting_user: User, **changes: Any) -> CTLP:
     _check(acting_user, ctlp.authority_id)
     _not_future(changes.get("issued_on"), "issued_on", "The date of the CTLP")
     changed = _apply(ctlp, changes, ("title", "issued_on", "area", "produced_by", "key_points"))
@@ -666,7 +667,7 @@ def add_recommendation(
     response: str = "",
     response_status: str = ResponseStatus.NOT_STARTED,
     response_owner: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> CTLPRecommendation:
     """Add a recommendation to a CTLP (numbered next if no number is given)."""
     _check(acting_user, ctlp.authority_id)
@@ -692,7 +693,7 @@ def add_recommendation(
 
 @transaction.atomic
 def update_recommendation(
-    recommendation: CTLPRecommendation, *, acting_user: Any, **changes: Any
+    recommendation: CTLPRecommendation, *, acting_user: User, **changes: Any
 ) -> CTLPRecommendation:
     """Change a recommendation's wording or record the local response to it."""
     authority_id = recommendation.ctlp.authority_id
@@ -747,7 +748,7 @@ def add_risk(
     rating: str = "",
     ctlp: CTLP | None = None,
     note: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> Risk:
     """Add a risk to the register with the council's likelihood, impact, trend and (if it
     records one) rating, as entered; the first review row is dated `identified_on`."""
@@ -788,7 +789,7 @@ def add_risk(
 
 
 @transaction.atomic
-def update_risk(risk: Risk, *, acting_user: Any, **changes: Any) -> Risk:
+def update_risk(risk: Risk, *, acting_user: User, **changes: Any) -> Risk:
     """Change a risk's wording, owner or CTLP. Ratings change only by a dated review."""
     _check(acting_user, risk.authority_id)
     ctlp = changes.get("ctlp")
@@ -815,7 +816,7 @@ def review_risk(
     review_date: datetime.date,
     rating: str = "",
     note: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> RiskReview:
     """Append a dated review; the register shows its values from then on."""
     _check(acting_user, risk.authority_id)
@@ -863,7 +864,7 @@ def review_risk(
 
 
 @transaction.atomic
-def close_risk(risk: Risk, *, reason: str, acting_user: Any) -> Risk:
+def close_risk(risk: Risk, *, reason: str, acting_user: User) -> Risk:
     _check(acting_user, risk.authority_id)
     _archive(risk, reason, acting_user, "risk")
     record(AuditAction.CHANGE, actor=acting_user, obj=risk, detail={"fields": ["archived"]})
@@ -886,7 +887,7 @@ def record_incident(
     location: str = "",
     source: str = "",
     police_reference: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> Incident:
     """Log an incident connected to the area (ward not known is allowed)."""
     _check(acting_user, authority)
@@ -909,7 +910,7 @@ def record_incident(
 
 
 @transaction.atomic
-def update_incident(incident: Incident, *, acting_user: Any, **changes: Any) -> Incident:
+def update_incident(incident: Incident, *, acting_user: User, **changes: Any) -> Incident:
     _check(acting_user, incident.authority_id)
     if "ward" in changes:
         _check_ward(changes["ward"], incident.authority_id)
@@ -927,7 +928,7 @@ def update_incident(incident: Incident, *, acting_user: Any, **changes: Any) -> 
 
 
 @transaction.atomic
-def archive_incident(incident: Incident, *, reason: str, acting_user: Any) -> Incident:
+def archive_incident(incident: Incident, *, reason: str, acting_user: User) -> Incident:
     """Take an incident out of the log (recorded in error, or a duplicate), with a reason.
     It is kept, but no longer counted."""
     _check(acting_user, incident.authority_id)
@@ -939,14 +940,14 @@ def archive_incident(incident: Incident, *, reason: str, acting_user: Any) -> In
 # --- Views and exports ------------------------------------------------------------------------
 
 
-def record_view(obj: models.Model, *, acting_user: Any) -> None:
+def record_view(obj: models.Model, *, acting_user: User) -> None:
     """Audit that `acting_user` viewed an OFFICIAL-SENSITIVE record (CTLP, incident)."""
     record(AuditAction.VIEW, actor=acting_user, obj=obj)
 
 
 def record_export(
     *,
-    acting_user: Any,
+    acting_user: User,
     object_type: str,
     authority_ids: Iterable[int],
     export_format: str,

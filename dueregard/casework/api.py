@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from dueregard.accounts.access import Access
+from dueregard.accounts.access import Access, signed_in_user
 from dueregard.accounts.models import ApiScope
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.api.mixins import AuditedAPIMixin
@@ -766,7 +766,9 @@ class ReferralViewSet(
         def save() -> Referral:
             if officer is not None and officer.pk != referral.coordinator_id:
                 try:
-                    services.assign_case_officer(referral, officer, acting_user=request.user)
+                    services.assign_case_officer(
+                        referral, officer, acting_user=signed_in_user(request)
+                    )
                 except DjangoValidationError as error:  # the page's field is "officer"
                     if hasattr(error, "error_dict") and "officer" in error.error_dict:
                         error.error_dict["case_officer"] = error.error_dict.pop("officer")
@@ -780,12 +782,15 @@ class ReferralViewSet(
                 sector=data.get("sector", referral.sector),
                 vulnerabilities=data.get("vulnerabilities", list(referral.vulnerabilities.all())),
                 panel_summary=referral.panel_summary,
-                acting_user=request.user,
+                acting_user=signed_in_user(request),
             )
 
         try:
             versions.save_if_current(
-                referral, versions.version_from_etag(given), save, acting_user=request.user
+                referral,
+                versions.version_from_etag(given),
+                save,
+                acting_user=signed_in_user(request),
             )
         except versions.EditConflict as conflict:
             current = self.get_queryset().get(pk=referral.pk)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.core.importing import ImportRejected
@@ -66,7 +66,7 @@ class ImportForm(forms.Form):
 
 
 @requires(Kind.CASEWORK, Action.CHANGE)
-def import_referrals_page(request: HttpRequest) -> HttpResponse:
+def import_referrals_page(request: SignedInRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ImportForm(
         request.POST if posted else None, request.FILES if posted else None, user=request.user
@@ -117,7 +117,7 @@ def import_referrals_page(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, methods=("GET",))
-def import_done(request: HttpRequest) -> HttpResponse:
+def import_done(request: SignedInRequest) -> HttpResponse:
     """What the last import in this session created (nothing personal: counts only)."""
     result = request.session.get(RESULT_SESSION_KEY)
     if isinstance(result, dict):
@@ -132,7 +132,7 @@ def import_done(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, methods=("GET",))
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: SignedInRequest) -> HttpResponse:
     """A blank file with every column's heading, to fill in."""
     response = HttpResponse(",".join(ALL_COLUMNS) + "\r\n", content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="referrals-template.csv"'

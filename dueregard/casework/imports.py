@@ -62,6 +62,7 @@ from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 
+from dueregard.accounts.models import User
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import build_event, record_many
@@ -909,7 +910,7 @@ def _taken_meanwhile() -> ImportRejected:
 
 @transaction.atomic
 def _write(
-    rows: list[_Row], *, authority: Authority, acting_user: Any, filename: str
+    rows: list[_Row], *, authority: Authority, acting_user: User | None, filename: str
 ) -> ImportResult:
     """Write the checked rows as multi-row writes (`core.bulk`): the columns set are those
     `bulk_create` of the same model instances would set, the rest take their defaults.
@@ -1065,7 +1066,7 @@ def import_referrals(
     source: str | Path | bytes | IO[bytes],
     *,
     authority: Authority,
-    acting_user: Any,
+    acting_user: User | None,
     filename: str | None = None,
 ) -> ImportResult:
     """Import every row of a referrals file into `authority`, or nothing.

@@ -37,6 +37,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dueregard.accounts.models import User
 from dueregard.accounts.permissions import Action, Kind, users_who_can
 from dueregard.areas.models import Authority, Ward
 from dueregard.audit.models import AuditAction
@@ -170,7 +171,7 @@ def _event(
     kind: EventKind,
     *,
     occurred_on: datetime.date,
-    acting_user: Any,
+    acting_user: User,
     to_stage: Stage | None = None,
     reason: str = "",
     outcome: str = "",
@@ -198,12 +199,12 @@ def _event(
     )
 
 
-def _user(acting_user: Any) -> Any:
+def _user(acting_user: User) -> Any:
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def _audit(
-    action: AuditAction, obj: Any, acting_user: Any, **detail: Any
+    action: AuditAction, obj: Any, acting_user: User, **detail: Any
 ) -> None:  # one event per business event, person filled from obj.audit_person_id
     record(action, actor=acting_user, obj=obj, detail={k: str(v) for k, v in detail.items()})
 
@@ -282,7 +283,7 @@ def create_person(
     authority: Authority,
     details: PersonDetails,
     unidentified_historical: bool = False,
-    acting_user: Any,
+    acting_user: User,
 ) -> Person:
     """A new person record. Unidentified historical people (import rows without a name)
     carry no name and are never offered as matches at intake."""
@@ -301,7 +302,7 @@ def create_person(
 
 
 @transaction.atomic
-def update_person(person: Person, *, details: PersonDetails, acting_user: Any) -> Person:
+def update_person(person: Person, *, details: PersonDetails, acting_user: User) -> Person:
     """Change a person's details; the audit event names the fields changed, not the values."""
     _check_person(details, person.authority, identified=True)
     changed = [f for f in PERSON_FIELDS if getattr(person, f) != getattr(details, f)]
@@ -317,7 +318,7 @@ def update_person(person: Person, *, details: PersonDetails, acting_user: Any) -
 
 
 @transaction.atomic
-def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: Any) -> Person:
+def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: User) -> Person:
     _require(reason.strip(), "reason", "Enter why the legal hold is being changed")
     person.legal_hold = on
     person.legal_hold_reason = reason.strip() if on else ""
@@ -354,7 +355,7 @@ def receive_referral(
     person: Person,
     details: ReferralDetails,
     coordinator: Any = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Referral:
     """Record a referral of `person` (a new person, or one the coordinator matched).
 
@@ -428,7 +429,7 @@ def update_referral_details(
     sector: Sector | None,
     vulnerabilities: Iterable[Vulnerability],
     panel_summary: str,
-    acting_user: Any,
+    acting_user: User,
 ) -> Referral:
     """Correct what was recorded at intake, and what the panel is told."""
     referral.concern_description = concern_description
@@ -442,7 +443,7 @@ def update_referral_details(
     return referral
 
 
-def _close(referral: Referral, occurred_on: datetime.date, reason: str, acting_user: Any) -> None:
+def _close(referral: Referral, occurred_on: datetime.date, reason: str, acting_user: User) -> None:
     _event(
         referral,
         EventKind.CLOSED,
@@ -465,7 +466,7 @@ def triage_referral(
     referred_to_police_on: datetime.date | None = None,
     onward_service: str = "",
     onward_referred_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Referral:
     """Record the coordinator's triage of a received referral.
 
@@ -544,7 +545,7 @@ def record_gateway_outcome(
     police_notes: str = "",
     onward_service: str = "",
     onward_referred_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Referral:
     """Record the police gateway's outcome. "For Channel panel" makes the case await a
     panel; "Not for Channel: referred on for other vulnerabilities" needs the service and
@@ -629,7 +630,7 @@ def _refer_on(
     referred_on: datetime.date | None,
     decided_on: datetime.date,
     reason: str,
-    acting_user: Any,
+    acting_user: User,
 ) -> OnwardReferral:
     """Record the onward referral of a referral found not for Channel but with other
     vulnerabilities, and move it to await the service's answer."""
@@ -666,7 +667,7 @@ def record_onward_response(
     response: str,
     responded_on: datetime.date | None,
     note: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> Referral:
     """Record that the service a referral was referred on to accepted or declined it, and
     close the referral with that as the reason.
@@ -742,7 +743,7 @@ def record_panel_decision(
     alternative_support: str = "",
     exit_reason: ExitReason | None = None,
     agenda_item: AgendaItem | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Referral:
     """Record a panel's discussion of a case and what it decided.
 
@@ -877,7 +878,7 @@ def record_consent(
     given_by_name: str = "",
     capacity_considered: bool = False,
     notes: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> Consent:
     """Record consent given, declined or withdrawn for Channel support.
 
@@ -943,7 +944,7 @@ def agree_support_plan(
     interventions: Iterable[InterventionKind] = (),
     other_support: str = "",
     contact_interval_days: int = DEFAULT_CONTACT_INTERVAL_DAYS,
-    acting_user: Any,
+    acting_user: User,
 ) -> SupportPlan:
     """Agree (or revise) the support plan of an adopted Channel case: its interventions,
     provider, sessions and planned contact interval (days between contacts; a case with
@@ -1016,7 +1017,7 @@ def agree_support_plan(
 
 
 @transaction.atomic
-def start_support(referral: Referral, *, started_on: datetime.date, acting_user: Any) -> Referral:
+def start_support(referral: Referral, *, started_on: datetime.date, acting_user: User) -> Referral:
     """Support starts only with a support plan and consent given (and not since withdrawn)."""
     if not SupportPlan.objects.filter(referral=referral).exists():
         raise ValidationError("Agree a support plan before support starts.")
@@ -1055,7 +1056,7 @@ def record_session(
     status: str,
     provider: str = "",
     notes: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> SupportSession:
     """Record a support session (delivered, not attended or cancelled) while in support."""
     referral = plan.referral
@@ -1098,7 +1099,7 @@ def leave_channel(
     left_on: datetime.date,
     exit_reason: ExitReason | None,
     reason: str,
-    acting_user: Any,
+    acting_user: User,
 ) -> Referral:
     """The person leaves Channel support; the 6- and 12-month reviews are scheduled.
 
@@ -1156,7 +1157,7 @@ def extend_review(
     due_on: datetime.date | None,
     reason: str,
     decided_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Review:
     """Schedule a further post-exit review, as the panel decided (the guidance allows
     review up to two years after exit) on `decided_on` (default today; not in the future,
@@ -1222,7 +1223,7 @@ def record_review(
     confirm_early: bool = False,
     early_reason: str = "",
     reopen_to: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> Review:
     """Record a post-exit review.
 
@@ -1292,7 +1293,7 @@ def record_review(
     return review
 
 
-def _reopen(review: Review, *, to: str, acting_user: Any) -> Referral:
+def _reopen(review: Review, *, to: str, acting_user: User) -> Referral:
     """A new referral of the same person, linked both ways to the one reviewed, which is
     closed. Its history and the earlier one's each name the other."""
     earlier = review.referral
@@ -1355,7 +1356,7 @@ def _reopen(review: Review, *, to: str, acting_user: Any) -> Referral:
 
 @transaction.atomic
 def close_referral(
-    referral: Referral, *, closed_on: datetime.date, reason: str, acting_user: Any
+    referral: Referral, *, closed_on: datetime.date, reason: str, acting_user: User
 ) -> Referral:
     """Close an open referral. A reason is always required; nothing is deleted, and the
     person can be referred again later with a new referral."""
@@ -1385,7 +1386,7 @@ def case_officers(authority: Any) -> Any:
 
 
 @transaction.atomic
-def assign_case_officer(referral: Referral, officer: Any, *, acting_user: Any) -> Referral:
+def assign_case_officer(referral: Referral, officer: Any, *, acting_user: User) -> Referral:
     """Give the referral a new case officer; the change is in its history and the audit."""
     if officer is None or not case_officers(referral.authority).filter(pk=officer.pk).exists():
         raise ValidationError({"officer": "Choose a member of the authority's Prevent team"})
@@ -1413,7 +1414,7 @@ def assign_case_officer(referral: Referral, officer: Any, *, acting_user: Any) -
 
 
 @transaction.atomic
-def create_panel(*, authority: Authority, name: str, panel_type: str, acting_user: Any) -> Panel:
+def create_panel(*, authority: Authority, name: str, panel_type: str, acting_user: User) -> Panel:
     _require(name.strip(), "name", "Enter the panel's name")
     if Panel.objects.filter(authority=authority, name=name.strip()).exists():
         raise ValidationError({"name": "A panel with this name already exists"})
@@ -1430,7 +1431,7 @@ def create_panel(*, authority: Authority, name: str, panel_type: str, acting_use
 
 @transaction.atomic
 def update_panel_settings(
-    panel: Panel, *, support_review_months: int | None, acting_user: Any
+    panel: Panel, *, support_review_months: int | None, acting_user: User
 ) -> Panel:
     """How often (in months) every case in support comes back to this panel."""
     if support_review_months is None or not 1 <= support_review_months <= 12:
@@ -1453,7 +1454,7 @@ def add_panel_member(
     role_title: str = "",
     user: Any = None,
     joined_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> PanelMember:
     """Add a standing member. A member with a user account sees cases on the agenda."""
     _require(name.strip(), "name", "Enter the member's name")
@@ -1485,7 +1486,7 @@ def add_panel_member(
 
 @transaction.atomic
 def end_panel_membership(
-    member: PanelMember, *, left_on: datetime.date, acting_user: Any
+    member: PanelMember, *, left_on: datetime.date, acting_user: User
 ) -> PanelMember:
     """A standing member leaves the panel: their access to its agenda ends."""
     member.active = False
@@ -1503,7 +1504,7 @@ def end_panel_membership(
 
 @transaction.atomic
 def schedule_meeting(
-    panel: Panel, *, held_on: datetime.date, notes: str = "", acting_user: Any
+    panel: Panel, *, held_on: datetime.date, notes: str = "", acting_user: User
 ) -> PanelMeeting:
     if held_on is None:
         raise ValidationError({"held_on": "Enter the date of the meeting"})
@@ -1531,7 +1532,7 @@ def _meeting_event(
     meeting: PanelMeeting,
     kind: MeetingEventKind,
     *,
-    acting_user: Any,
+    acting_user: User,
     change: str = "",
     reason: str = "",
     agenda_item: AgendaItem | None = None,
@@ -1577,7 +1578,7 @@ def record_attendance(
     *,
     attendees: Sequence[Attendee],
     correction_reason: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> list[Attendance]:
     """Replace the meeting's attendance list (who came, by agency, and apologies).
 
@@ -1622,7 +1623,7 @@ def add_to_agenda(
     referral: Referral,
     *,
     reason: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> AgendaItem:
     """Put a case awaiting the panel (new) or in Channel support (review) on the agenda.
 
@@ -1684,7 +1685,7 @@ def record_discussion(
     concern: ConcernType | None = None,
     alternative_support: str = "",
     exit_reason: ExitReason | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> AgendaItem:
     """The panel's notes and decision on an agenda item (once per item), at a meeting that
     has been held or whose date has come."""
@@ -1725,7 +1726,7 @@ def check_meeting_takes_decisions(meeting: PanelMeeting) -> None:
 
 
 @transaction.atomic
-def close_agenda_item(item: AgendaItem, *, acting_user: Any) -> AgendaItem:
+def close_agenda_item(item: AgendaItem, *, acting_user: User) -> AgendaItem:
     """Take the case off the agenda: the panel's members no longer see it."""
     item.is_open = False
     item.save(update_fields=["is_open"])
@@ -1734,7 +1735,7 @@ def close_agenda_item(item: AgendaItem, *, acting_user: Any) -> AgendaItem:
 
 
 @transaction.atomic
-def remove_from_agenda(item: AgendaItem, *, reason: str, acting_user: Any) -> AgendaItem:
+def remove_from_agenda(item: AgendaItem, *, reason: str, acting_user: User) -> AgendaItem:
     """Take a case off a meeting's agenda before the panel has decided on it, with the
     reason. The item is kept (marked removed), the referral's and the meeting's histories
     say why, and the panel's members no longer see the case through it."""
@@ -1778,7 +1779,7 @@ def remove_from_agenda(item: AgendaItem, *, reason: str, acting_user: Any) -> Ag
 
 
 @transaction.atomic
-def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
+def complete_meeting(meeting: PanelMeeting, *, acting_user: User) -> PanelMeeting:
     """Mark the meeting held and close its agenda (members' access to its cases ends).
 
     From then nothing can be added to its agenda; its decisions, attendance and actions
@@ -1806,7 +1807,7 @@ def complete_meeting(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting
 
 
 @transaction.atomic
-def approve_minutes(meeting: PanelMeeting, *, acting_user: Any) -> PanelMeeting:
+def approve_minutes(meeting: PanelMeeting, *, acting_user: User) -> PanelMeeting:
     """The panel's chair approves the minutes of a held meeting (who and when are kept).
     From then its decisions, attendance and actions change only by a recorded correction."""
     from dueregard.accounts.models import Role
@@ -1836,7 +1837,7 @@ def correct_decision_record(
     discussion: str,
     decision_reason: str,
     correction_reason: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> AgendaItem:
     """Correct the recorded notes and reasons of a decision at a held meeting.
 
@@ -1883,7 +1884,7 @@ def record_assessment(
     capability: str,
     conclusion: str = "",
     agenda_item: AgendaItem | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> VulnerabilityAssessment:
     """The panel's Vulnerability Assessment Framework narrative, as the panel wrote it."""
     if referral.stage not in PANEL_STAGES:
@@ -1922,7 +1923,7 @@ def add_panel_action(
     due_on: datetime.date,
     referral: Referral | None = None,
     correction_reason: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> PanelAction:
     """An action agreed at the meeting. Once its minutes are approved, adding one is a
     correction: it needs `correction_reason` and goes into the meeting's history."""
@@ -1966,7 +1967,7 @@ def correct_panel_action(
     owner: PanelMember,
     due_on: datetime.date,
     correction_reason: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> PanelAction:
     """Correct what was agreed (the action, its owner, its due date). Once the meeting's
     minutes are approved the correction needs its reason; every change is in the
@@ -2011,7 +2012,7 @@ def update_panel_action(
     status: str,
     progress: str,
     completed_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> PanelAction:
     """The owner (or the coordinator or chair) reports progress or completes an action."""
     status = ActionStatus(status)

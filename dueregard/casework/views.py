@@ -16,13 +16,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Model, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.models import Role
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can, roles_in
 from dueregard.audit.models import AuditAction
@@ -52,7 +52,7 @@ INTAKE_SESSION_KEY = "casework_intake"
 # Helpers
 
 
-def _viewed(request: HttpRequest, obj: Model, **detail: Any) -> None:
+def _viewed(request: SignedInRequest, obj: Model, **detail: Any) -> None:
     """One VIEW audit event for a page showing this record (person filled from it)."""
     record(
         AuditAction.VIEW,
@@ -62,7 +62,9 @@ def _viewed(request: HttpRequest, obj: Model, **detail: Any) -> None:
     )
 
 
-def _viewed_list(request: HttpRequest, what: str, person_ids: list[int], authority: Any) -> None:
+def _viewed_list(
+    request: SignedInRequest, what: str, person_ids: list[int], authority: Any
+) -> None:
     """One VIEW audit event for a page listing several people (their ids in the detail)."""
     if not person_ids:
         return
@@ -76,17 +78,17 @@ def _viewed_list(request: HttpRequest, what: str, person_ids: list[int], authori
     )
 
 
-def _home_authority(request: HttpRequest, kind: Kind, action: Action) -> Any:
+def _home_authority(request: SignedInRequest, kind: Kind, action: Action) -> Any:
     return authorities_for(request.user, kind, action).order_by("name").first()
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: SignedInRequest) -> Any:
     """The submitted data on a POST (even an empty one), None on a GET."""
     return request.POST if request.method == "POST" else None
 
 
 def _form_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     *,
     form: Any,
     title: str,
@@ -148,7 +150,7 @@ def _caption(referral: Referral) -> str:
 
 
 @requires(Kind.CASEWORK, Action.LIST, methods=("GET",))
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     work = queries.caseload(request.user, periods.today(), mine=mine)
     _viewed_list(
@@ -172,7 +174,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.LIST, methods=("GET",))
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: SignedInRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:100]
     results = list(queries.search_people(request.user, text)) if text else []
     _viewed_list(
@@ -189,7 +191,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.VIEW, object_scoped=True, methods=("GET",))
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: SignedInRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_user(request, pk)
     referrals = list(
         person.referrals.select_related(
@@ -216,7 +218,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_user(request, pk, write=True)
     form = forms.PersonForm(
         _posted(request), initial=_person_values(person), authority=person.authority
@@ -257,7 +259,7 @@ def _person_values(person: Person) -> dict[str, Any]:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE)
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: SignedInRequest) -> HttpResponse:
     form = forms.IntakeNameForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -278,7 +280,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _intake_state(request: HttpRequest) -> dict[str, Any] | None:
+def _intake_state(request: SignedInRequest) -> dict[str, Any] | None:
     state = request.session.get(INTAKE_SESSION_KEY)
     return state if isinstance(state, dict) else None
 
@@ -288,7 +290,7 @@ def _intake_dob(state: dict[str, Any]) -> datetime.date | None:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE)
-def intake_match(request: HttpRequest) -> HttpResponse:
+def intake_match(request: SignedInRequest) -> HttpResponse:
     state = _intake_state(request)
     authority = _home_authority(request, Kind.CASEWORK, Action.CHANGE)
     if state is None or authority is None:
@@ -321,7 +323,7 @@ def intake_match(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE)
-def intake_details(request: HttpRequest) -> HttpResponse:
+def intake_details(request: SignedInRequest) -> HttpResponse:
     state = _intake_state(request)
     authority = _home_authority(request, Kind.CASEWORK, Action.CHANGE)
     if state is None or not state.get("person") or authority is None:
@@ -365,7 +367,7 @@ def intake_details(request: HttpRequest) -> HttpResponse:
 
 
 def _create_referral(
-    request: HttpRequest,
+    request: SignedInRequest,
     authority: Any,
     state: dict[str, Any],
     known: Person | None,
@@ -410,7 +412,7 @@ def _create_referral(
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True, methods=("POST",))
-def refer_again(request: HttpRequest, pk: int) -> HttpResponse:
+def refer_again(request: SignedInRequest, pk: int) -> HttpResponse:
     """Start a new referral of a known person (a repeat referral)."""
     person = queries.get_person_for_user(request, pk, write=True)
     request.session[INTAKE_SESSION_KEY] = {
@@ -456,7 +458,7 @@ def _next_steps(referral: Referral) -> list[tuple[str, str]]:
 
 
 @requires(Kind.CASEWORK, Action.VIEW, object_scoped=True, methods=("GET",))
-def referral(request: HttpRequest, pk: int) -> HttpResponse:
+def referral(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
     sessions = list(plan.sessions.all()) if plan else []
@@ -506,7 +508,7 @@ def _referral_url(referral: Referral) -> str:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def referral_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_agenda(request: SignedInRequest, pk: int) -> HttpResponse:
     """Add to a panel agenda: a referral ready for a panel goes on a planned meeting (the
     next one preselected); an empty panel summary is warned of before it is listed."""
     referral = queries.get_referral_for_user(request, pk, write=True)
@@ -547,7 +549,7 @@ def referral_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.ReferralEditForm(
         _posted(request), referral=referral, initial=_referral_values(referral)
@@ -585,7 +587,7 @@ def _referral_values(referral: Referral) -> dict[str, Any]:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def triage(request: HttpRequest, pk: int) -> HttpResponse:
+def triage(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.TriageForm(_posted(request), initial={"occurred_on": periods.today()})
     return _form_page(
@@ -616,7 +618,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def gateway(request: HttpRequest, pk: int) -> HttpResponse:
+def gateway(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.GatewayForm(_posted(request), initial={"occurred_on": periods.today()})
     return _form_page(
@@ -648,7 +650,7 @@ def gateway(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def consent(request: HttpRequest, pk: int) -> HttpResponse:
+def consent(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.ConsentForm(_posted(request), initial={"occurred_on": periods.today()})
     return _form_page(
@@ -675,7 +677,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def support_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def support_plan(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
     form = forms.SupportPlanForm(_posted(request), initial=_plan_values(plan))
@@ -730,7 +732,7 @@ def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def start_support(request: HttpRequest, pk: int) -> HttpResponse:
+def start_support(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.StartSupportForm(_posted(request), initial={"started_on": periods.today()})
     return _form_page(
@@ -750,7 +752,7 @@ def start_support(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def session(request: HttpRequest, pk: int) -> HttpResponse:
+def session(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
     form = forms.SessionForm(_posted(request), initial={"occurred_on": periods.today()})
@@ -781,7 +783,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def review(request: SignedInRequest, pk: int, kind: str) -> HttpResponse:
     """Record the next post-exit review of this kind. Reviews are recorded in the order
     they are due; one that finds renewed concerns reopens the case (ADR 0016)."""
     referral = queries.get_referral_for_user(request, pk, write=True)
@@ -844,7 +846,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def onward(request: HttpRequest, pk: int) -> HttpResponse:
+def onward(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record whether the service a referral was referred on to accepted or declined it."""
     referral = queries.get_referral_for_user(request, pk, write=True)
     waiting = services.awaiting_onward_referral(referral)
@@ -889,7 +891,7 @@ def onward(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def review_extend(request: HttpRequest, pk: int) -> HttpResponse:
+def review_extend(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.ExtendReviewForm(_posted(request))
     limit = (
@@ -920,7 +922,7 @@ def review_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.CloseForm(_posted(request), initial={"closed_on": periods.today()})
     return _form_page(
@@ -944,7 +946,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
-def case_officer(request: HttpRequest, pk: int) -> HttpResponse:
+def case_officer(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.CaseOfficerForm(
         _posted(request),
@@ -974,7 +976,7 @@ def case_officer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.LIST, methods=("GET",))
-def panels(request: HttpRequest) -> HttpResponse:
+def panels(request: SignedInRequest) -> HttpResponse:
     visible = queries.panels_visible_to(request.user, Action.LIST)
     meetings = queries.meetings_visible_to(request.user, Action.LIST)
     return render(
@@ -990,7 +992,7 @@ def panels(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE)
-def panel_new(request: HttpRequest) -> HttpResponse:
+def panel_new(request: SignedInRequest) -> HttpResponse:
     authority = _home_authority(request, Kind.PANEL, Action.CHANGE)
     form = forms.PanelForm(_posted(request), initial={"panel_type": "channel"})
     created: dict[str, Any] = {}
@@ -1025,7 +1027,7 @@ def panel_new(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))
-def panel(request: HttpRequest, pk: int) -> HttpResponse:
+def panel(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk)
     return render(
         request,
@@ -1041,7 +1043,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
-def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
     form = forms.PanelSettingsForm(
         _posted(request), initial={"support_review_months": panel.support_review_months}
@@ -1065,7 +1067,7 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
-def member_new(request: HttpRequest, pk: int) -> HttpResponse:
+def member_new(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
     form = forms.MemberForm(_posted(request), authority=panel.authority)
     return _form_page(
@@ -1089,7 +1091,7 @@ def member_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
-def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+def member_end(request: SignedInRequest, pk: int) -> HttpResponse:
     from .models import PanelMember
 
     member = PanelMember.objects.filter(
@@ -1105,7 +1107,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
-def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_new(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
     form = forms.MeetingForm(_posted(request))
     created: dict[str, Any] = {}
@@ -1133,7 +1135,9 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _meeting_context(request: HttpRequest, meeting: Any, *, visible_all: bool) -> dict[str, Any]:
+def _meeting_context(
+    request: SignedInRequest, meeting: Any, *, visible_all: bool
+) -> dict[str, Any]:
     """What the meeting's page shows, for a reader who sees every case (`visible_all`) or
     only those shared with them; the forms the meeting's lifecycle still allows."""
     visible_cases = (
@@ -1211,14 +1215,14 @@ def _history_for(meeting: Any, visible_cases: set[int] | None) -> list[Any]:
 
 
 @requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk)
     context = _meeting_context(request, meeting, visible_all=False)
     return render(request, "casework/meeting.html", context)
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     form = forms.AgendaAddForm(request.POST, cases=queries.cases_for_agenda(meeting))
     if form.is_valid():
@@ -1237,14 +1241,16 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_form_error(request, meeting, "agenda_form", form)
 
 
-def _meeting_form_error(request: HttpRequest, meeting: Any, name: str, form: Any) -> HttpResponse:
+def _meeting_form_error(
+    request: SignedInRequest, meeting: Any, name: str, form: Any
+) -> HttpResponse:
     """Show the meeting page again with the failed form's errors (status 400)."""
     response = meeting_page_with(request, meeting, **{name: form})
     response.status_code = 400
     return response
 
 
-def meeting_page_with(request: HttpRequest, meeting: Any, **forms_: Any) -> HttpResponse:
+def meeting_page_with(request: SignedInRequest, meeting: Any, **forms_: Any) -> HttpResponse:
     context = _meeting_context(request, meeting, visible_all=True)
     context.update(forms_)
     context["form"] = next(iter(forms_.values()), None)
@@ -1252,7 +1258,7 @@ def meeting_page_with(request: HttpRequest, meeting: Any, **forms_: Any) -> Http
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
-def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+def action_new(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     form = forms.ActionForm(
         request.POST,
@@ -1282,7 +1288,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     members = meeting.panel.members.filter(active=True)
     present = [a.member_id for a in meeting.attendance.filter(attended=True)]
@@ -1326,7 +1332,7 @@ def _attendance_values(meeting: Any) -> dict[str, Any]:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
-def meeting_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_complete(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     try:
         services.complete_meeting(meeting, acting_user=request.user)
@@ -1342,7 +1348,7 @@ def meeting_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True, methods=("POST",))
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: SignedInRequest, pk: int) -> HttpResponse:
     """The chair approves the minutes of a held meeting, as they stand at the version the
     page showed (a change made meanwhile is refused, naming who made it)."""
     meeting = queries.get_meeting_for_user(request, pk, write=True)
@@ -1365,7 +1371,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
-def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def item_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     """Remove a case from a planned meeting's agenda, with the reason (kept, not deleted)."""
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
     form = forms.RemoveFromAgendaForm(_posted(request))
@@ -1392,7 +1398,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
-def item_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def item_correct(request: SignedInRequest, pk: int) -> HttpResponse:
     """Correct the recorded notes and reasons of a decision at a held meeting; once the
     minutes are approved, with the reason for the correction."""
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
@@ -1433,7 +1439,7 @@ def item_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
-def action_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def action_correct(request: SignedInRequest, pk: int) -> HttpResponse:
     """Correct what was agreed for an action (the action, its owner, its due date)."""
     action = queries.get_action_for_user(request, pk, write=True)
     meeting = action.meeting
@@ -1523,7 +1529,7 @@ def _assessments_with_changes(referral: Referral) -> list[dict[str, Any]]:
 
 
 @requires(Kind.PANEL_CASE, Action.VIEW, object_scoped=True, methods=("GET",))
-def panel_case(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_case(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_panel_case_for_user(request, pk)
     full = can(request.user, Kind.CASEWORK, Action.VIEW, referral.authority)
     items = queries.agenda_items_visible_to(request.user).filter(referral=referral)
@@ -1553,7 +1559,7 @@ def panel_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
-def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_panel_case_for_user(request, pk, write=True)
     initial = _assessment_values(referral)
     item = referral.agenda_items.filter(is_open=True).order_by("-meeting__held_on").first()
@@ -1601,7 +1607,7 @@ def _assessment_values(referral: Referral) -> dict[str, Any]:
 
 
 @requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True)
-def item_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def item_decision(request: SignedInRequest, pk: int) -> HttpResponse:
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
     referral = item.referral
     try:
@@ -1644,7 +1650,7 @@ def item_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.PANEL_CASE, Action.CHANGE, object_scoped=True, methods=("POST",))
-def item_close(request: HttpRequest, pk: int) -> HttpResponse:
+def item_close(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_agenda_item_for_user(request, pk, write=True)
     services.close_agenda_item(item, acting_user=request.user)
     messages.success(request, "The case was taken off the agenda.")
@@ -1667,7 +1673,7 @@ STATUS_RANK = Case(
 
 
 @requires(Kind.PANEL_ACTION, Action.LIST, methods=("GET",))
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: SignedInRequest) -> HttpResponse:
     visible = queries.actions_visible_to(request.user, Action.LIST).annotate(
         status_rank=STATUS_RANK
     )
@@ -1680,7 +1686,7 @@ def actions(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.PANEL_ACTION, Action.CHANGE, object_scoped=True)
-def action(request: HttpRequest, pk: int) -> HttpResponse:
+def action(request: SignedInRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
 
     def values(current: Any) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -103,7 +105,11 @@ class EditConflict(ValidationError):
 
 
 def save_if_current(
-    record: R, version: str | None, save: Callable[[], T], *, acting_user: Any
+    record: R,
+    version: str | None,
+    save: Callable[[], T],
+    *,
+    acting_user: AbstractBaseUser | AnonymousUser,
 ) -> T:
     """Run `save` (a service call) only if `record` is still at `version`.
 

@@ -40,7 +40,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
-from dueregard.accounts.access import get_for_user, requires
+from dueregard.accounts.access import SignedInRequest, get_for_user, requires
+from dueregard.accounts.models import User
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
@@ -181,7 +182,7 @@ def create_record(
     model: type[models.Model],
     data: dict[str, Any],
     *,
-    acting_user: Any,
+    acting_user: User,
     **fixed: Any,
 ) -> Any:
     """Validate and insert a record with `fixed` values (authority, parent) and audit it."""
@@ -197,7 +198,7 @@ def create_record(
     return obj
 
 
-def update_record(obj: models.Model, data: dict[str, Any], *, acting_user: Any) -> Any:
+def update_record(obj: models.Model, data: dict[str, Any], *, acting_user: User) -> Any:
     """Validate and save changed fields of a fresh copy of `obj`; audit the field names."""
     fresh = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     if getattr(fresh, "archived", False):
@@ -213,7 +214,7 @@ def update_record(obj: models.Model, data: dict[str, Any], *, acting_user: Any) 
     return fresh
 
 
-def archive_record(obj: models.Model, reason: str, *, acting_user: Any) -> Any:
+def archive_record(obj: models.Model, reason: str, *, acting_user: User) -> Any:
     """Archive (never delete) a record, with the reason given."""
     fresh: Any = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     reason = (reason or "").strip()
@@ -373,7 +374,7 @@ class RecordType:
     personal_data: bool = False
     has_list: bool = True
     detail_template: str = ""  # an include with the record's related records
-    detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
+    detail_context: Callable[[SignedInRequest, Any], dict[str, Any]] | None = None
     related: Callable[[Any], list[QuerySet[Any]]] | None = None  # children, for history
     create_label: str = ""
     url_prefix: str = ""  # path prefix; defaults to the slug with "s"
@@ -585,7 +586,7 @@ class RecordType:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
-    def _detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def _detail_view(self, request: SignedInRequest, pk: int) -> HttpResponse:
         obj = self.fetch(request, pk)
         if self.personal_data:
             record(AuditAction.VIEW, actor=request.user, obj=obj)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from dueregard.accounts.models import User
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
@@ -73,7 +74,9 @@ def _not_archived(obj: Any, what: str) -> None:
 
 
 @transaction.atomic
-def create_group(authority: Authority, data: dict[str, Any], *, acting_user: Any) -> CommunityGroup:
+def create_group(
+    authority: Authority, data: dict[str, Any], *, acting_user: User
+) -> CommunityGroup:
     _same_authority(authority.pk, ward=data.get("ward"))
     _unique_name(CommunityGroup, authority.pk, data.get("name", ""))
     group: CommunityGroup = create_record(
@@ -84,7 +87,7 @@ def create_group(authority: Authority, data: dict[str, Any], *, acting_user: Any
 
 @transaction.atomic
 def update_group(
-    group: CommunityGroup, data: dict[str, Any], *, acting_user: Any
+    group: CommunityGroup, data: dict[str, Any], *, acting_user: User
 ) -> CommunityGroup:
     _same_authority(group.authority_id, ward=data.get("ward"))
     _unique_name(CommunityGroup, group.authority_id, data.get("name", group.name), group.pk)
@@ -93,7 +96,7 @@ def update_group(
 
 
 @transaction.atomic
-def archive_group(group: CommunityGroup, reason: str, *, acting_user: Any) -> CommunityGroup:
+def archive_group(group: CommunityGroup, reason: str, *, acting_user: User) -> CommunityGroup:
     archived: CommunityGroup = archive_record(group, reason, acting_user=acting_user)
     return archived
 
@@ -113,7 +116,7 @@ def _check_engagement(authority_id: int, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def record_engagement(
-    authority: Authority, data: dict[str, Any], *, acting_user: Any
+    authority: Authority, data: dict[str, Any], *, acting_user: User
 ) -> Engagement:
     """Record work with one or more community groups (at least one)."""
     _check_engagement(authority.pk, {"groups": [], **data})
@@ -125,7 +128,7 @@ def record_engagement(
 
 @transaction.atomic
 def update_engagement(
-    engagement: Engagement, data: dict[str, Any], *, acting_user: Any
+    engagement: Engagement, data: dict[str, Any], *, acting_user: User
 ) -> Engagement:
     _check_engagement(engagement.authority_id, data)
     updated: Engagement = update_record(engagement, data, acting_user=acting_user)
@@ -133,7 +136,7 @@ def update_engagement(
 
 
 @transaction.atomic
-def archive_engagement(engagement: Engagement, reason: str, *, acting_user: Any) -> Engagement:
+def archive_engagement(engagement: Engagement, reason: str, *, acting_user: User) -> Engagement:
     archived: Engagement = archive_record(engagement, reason, acting_user=acting_user)
     return archived
 
@@ -142,21 +145,21 @@ def archive_engagement(engagement: Engagement, reason: str, *, acting_user: Any)
 
 
 @transaction.atomic
-def create_network(authority: Authority, data: dict[str, Any], *, acting_user: Any) -> Network:
+def create_network(authority: Authority, data: dict[str, Any], *, acting_user: User) -> Network:
     _unique_name(Network, authority.pk, data.get("name", ""))
     network: Network = create_record(Network, data, acting_user=acting_user, authority=authority)
     return network
 
 
 @transaction.atomic
-def update_network(network: Network, data: dict[str, Any], *, acting_user: Any) -> Network:
+def update_network(network: Network, data: dict[str, Any], *, acting_user: User) -> Network:
     _unique_name(Network, network.authority_id, data.get("name", network.name), network.pk)
     updated: Network = update_record(network, data, acting_user=acting_user)
     return updated
 
 
 @transaction.atomic
-def archive_network(network: Network, reason: str, *, acting_user: Any) -> Network:
+def archive_network(network: Network, reason: str, *, acting_user: User) -> Network:
     archived: Network = archive_record(network, reason, acting_user=acting_user)
     return archived
 
@@ -179,7 +182,7 @@ def _check_membership(network: Network, data: dict[str, Any], pk: Any = None) ->
 
 @transaction.atomic
 def add_network_member(
-    network: Network, data: dict[str, Any], *, acting_user: Any
+    network: Network, data: dict[str, Any], *, acting_user: User
 ) -> NetworkMembership:
     _not_archived(network, "network")
     _check_membership(network, data)
@@ -195,7 +198,7 @@ def add_network_member(
 
 @transaction.atomic
 def update_network_membership(
-    membership: NetworkMembership, data: dict[str, Any], *, acting_user: Any
+    membership: NetworkMembership, data: dict[str, Any], *, acting_user: User
 ) -> NetworkMembership:
     merged = {
         "group": membership.group,
@@ -222,7 +225,7 @@ def _check_network_meeting(network: Network, data: dict[str, Any], pk: Any = Non
 
 @transaction.atomic
 def record_network_meeting(
-    network: Network, data: dict[str, Any], *, acting_user: Any
+    network: Network, data: dict[str, Any], *, acting_user: User
 ) -> NetworkMeeting:
     _not_archived(network, "network")
     _check_network_meeting(network, data)
@@ -238,7 +241,7 @@ def record_network_meeting(
 
 @transaction.atomic
 def update_network_meeting(
-    meeting: NetworkMeeting, data: dict[str, Any], *, acting_user: Any
+    meeting: NetworkMeeting, data: dict[str, Any], *, acting_user: User
 ) -> NetworkMeeting:
     _check_network_meeting(meeting.network, data, meeting.pk)
     updated: NetworkMeeting = update_record(meeting, data, acting_user=acting_user)
@@ -249,14 +252,14 @@ def update_network_meeting(
 
 
 @transaction.atomic
-def record_event(authority: Authority, data: dict[str, Any], *, acting_user: Any) -> Event:
+def record_event(authority: Authority, data: dict[str, Any], *, acting_user: User) -> Event:
     _same_authority(authority.pk, ward=data.get("ward"), groups=list(data.get("groups") or []))
     event: Event = create_record(Event, data, acting_user=acting_user, authority=authority)
     return event
 
 
 @transaction.atomic
-def update_event(event: Event, data: dict[str, Any], *, acting_user: Any) -> Event:
+def update_event(event: Event, data: dict[str, Any], *, acting_user: User) -> Event:
     _same_authority(
         event.authority_id, ward=data.get("ward"), groups=list(data.get("groups") or [])
     )
@@ -265,14 +268,14 @@ def update_event(event: Event, data: dict[str, Any], *, acting_user: Any) -> Eve
 
 
 @transaction.atomic
-def archive_event(event: Event, reason: str, *, acting_user: Any) -> Event:
+def archive_event(event: Event, reason: str, *, acting_user: User) -> Event:
     archived: Event = archive_record(event, reason, acting_user=acting_user)
     return archived
 
 
 @transaction.atomic
 def log_communication(
-    authority: Authority, data: dict[str, Any], *, acting_user: Any
+    authority: Authority, data: dict[str, Any], *, acting_user: User
 ) -> Communication:
     communication: Communication = create_record(
         Communication, data, acting_user=acting_user, authority=authority
@@ -282,7 +285,7 @@ def log_communication(
 
 @transaction.atomic
 def update_communication(
-    communication: Communication, data: dict[str, Any], *, acting_user: Any
+    communication: Communication, data: dict[str, Any], *, acting_user: User
 ) -> Communication:
     updated: Communication = update_record(communication, data, acting_user=acting_user)
     return updated
@@ -290,7 +293,7 @@ def update_communication(
 
 @transaction.atomic
 def archive_communication(
-    communication: Communication, reason: str, *, acting_user: Any
+    communication: Communication, reason: str, *, acting_user: User
 ) -> Communication:
     archived: Communication = archive_record(communication, reason, acting_user=acting_user)
     return archived
@@ -326,7 +329,7 @@ def _check_bid(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def record_bid(authority: Authority, data: dict[str, Any], *, acting_user: Any) -> Bid:
+def record_bid(authority: Authority, data: dict[str, Any], *, acting_user: User) -> Bid:
     """Record a funding bid. A decided bid needs its decision date; a successful one the
     amount awarded (kept blank for any other outcome)."""
     bid: Bid = create_record(Bid, _check_bid(data), acting_user=acting_user, authority=authority)
@@ -334,7 +337,7 @@ def record_bid(authority: Authority, data: dict[str, Any], *, acting_user: Any) 
 
 
 @transaction.atomic
-def update_bid(bid: Bid, data: dict[str, Any], *, acting_user: Any) -> Bid:
+def update_bid(bid: Bid, data: dict[str, Any], *, acting_user: User) -> Bid:
     merged = {
         "outcome": bid.outcome,
         "outcome_on": bid.outcome_on,
@@ -355,7 +358,7 @@ def update_bid(bid: Bid, data: dict[str, Any], *, acting_user: Any) -> Bid:
 
 
 @transaction.atomic
-def archive_bid(bid: Bid, reason: str, *, acting_user: Any) -> Bid:
+def archive_bid(bid: Bid, reason: str, *, acting_user: User) -> Bid:
     archived: Bid = archive_record(bid, reason, acting_user=acting_user)
     return archived
 
@@ -380,14 +383,14 @@ def _check_project(authority_id: int, data: dict[str, Any], pk: Any = None) -> N
 
 
 @transaction.atomic
-def create_project(authority: Authority, data: dict[str, Any], *, acting_user: Any) -> Project:
+def create_project(authority: Authority, data: dict[str, Any], *, acting_user: User) -> Project:
     _check_project(authority.pk, data)
     project: Project = create_record(Project, data, acting_user=acting_user, authority=authority)
     return project
 
 
 @transaction.atomic
-def update_project(project: Project, data: dict[str, Any], *, acting_user: Any) -> Project:
+def update_project(project: Project, data: dict[str, Any], *, acting_user: User) -> Project:
     merged = {"starts_on": project.starts_on, "ends_on": project.ends_on, **data}
     _check_project(project.authority_id, merged, project.pk)
     start, end = merged["starts_on"], merged["ends_on"]
@@ -408,7 +411,7 @@ def update_project(project: Project, data: dict[str, Any], *, acting_user: Any) 
 
 
 @transaction.atomic
-def archive_project(project: Project, reason: str, *, acting_user: Any) -> Project:
+def archive_project(project: Project, reason: str, *, acting_user: User) -> Project:
     archived: Project = archive_record(project, reason, acting_user=acting_user)
     return archived
 
@@ -424,7 +427,7 @@ def _check_output(project: Project, data: dict[str, Any], pk: Any = None) -> Non
 
 @transaction.atomic
 def add_project_output(
-    project: Project, data: dict[str, Any], *, acting_user: Any
+    project: Project, data: dict[str, Any], *, acting_user: User
 ) -> ProjectOutput:
     _not_archived(project, "project")
     _check_output(project, data)
@@ -442,7 +445,7 @@ def add_project_output(
 
 @transaction.atomic
 def update_project_output(
-    output: ProjectOutput, data: dict[str, Any], *, acting_user: Any
+    output: ProjectOutput, data: dict[str, Any], *, acting_user: User
 ) -> ProjectOutput:
     _check_output(output.project, data, output.pk)
     updated: ProjectOutput = update_record(output, data, acting_user=acting_user)
@@ -463,7 +466,7 @@ def record_quarterly_return(
     spend: Decimal,
     progress: str,
     issues: str,
-    acting_user: Any,
+    acting_user: User,
 ) -> ProgressNote:
     """Record (or correct) a project's return for one financial quarter: planned and
     delivered counts per output ({output id: (planned, delivered)}), spend in the
@@ -551,7 +554,7 @@ def _check_setting(authority_id: int, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def register_setting(
-    authority: Authority, data: dict[str, Any], *, acting_user: Any
+    authority: Authority, data: dict[str, Any], *, acting_user: User
 ) -> OutOfSchoolSetting:
     _check_setting(authority.pk, data)
     setting: OutOfSchoolSetting = create_record(
@@ -562,7 +565,7 @@ def register_setting(
 
 @transaction.atomic
 def update_setting(
-    setting: OutOfSchoolSetting, data: dict[str, Any], *, acting_user: Any
+    setting: OutOfSchoolSetting, data: dict[str, Any], *, acting_user: User
 ) -> OutOfSchoolSetting:
     _check_setting(
         setting.authority_id,
@@ -578,13 +581,13 @@ def update_setting(
 
 @transaction.atomic
 def archive_setting(
-    setting: OutOfSchoolSetting, reason: str, *, acting_user: Any
+    setting: OutOfSchoolSetting, reason: str, *, acting_user: User
 ) -> OutOfSchoolSetting:
     archived: OutOfSchoolSetting = archive_record(setting, reason, acting_user=acting_user)
     return archived
 
 
-def _check_venue(data: dict[str, Any], current: VenueCheck | None, acting_user: Any) -> dict:
+def _check_venue(data: dict[str, Any], current: VenueCheck | None, acting_user: User) -> dict:
     """A decision other than 'not decided yet' needs its reason and date; the officer
     who records or changes the decision is recorded as the one who made it."""
     data = dict(data)
@@ -622,7 +625,7 @@ def _check_venue(data: dict[str, Any], current: VenueCheck | None, acting_user: 
 
 @transaction.atomic
 def record_venue_check(
-    authority: Authority, data: dict[str, Any], *, acting_user: Any
+    authority: Authority, data: dict[str, Any], *, acting_user: User
 ) -> VenueCheck:
     check: VenueCheck = create_record(
         VenueCheck,
@@ -634,7 +637,7 @@ def record_venue_check(
 
 
 @transaction.atomic
-def update_venue_check(check: VenueCheck, data: dict[str, Any], *, acting_user: Any) -> VenueCheck:
+def update_venue_check(check: VenueCheck, data: dict[str, Any], *, acting_user: User) -> VenueCheck:
     updated: VenueCheck = update_record(
         check, _check_venue(data, check, acting_user), acting_user=acting_user
     )
@@ -642,7 +645,7 @@ def update_venue_check(check: VenueCheck, data: dict[str, Any], *, acting_user: 
 
 
 @transaction.atomic
-def archive_venue_check(check: VenueCheck, reason: str, *, acting_user: Any) -> VenueCheck:
+def archive_venue_check(check: VenueCheck, reason: str, *, acting_user: User) -> VenueCheck:
     archived: VenueCheck = archive_record(check, reason, acting_user=acting_user)
     return archived
 
@@ -660,14 +663,14 @@ def _check_it(authority_id: int, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def record_it_check(authority: Authority, data: dict[str, Any], *, acting_user: Any) -> ITCheck:
+def record_it_check(authority: Authority, data: dict[str, Any], *, acting_user: User) -> ITCheck:
     _check_it(authority.pk, data)
     check: ITCheck = create_record(ITCheck, data, acting_user=acting_user, authority=authority)
     return check
 
 
 @transaction.atomic
-def update_it_check(check: ITCheck, data: dict[str, Any], *, acting_user: Any) -> ITCheck:
+def update_it_check(check: ITCheck, data: dict[str, Any], *, acting_user: User) -> ITCheck:
     merged = {
         "result": check.result,
         "issues": check.issues,
@@ -681,6 +684,6 @@ def update_it_check(check: ITCheck, data: dict[str, Any], *, acting_user: Any) -
 
 
 @transaction.atomic
-def archive_it_check(check: ITCheck, reason: str, *, acting_user: Any) -> ITCheck:
+def archive_it_check(check: ITCheck, reason: str, *, acting_user: User) -> ITCheck:
     archived: ITCheck = archive_record(check, reason, acting_user=acting_user)
     return archived

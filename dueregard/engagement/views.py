@@ -14,10 +14,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of, financial_year, financial_year_of
@@ -68,7 +68,7 @@ def _names(manager: Any) -> str:
 # -- community engagement -------------------------------------------------------------------
 
 
-def _group_context(request: HttpRequest, group: CommunityGroup) -> dict[str, Any]:
+def _group_context(request: SignedInRequest, group: CommunityGroup) -> dict[str, Any]:
     return {
         "engagements": group.engagements.filter(archived=False).order_by("-date")[:20],
         "engagement_count": group.engagements.filter(archived=False).count(),
@@ -176,7 +176,7 @@ ENGAGEMENT = RecordType(
 )
 
 
-def _network_context(request: HttpRequest, network: Network) -> dict[str, Any]:
+def _network_context(request: SignedInRequest, network: Network) -> dict[str, Any]:
     return {
         "memberships": network.memberships.select_related("group"),
         "current_members": network.memberships.filter(left_on__isnull=True).count(),
@@ -426,7 +426,7 @@ BID = RecordType(
 )
 
 
-def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+def _project_context(request: SignedInRequest, project: Project) -> dict[str, Any]:
     quarters = services.project_quarters(project)
     outputs = list(project.outputs.all())
     figures = {
@@ -745,7 +745,7 @@ RECORD_TYPES = [
 # -- pages written out --------------------------------------------------------------------
 
 
-def _year_from(request: HttpRequest) -> Any:
+def _year_from(request: SignedInRequest) -> Any:
     today = periods.today()
     try:
         year = int(request.GET.get("year", ""))
@@ -755,7 +755,7 @@ def _year_from(request: HttpRequest) -> Any:
 
 
 @requires(E, Action.LIST, methods=("GET",))
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     """This year's engagement, projects and council-resource figures, for each authority
     the user works in, with the way in to every list."""
     period = _year_from(request)
@@ -784,7 +784,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @requires(E, Action.CHANGE, object_scoped=True)
-def quarterly_return(request: HttpRequest, pk: int) -> HttpResponse:
+def quarterly_return(request: SignedInRequest, pk: int) -> HttpResponse:
     """A project's return for one quarter; `?quarter=YYYY-MM-DD` opens an earlier one."""
     project = queries.get_for(request, Project, pk, write=True)
     quarters = services.project_quarters(project)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dueregard.accounts.models import User
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
@@ -56,27 +57,27 @@ def _check_board(authority_id: int, data: dict[str, Any], board: Board | None = 
 
 
 @transaction.atomic
-def create_board(authority: Authority, data: dict[str, Any], *, acting_user: Any) -> Board:
+def create_board(authority: Authority, data: dict[str, Any], *, acting_user: User) -> Board:
     _check_board(authority.pk, data)
     board: Board = create_record(Board, data, acting_user=acting_user, authority=authority)
     return board
 
 
 @transaction.atomic
-def update_board(board: Board, data: dict[str, Any], *, acting_user: Any) -> Board:
+def update_board(board: Board, data: dict[str, Any], *, acting_user: User) -> Board:
     _check_board(board.authority_id, data, board)
     updated: Board = update_record(board, data, acting_user=acting_user)
     return updated
 
 
 @transaction.atomic
-def archive_board(board: Board, reason: str, *, acting_user: Any) -> Board:
+def archive_board(board: Board, reason: str, *, acting_user: User) -> Board:
     archived: Board = archive_record(board, reason, acting_user=acting_user)
     return archived
 
 
 @transaction.atomic
-def add_board_member(board: Board, data: dict[str, Any], *, acting_user: Any) -> BoardMember:
+def add_board_member(board: Board, data: dict[str, Any], *, acting_user: User) -> BoardMember:
     if board.archived:
         raise ValidationError("The board is archived.")
     member: BoardMember = create_record(
@@ -87,7 +88,7 @@ def add_board_member(board: Board, data: dict[str, Any], *, acting_user: Any) ->
 
 @transaction.atomic
 def update_board_member(
-    member: BoardMember, data: dict[str, Any], *, acting_user: Any
+    member: BoardMember, data: dict[str, Any], *, acting_user: User
 ) -> BoardMember:
     updated: BoardMember = update_record(member, data, acting_user=acting_user)
     return updated
@@ -108,7 +109,7 @@ def _check_meeting(data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def record_meeting(board: Board, data: dict[str, Any], *, acting_user: Any) -> Meeting:
+def record_meeting(board: Board, data: dict[str, Any], *, acting_user: User) -> Meeting:
     """Add a planned or held meeting of `board`."""
     if board.archived:
         raise ValidationError("The board is archived.")
@@ -120,7 +121,7 @@ def record_meeting(board: Board, data: dict[str, Any], *, acting_user: Any) -> M
 
 
 @transaction.atomic
-def update_meeting(meeting: Meeting, data: dict[str, Any], *, acting_user: Any) -> Meeting:
+def update_meeting(meeting: Meeting, data: dict[str, Any], *, acting_user: User) -> Meeting:
     merged = {"date": meeting.date, "status": meeting.status, **data}
     _check_meeting(merged)
     updated: Meeting = update_record(meeting, data, acting_user=acting_user)
@@ -129,7 +130,7 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, acting_user: Any) 
 
 @transaction.atomic
 def record_attendance(
-    meeting: Meeting, statuses: dict[int, str], *, acting_user: Any
+    meeting: Meeting, statuses: dict[int, str], *, acting_user: User
 ) -> list[MeetingAttendance]:
     """Set each member's attendance at `meeting` ({member id: status}); members not
     named keep what was recorded before. Members must sit on the meeting's board."""
@@ -183,7 +184,7 @@ def _check_action(data: dict[str, Any], current: MeetingAction | None = None) ->
 
 @transaction.atomic
 def add_meeting_action(
-    meeting: Meeting, data: dict[str, Any], *, acting_user: Any
+    meeting: Meeting, data: dict[str, Any], *, acting_user: User
 ) -> MeetingAction:
     action: MeetingAction = create_record(
         MeetingAction,
@@ -197,7 +198,7 @@ def add_meeting_action(
 
 @transaction.atomic
 def update_meeting_action(
-    action: MeetingAction, data: dict[str, Any], *, acting_user: Any
+    action: MeetingAction, data: dict[str, Any], *, acting_user: User
 ) -> MeetingAction:
     """Change an action; closing it dates it (today unless given), reopening clears it."""
     updated: MeetingAction = update_record(
@@ -216,7 +217,7 @@ def next_due_after(commitment: ReportingCommitment, presented_on: datetime.date)
 
 @transaction.atomic
 def create_commitment(
-    authority: Authority, data: dict[str, Any], *, acting_user: Any
+    authority: Authority, data: dict[str, Any], *, acting_user: User
 ) -> ReportingCommitment:
     """Record a report owed to a board. `data` may carry `last_presented_on` (the most
     recent report, if one went before the system) and `next_due_on` (blank: to be
@@ -244,7 +245,7 @@ def _schedule(
     commitment: ReportingCommitment,
     *,
     due_on: datetime.date | None,
-    acting_user: Any,
+    acting_user: User,
     presented_on: datetime.date | None = None,
     meeting: Meeting | None = None,
     note: str = "",
@@ -261,7 +262,7 @@ def _schedule(
 
 @transaction.atomic
 def update_commitment(
-    commitment: ReportingCommitment, data: dict[str, Any], *, acting_user: Any
+    commitment: ReportingCommitment, data: dict[str, Any], *, acting_user: User
 ) -> ReportingCommitment:
     data = {k: v for k, v in data.items() if k not in ("last_presented_on", "next_due_on")}
     _same_authority(commitment.authority_id, board=data.get("board"))
@@ -271,7 +272,7 @@ def update_commitment(
 
 @transaction.atomic
 def archive_commitment(
-    commitment: ReportingCommitment, reason: str, *, acting_user: Any
+    commitment: ReportingCommitment, reason: str, *, acting_user: User
 ) -> ReportingCommitment:
     archived: ReportingCommitment = archive_record(commitment, reason, acting_user=acting_user)
     return archived
@@ -290,7 +291,7 @@ def record_report_presented(
     commitment: ReportingCommitment,
     *,
     presented_on: datetime.date,
-    acting_user: Any,
+    acting_user: User,
     meeting: Meeting | None = None,
     next_due_on: datetime.date | None = None,
     note: str = "",
@@ -324,7 +325,7 @@ def record_report_presented(
 
 @transaction.atomic
 def set_next_due_date(
-    commitment: ReportingCommitment, due_on: datetime.date | None, *, acting_user: Any
+    commitment: ReportingCommitment, due_on: datetime.date | None, *, acting_user: User
 ) -> ScheduledReport:
     """Set (or clear: to be confirmed) when the commitment's next report is due."""
     if commitment.archived:

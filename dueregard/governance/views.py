@@ -12,10 +12,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.core import periods, versions
 from dueregard.engagement.recordkit import Col, RecordType, add_service_errors
@@ -65,7 +65,7 @@ def _current_members(board: Board) -> int:
     return sum(1 for m in board.members.all() if m.left_on is None)
 
 
-def _board_context(request: HttpRequest, board: Board) -> dict[str, Any]:
+def _board_context(request: SignedInRequest, board: Board) -> dict[str, Any]:
     commitments = queries.with_schedule(board.commitments.filter(archived=False))
     return {
         "members": board.members.all(),
@@ -78,7 +78,7 @@ def _board_context(request: HttpRequest, board: Board) -> dict[str, Any]:
     }
 
 
-def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+def _meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
     return {
         "attendance": meeting.attendance.select_related("member"),
         "actions": meeting.actions.all(),
@@ -87,7 +87,9 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _commitment_context(request: HttpRequest, commitment: ReportingCommitment) -> dict[str, Any]:
+def _commitment_context(
+    request: SignedInRequest, commitment: ReportingCommitment
+) -> dict[str, Any]:
     annotated = queries.with_schedule(ReportingCommitment.objects.filter(pk=commitment.pk)).get()
     return {
         "schedule": commitment.schedule.select_related("meeting").order_by(
@@ -352,7 +354,7 @@ RECORD_TYPES = [BOARD, MEMBER, MEETING, ACTION, COMMITMENT]
 
 
 @requires(G, Action.LIST, methods=("GET",))
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     today = periods.today()
     user = request.user
     boards = queries.visible_to(Board, user).filter(archived=False)
@@ -375,7 +377,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @requires(G, Action.CHANGE, object_scoped=True)
-def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_for(request, Meeting, pk, write=True)
     form = AttendanceForm(request.POST or None, meeting=meeting)
     edit = versions.Edit(
@@ -407,7 +409,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(G, Action.CHANGE, object_scoped=True)
-def commitment_presented(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_presented(request: SignedInRequest, pk: int) -> HttpResponse:
     commitment = queries.get_for(request, ReportingCommitment, pk, write=True)
     form = PresentedForm(request.POST or None, commitment=commitment)
     if request.method == "POST" and form.is_valid():
@@ -434,7 +436,7 @@ def commitment_presented(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(G, Action.CHANGE, object_scoped=True)
-def commitment_next_due(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_next_due(request: SignedInRequest, pk: int) -> HttpResponse:
     commitment = queries.get_for(request, ReportingCommitment, pk, write=True)
 
     def values(current: ReportingCommitment) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dueregard.accounts.models import User
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.audit.services import record
@@ -103,7 +104,7 @@ def set_retention_rule(
     record_class: str,
     review_after_years: int,
     note: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> RetentionRule:
     """Create or change an authority's rule for a record class (1 to 100 years)."""
     if record_class not in RecordClass.values:
@@ -142,7 +143,7 @@ def set_retention_rule(
     return rule
 
 
-def ensure_default_rules(authority: Authority, *, acting_user: Any) -> list[RetentionRule]:
+def ensure_default_rules(authority: Authority, *, acting_user: User) -> list[RetentionRule]:
     """Give an authority the default schedule for every class it has no rule for."""
     existing = set(
         RetentionRule.objects.filter(authority=authority).values_list("record_class", flat=True)
@@ -161,7 +162,7 @@ def ensure_default_rules(authority: Authority, *, acting_user: Any) -> list[Rete
 
 
 @transaction.atomic
-def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: Any) -> Person:
+def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: User) -> Person:
     """Place or lift a legal hold: a held person's records are never removed."""
     from dueregard.casework import services as casework_services
 
@@ -170,7 +171,7 @@ def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: Any) -
 
 @transaction.atomic
 def mark_child_protection(
-    person: Person, *, noted_on: datetime.date, acting_user: Any
+    person: Person, *, noted_on: datetime.date, acting_user: User
 ) -> ChildProtectionLink:
     """Note that the person's records are linked to child protection (longer rule)."""
     _not_future(noted_on, "noted_on", "The date")
@@ -332,7 +333,7 @@ CLEARED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _clear_person(person: Person, acting_user: Any) -> None:
+def _clear_person(person: Person, acting_user: User) -> None:
     # The ids are read first and every UPDATE filters on a plain list of them. An UPDATE
     # through a join (`plan__referral__in=...`) becomes `id IN (SELECT ... JOIN ...)`,
     # which PostgreSQL without table statistics can run as a nested loop per row: seconds
@@ -418,7 +419,7 @@ def _clear_person(person: Person, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def destroy_personal_details(due: RetentionDue, *, acting_user: Any) -> DestructionRecord:
+def destroy_personal_details(due: RetentionDue, *, acting_user: User) -> DestructionRecord:
     """Remove one person's personal details under the schedule and record it."""
     person = Person.objects.select_for_update().get(pk=due.person.pk)
     if person.legal_hold:
@@ -466,7 +467,7 @@ class RetentionRun:
 
 
 def apply_retention(
-    authority: Authority, *, on: datetime.date, dry_run: bool, acting_user: Any
+    authority: Authority, *, on: datetime.date, dry_run: bool, acting_user: User | None
 ) -> RetentionRun:
     """Apply the schedule on `on`. A dry run changes nothing; a real run removes each due
     person's details in its own transaction (so one failure leaves others done)."""
@@ -479,7 +480,7 @@ def apply_retention(
         held=[d for d in schedule if d.held],
     )
     if not dry_run:
-        if not getattr(acting_user, "is_authenticated", False):
+        if acting_user is None or not acting_user.is_authenticated:
             raise ValidationError("A real run needs the user responsible for it.")
         for due in run.due:
             run.destroyed.append(destroy_personal_details(due, acting_user=acting_user))
@@ -497,7 +498,7 @@ def due_soon(authority: Authority, *, on: datetime.date) -> list[RetentionDue]:
 
 @transaction.atomic
 def start_subject_access_request(
-    person: Person, *, received_on: datetime.date, acting_user: Any
+    person: Person, *, received_on: datetime.date, acting_user: User
 ) -> SubjectAccessRequest:
     _not_future(received_on, "received_on", "The date the request was received")
     sar = SubjectAccessRequest.objects.create(
@@ -589,7 +590,7 @@ def third_party_items(person: Person) -> list[ThirdPartyItem]:
 
 @transaction.atomic
 def set_redactions(
-    sar: SubjectAccessRequest, *, keys: list[str], phrases: list[str], acting_user: Any
+    sar: SubjectAccessRequest, *, keys: list[str], phrases: list[str], acting_user: User
 ) -> SubjectAccessRequest:
     """Record what is redacted before release (whole items and phrases in any text)."""
     allowed = {i.key for i in third_party_items(sar.person)}
@@ -793,7 +794,7 @@ def subject_access_data(sar: SubjectAccessRequest) -> dict[str, list[dict[str, A
     return data
 
 
-def _export_audit(sar: SubjectAccessRequest, acting_user: Any, fmt: str) -> None:
+def _export_audit(sar: SubjectAccessRequest, acting_user: User, fmt: str) -> None:
     record(
         AuditAction.EXPORT,
         actor=acting_user,
@@ -829,7 +830,7 @@ def _pdf(sar: SubjectAccessRequest, data: dict[str, list[dict[str, Any]]]) -> by
 
 
 @transaction.atomic
-def subject_access_pdf(sar: SubjectAccessRequest, *, acting_user: Any) -> bytes:
+def subject_access_pdf(sar: SubjectAccessRequest, *, acting_user: User) -> bytes:
     """The export as a PDF, audited (EXPORT) in the same transaction."""
     _check_ready(sar)
     pdf = _pdf(sar, subject_access_data(sar))
@@ -838,7 +839,7 @@ def subject_access_pdf(sar: SubjectAccessRequest, *, acting_user: Any) -> bytes:
 
 
 @transaction.atomic
-def subject_access_zip(sar: SubjectAccessRequest, *, acting_user: Any) -> bytes:
+def subject_access_zip(sar: SubjectAccessRequest, *, acting_user: User) -> bytes:
     """The export as a ZIP: one JSON file per record type, the PDF and a README."""
     _check_ready(sar)
     data = subject_access_data(sar)
@@ -871,7 +872,7 @@ def record_sharing(
     lawful_basis: str,
     what_was_shared: str,
     shared_on: datetime.date,
-    acting_user: Any,
+    acting_user: User,
 ) -> SharingRecord:
     _require(partner.strip(), "partner", "Enter the partner agency")
     _require(purpose.strip(), "purpose", "Enter the purpose of the sharing")
@@ -908,7 +909,7 @@ def record_agreement(
     starts_on: datetime.date,
     ends_on: datetime.date | None,
     document_reference: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> DataSharingAgreement:
     _require(partner.strip(), "partner", "Enter the partner agency")
     _require(starts_on, "starts_on", "Enter the date the agreement starts")
@@ -944,7 +945,7 @@ def record_access_review(
     period_start: datetime.date,
     period_end: datetime.date,
     notes: str,
-    acting_user: Any,
+    acting_user: User,
 ) -> AccessReview:
     if period_end < period_start:
         raise ValidationError({"period_end": "The end of the period must be after its start"})
@@ -969,6 +970,6 @@ def record_access_review(
 
 
 @transaction.atomic
-def record_reveal(obj: Person | Referral, *, what: str, acting_user: Any) -> None:
+def record_reveal(obj: Person | Referral, *, what: str, acting_user: User) -> None:
     """Audit that `acting_user` re-confirmed their second factor to see `what`."""
     record(AuditAction.REVEAL, actor=acting_user, obj=obj, detail={"revealed": what})

@@ -10,12 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_otp import match_token
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
@@ -30,11 +30,11 @@ REVEAL_SECONDS = 10 * 60
 REVEALABLE = {"referral": "police information", "person": "health details"}
 
 
-def _authority(request: HttpRequest, kind: Kind, action: Action) -> Any:
+def _authority(request: SignedInRequest, kind: Kind, action: Action) -> Any:
     return authorities_for(request.user, kind, action).order_by("name").first()
 
 
-def _viewed(request: HttpRequest, obj: Any, **detail: Any) -> None:
+def _viewed(request: SignedInRequest, obj: Any, **detail: Any) -> None:
     record(
         AuditAction.VIEW,
         actor=request.user,
@@ -44,7 +44,7 @@ def _viewed(request: HttpRequest, obj: Any, **detail: Any) -> None:
 
 
 def _form_page(
-    request: HttpRequest, template: str, status: int | None = None, **context: Any
+    request: SignedInRequest, template: str, status: int | None = None, **context: Any
 ) -> HttpResponse:
     if status is None:
         status = 400 if request.method == "POST" else 200
@@ -56,7 +56,7 @@ def _form_page(
 
 
 @requires(Kind.RETENTION, Action.LIST, methods=("GET",))
-def retention(request: HttpRequest) -> HttpResponse:
+def retention(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.RETENTION, Action.LIST)
     on = periods.today()
     years = services.rules_for(authority)
@@ -89,7 +89,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.RETENTION, Action.CHANGE)
-def rule_edit(request: HttpRequest) -> HttpResponse:
+def rule_edit(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.RETENTION, Action.CHANGE)
     form = forms.RetentionRuleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +117,7 @@ def rule_edit(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.RETENTION, Action.CHANGE, object_scoped=True)
-def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
+def legal_hold(request: SignedInRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_retention(request, pk, write=True)
     form = forms.LegalHoldForm(request.POST if request.method == "POST" else None)
     # The form toggles the hold: a stale one would undo what another user just did.
@@ -157,7 +157,7 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.EXPORT, object_scoped=True)
-def sar_start(request: HttpRequest, pk: int) -> HttpResponse:
+def sar_start(request: SignedInRequest, pk: int) -> HttpResponse:
     person = casework_queries.get_person_for_user(request, pk)
     if not can(request.user, Kind.CASEWORK, Action.EXPORT, person.authority):
         from dueregard.accounts.access import deny
@@ -189,7 +189,7 @@ def sar_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.EXPORT, object_scoped=True)
-def sar(request: HttpRequest, pk: int) -> HttpResponse:
+def sar(request: SignedInRequest, pk: int) -> HttpResponse:
     request_obj = queries.get_sar_for_user(request, pk, action=Action.EXPORT)
     items = services.third_party_items(request_obj.person)
     choices = [(i.key, f"{i.record}, {i.label}: {i.text}") for i in items]
@@ -240,7 +240,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.EXPORT, object_scoped=True, methods=("GET",))
-def sar_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def sar_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     request_obj = queries.get_sar_for_user(request, pk, action=Action.EXPORT)
     if not request_obj.redaction_confirmed:
         messages.error(request, "Confirm the redactions before the export is released")
@@ -250,7 +250,7 @@ def sar_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.CASEWORK, Action.EXPORT, object_scoped=True, methods=("GET",))
-def sar_zip(request: HttpRequest, pk: int) -> HttpResponse:
+def sar_zip(request: SignedInRequest, pk: int) -> HttpResponse:
     request_obj = queries.get_sar_for_user(request, pk, action=Action.EXPORT)
     if not request_obj.redaction_confirmed:
         messages.error(request, "Confirm the redactions before the export is released")
@@ -264,7 +264,7 @@ def sar_zip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.SHARING, Action.LIST, methods=("GET",))
-def sharing(request: HttpRequest) -> HttpResponse:
+def sharing(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.SHARING, Action.LIST)
     records = list(queries.sharing_visible_to(request.user, Action.LIST)[:200])
     if records:
@@ -293,7 +293,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.SHARING, Action.VIEW, object_scoped=True, methods=("GET",))
-def sharing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def sharing_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_sharing_for_user(request, pk)
     _viewed(request, item)
     return render(
@@ -308,7 +308,7 @@ def sharing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.SHARING, Action.CHANGE)
-def sharing_new(request: HttpRequest) -> HttpResponse:
+def sharing_new(request: SignedInRequest) -> HttpResponse:
     referrals = queries.referrals_for_sharing(request.user).order_by("-received_on")
     initial = {}
     if request.GET.get("referral", "").isdigit():
@@ -352,7 +352,7 @@ def _csv_cell(value: Any) -> str:
 
 
 @requires(Kind.SHARING, Action.EXPORT, methods=("GET",))
-def sharing_csv(request: HttpRequest) -> HttpResponse:
+def sharing_csv(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.SHARING, Action.EXPORT)
     records = list(
         queries.sharing_visible_to(request.user, Action.EXPORT).order_by("shared_on", "pk")
@@ -400,7 +400,7 @@ def sharing_csv(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.SHARING, Action.LIST, methods=("GET",))
-def agreements(request: HttpRequest) -> HttpResponse:
+def agreements(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.SHARING, Action.LIST)
     today = periods.today()
     items = list(queries.agreements_visible_to(request.user, Action.LIST))
@@ -420,7 +420,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.SHARING, Action.CHANGE)
-def agreement_new(request: HttpRequest) -> HttpResponse:
+def agreement_new(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.SHARING, Action.CHANGE)
     form = forms.AgreementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -452,7 +452,9 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 # Access review
 
 
-def _review_period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.date, datetime.date]:
+def _review_period(
+    request: SignedInRequest,
+) -> tuple[forms.PeriodForm, datetime.date, datetime.date]:
     today = periods.today()
     default = (today - datetime.timedelta(days=90), today)
     data = request.GET if "start_day" in request.GET else None
@@ -465,7 +467,7 @@ def _review_period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.dat
 
 
 @requires(Kind.ACCESS_REVIEW, Action.VIEW)
-def access_review(request: HttpRequest) -> HttpResponse:
+def access_review(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.ACCESS_REVIEW, Action.VIEW)
     period_form, start, end = _review_period(request)
     review_form = forms.AccessReviewForm(request.POST if request.method == "POST" else None)
@@ -539,7 +541,7 @@ def reveal_granted(session: Any, what: str, pk: int) -> bool:
 
 
 @requires(Kind.CASEWORK, Action.VIEW, object_scoped=True)
-def reveal(request: HttpRequest, what: str, pk: int) -> HttpResponse:
+def reveal(request: SignedInRequest, what: str, pk: int) -> HttpResponse:
     if what == "referral":
         obj: Any = casework_queries.get_referral_for_user(request, pk)
         back = reverse("casework:referral", args=[obj.pk])

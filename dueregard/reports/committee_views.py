@@ -14,10 +14,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
 from dueregard.core import periods, versions
 
@@ -46,7 +46,7 @@ def may_write(user: Any, report: CommitteeReport) -> bool:
 
 
 @requires(Kind.STATISTICS, Action.VIEW, methods=("GET",))
-def committee_list(request: HttpRequest) -> HttpResponse:
+def committee_list(request: SignedInRequest) -> HttpResponse:
     reports = (
         queries.committee_reports_visible_to(request.user)
         .annotate(version_count=Count("versions"), last_generated=Max("versions__generated_at"))
@@ -63,7 +63,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE)
-def committee_create(request: HttpRequest) -> HttpResponse:
+def committee_create(request: SignedInRequest) -> HttpResponse:
     boards = queries.boards_for_committee_reports(request.user)
     if request.method == "POST":
         form = CommitteeReportForm(request.POST, user=request.user, boards=boards)
@@ -103,7 +103,7 @@ def committee_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _versions(request: HttpRequest, report: CommitteeReport) -> list[dict[str, Any]]:
+def _versions(request: SignedInRequest, report: CommitteeReport) -> list[dict[str, Any]]:
     allowed = audiences_for(request.user, report.authority)
     may_export = can(request.user, Kind.STATISTICS, Action.EXPORT, report.authority)
     rows = []
@@ -121,7 +121,7 @@ def _versions(request: HttpRequest, report: CommitteeReport) -> list[dict[str, A
 
 
 @requires(Kind.STATISTICS, Action.VIEW, object_scoped=True, methods=("GET",))
-def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     report = queries.get_committee_report_for_user(request, pk)
     allowed = audiences_for(request.user, report.authority)
     audience = Audience(report.audience) if Audience(report.audience) in allowed else allowed[0]
@@ -147,7 +147,7 @@ def _initial(report: CommitteeReport) -> dict[str, Any]:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
-def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     report = queries.get_committee_report_for_user(request, pk, write=True)
     edit = versions.Edit(request, report, _initial)
     if request.method == "POST":
@@ -178,7 +178,7 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True, methods=("POST",))
-def committee_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_generate(request: SignedInRequest, pk: int) -> HttpResponse:
     report = queries.get_committee_report_for_user(request, pk, write=True)
     version = services.generate_committee_version(report, acting_user=request.user)
     messages.success(
@@ -189,7 +189,7 @@ def committee_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.STATISTICS, Action.VIEW, object_scoped=True, methods=("GET",))
-def committee_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def committee_version(request: SignedInRequest, pk: int, number: int) -> HttpResponse:
     report = queries.get_committee_report_for_user(request, pk)
     version = queries.get_version_for_user(request, report, number)
     built = services.view_committee_version(version, acting_user=request.user)
@@ -216,7 +216,7 @@ def committee_version(request: HttpRequest, pk: int, number: int) -> HttpRespons
 
 @requires(Kind.STATISTICS, Action.EXPORT, object_scoped=True, methods=("GET",))
 def committee_version_download(
-    request: HttpRequest, pk: int, number: int, format_id: str
+    request: SignedInRequest, pk: int, number: int, format_id: str
 ) -> HttpResponse:
     report = queries.get_committee_report_for_user(request, pk)
     if format_id not in services.COMMITTEE_FORMATS:

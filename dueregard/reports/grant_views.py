@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
 from dueregard.core import periods, versions
 from dueregard.core.periods import financial_quarter_of
@@ -66,7 +66,7 @@ def may_write(user: Any, grant_return: GrantReturn) -> bool:
     )
 
 
-def locked(request: HttpRequest, grant_return: GrantReturn, error: Exception) -> HttpResponse:
+def locked(request: SignedInRequest, grant_return: GrantReturn, error: Exception) -> HttpResponse:
     return render(
         request,
         "reports/grant_returns/locked.html",
@@ -75,7 +75,7 @@ def locked(request: HttpRequest, grant_return: GrantReturn, error: Exception) ->
     )
 
 
-def _draft_or_locked(request: HttpRequest, grant_return: GrantReturn) -> HttpResponse | None:
+def _draft_or_locked(request: SignedInRequest, grant_return: GrantReturn) -> HttpResponse | None:
     try:
         services.check_draft(grant_return)
     except services.ReturnLocked as error:
@@ -84,7 +84,7 @@ def _draft_or_locked(request: HttpRequest, grant_return: GrantReturn) -> HttpRes
 
 
 @requires(Kind.STATISTICS, Action.VIEW, methods=("GET",))
-def grant_return_list(request: HttpRequest) -> HttpResponse:
+def grant_return_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "reports/grant_returns/list.html",
@@ -98,7 +98,7 @@ def grant_return_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE)
-def grant_return_create(request: HttpRequest) -> HttpResponse:
+def grant_return_create(request: SignedInRequest) -> HttpResponse:
     authorities = queries.committee_authorities(request.user, Action.CHANGE).order_by("name")
     quarters = quarter_choices(periods.today())
     form = GrantReturnForm(
@@ -123,7 +123,7 @@ def grant_return_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.STATISTICS, Action.VIEW, object_scoped=True, methods=("GET",))
-def grant_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_return_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk)
     allowed = audiences_for(request.user, grant_return.authority)
     query = request.GET.copy()
@@ -159,7 +159,7 @@ def grant_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
-def grant_return_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_return_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk, write=True)
     refused = _draft_or_locked(request, grant_return)
     if refused:
@@ -197,7 +197,7 @@ def grant_return_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
-def grant_return_line_add(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_return_line_add(request: SignedInRequest, pk: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk, write=True)
     refused = _draft_or_locked(request, grant_return)
     if refused:
@@ -221,7 +221,7 @@ def grant_return_line_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
-def grant_return_line(request: HttpRequest, pk: int, line: int) -> HttpResponse:
+def grant_return_line(request: SignedInRequest, pk: int, line: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk, write=True)
     refused = _draft_or_locked(request, grant_return)
     if refused:
@@ -254,7 +254,7 @@ def grant_return_line(request: HttpRequest, pk: int, line: int) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True, methods=("POST",))
-def grant_return_line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
+def grant_return_line_remove(request: SignedInRequest, pk: int, line: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk, write=True)
     refused = _draft_or_locked(request, grant_return)
     if refused:
@@ -266,7 +266,7 @@ def grant_return_line_remove(request: HttpRequest, pk: int, line: int) -> HttpRe
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
-def grant_return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_return_sign_off(request: SignedInRequest, pk: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk, write=True)
     refused = _draft_or_locked(request, grant_return)
     if refused:
@@ -287,7 +287,7 @@ def grant_return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
-def grant_return_amend(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_return_amend(request: SignedInRequest, pk: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk, write=True)
     amendable = grant_return.is_signed_off and grant_return.is_current
     form = AmendForm(request.POST if request.method == "POST" else None)
@@ -312,7 +312,7 @@ def grant_return_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Kind.STATISTICS, Action.EXPORT, object_scoped=True, methods=("GET",))
-def grant_return_download(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_return_download(request: SignedInRequest, pk: int) -> HttpResponse:
     grant_return = queries.get_grant_return_for_user(request, pk)
     allowed = audiences_for(request.user, grant_return.authority)
     format_id = request.GET.get("format", "docx")

@@ -3,9 +3,9 @@ meeting's page (casework) links here."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind
 from dueregard.casework import queries
 
@@ -14,7 +14,7 @@ from .renderers import FORMATS
 
 
 @requires(Kind.PANEL, Action.VIEW, object_scoped=True, methods=("GET",))
-def meeting_paper(request: HttpRequest, pk: int, paper: str, format_id: str) -> HttpResponse:
+def meeting_paper(request: SignedInRequest, pk: int, paper: str, format_id: str) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk)
     if paper not in panel_papers.offered(meeting) or format_id not in panel_papers.PAPER_FORMATS:
         raise Http404

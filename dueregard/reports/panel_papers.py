@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dueregard.accounts.models import User
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.casework import queries
@@ -270,7 +271,7 @@ def minutes(meeting: PanelMeeting, user: Any) -> Paper:
 BUILDERS = {"agenda": agenda, "minutes": minutes}
 
 
-def export(meeting: PanelMeeting, paper: str, format_id: str, *, acting_user: Any) -> bytes:
+def export(meeting: PanelMeeting, paper: str, format_id: str, *, acting_user: User) -> bytes:
     """The paper rendered for `acting_user`, with its EXPORT audit event."""
     if paper not in offered(meeting) or format_id not in PAPER_FORMATS:
         raise ValueError(f"{meeting} has no {paper} as {format_id}")

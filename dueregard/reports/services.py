@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dueregard.accounts.models import User
 from dueregard.accounts.permissions import (
     Action,
     Audience,
@@ -65,7 +66,7 @@ def _check(
     start: datetime.date,
     end: datetime.date,
     audience: Audience,
-    acting_user: Any,
+    acting_user: User | None,
     action: Action,
 ) -> None:
     if end < start:
@@ -110,7 +111,7 @@ def view_report(
     end: datetime.date,
     audience: Audience | str,
     *,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Report:
     """Build the report for a page, protected for `audience`; audited as a VIEW."""
     audience = Audience(audience)
@@ -136,7 +137,7 @@ def export_report(
     audience: Audience | str,
     format_id: str,
     *,
-    acting_user: Any,
+    acting_user: User | None,
     via: str = "download",
 ) -> Produced:
     """Build, protect and render the report as `format_id`; audited as an EXPORT."""
@@ -163,7 +164,9 @@ def export_report(
 # --- Home Office-style statistics for a wider scope ---------------------------------------
 
 
-def _check_scope(scope: Scope, audience: Audience, acting_user: Any, action: Action) -> None:
+def _check_scope(
+    scope: Scope, audience: Audience, acting_user: User | None, action: Action
+) -> None:
     if acting_user is None:
         return
     allowed = authorities_for(acting_user, Kind.STATISTICS, action)
@@ -208,7 +211,7 @@ def _statistics(scope: Scope, year: Period, audience: Audience) -> Report:
 
 @transaction.atomic
 def view_statistics(
-    scope: Scope, year: Period, audience: Audience | str, *, acting_user: Any
+    scope: Scope, year: Period, audience: Audience | str, *, acting_user: User | None
 ) -> Report:
     """Home Office-style statistics for a scope and financial year, protected for
     `audience`; audited as a VIEW (against the authority for a one-authority scope)."""
@@ -228,7 +231,12 @@ def view_statistics(
 
 @transaction.atomic
 def export_statistics(
-    scope: Scope, year: Period, audience: Audience | str, format_id: str, *, acting_user: Any
+    scope: Scope,
+    year: Period,
+    audience: Audience | str,
+    format_id: str,
+    *,
+    acting_user: User | None,
 ) -> Produced:
     audience = Audience(audience)
     _check_scope(scope, audience, acting_user, Action.EXPORT)
@@ -270,7 +278,7 @@ NARRATIVE_FIELDS = [
 COMMITTEE_FORMATS = ("docx", "pdf", "html")
 
 
-def _may_write(acting_user: Any, authority: Authority) -> None:
+def _may_write(acting_user: User | None, authority: Authority) -> None:
     if acting_user is None:  # the command line: whoever runs manage.py holds the server
         return
     if not can(acting_user, Kind.GOVERNANCE, Action.CHANGE, authority) or not can(
@@ -279,7 +287,7 @@ def _may_write(acting_user: Any, authority: Authority) -> None:
         raise PermissionDenied(f"You cannot write reports for {authority}.")
 
 
-def _user(acting_user: Any) -> Any:
+def _user(acting_user: User | None) -> Any:
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
@@ -346,7 +354,7 @@ def create_committee_report(
     start: datetime.date,
     end: datetime.date,
     audience: Audience | str = Audience.BOARD,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> CommitteeReport:
     """A new committee report for `board` and the period, with a first draft to edit."""
     audience = Audience(audience)
@@ -375,7 +383,7 @@ def create_committee_report(
 
 @transaction.atomic
 def update_committee_report(
-    report: CommitteeReport, data: dict[str, Any], *, acting_user: Any
+    report: CommitteeReport, data: dict[str, Any], *, acting_user: User | None
 ) -> CommitteeReport:
     """Save the cover details, narrative and audience. Versions already generated keep
     what they were generated with."""
@@ -411,14 +419,14 @@ def _committee_report(report: CommitteeReport, audience: Audience) -> Report:
     )
 
 
-def _check_audience(acting_user: Any, authority: Authority, audience: Audience) -> None:
+def _check_audience(acting_user: User | None, authority: Authority, audience: Audience) -> None:
     if acting_user is not None and audience not in audiences_for(acting_user, authority):
         raise PermissionDenied(f"You cannot produce reports for the {audience} audience.")
 
 
 @transaction.atomic
 def preview_committee_report(
-    report: CommitteeReport, audience: Audience | str, *, acting_user: Any
+    report: CommitteeReport, audience: Audience | str, *, acting_user: User | None
 ) -> Report:
     """The report as it would be generated now, for a page; audited as a VIEW."""
     audience = Audience(audience)
@@ -435,7 +443,7 @@ def preview_committee_report(
 
 @transaction.atomic
 def generate_committee_version(
-    report: CommitteeReport, *, acting_user: Any, via: str = "page"
+    report: CommitteeReport, *, acting_user: User | None, via: str = "page"
 ) -> CommitteeReportVersion:
     """Build the report for its audience now and keep it, with its DOCX, PDF and HTML
     files, as the next numbered version. Earlier versions are never changed."""
@@ -478,7 +486,7 @@ def version_report(version: CommitteeReportVersion) -> Report:
 
 
 @transaction.atomic
-def view_committee_version(version: CommitteeReportVersion, *, acting_user: Any) -> Report:
+def view_committee_version(version: CommitteeReportVersion, *, acting_user: User | None) -> Report:
     """A generated version for a page; audited as a VIEW."""
     _check_audience(acting_user, version.authority, Audience(version.audience))
     record(
@@ -492,7 +500,11 @@ def view_committee_version(version: CommitteeReportVersion, *, acting_user: Any)
 
 @transaction.atomic
 def download_committee_version(
-    version: CommitteeReportVersion, format_id: str, *, acting_user: Any, via: str = "download"
+    version: CommitteeReportVersion,
+    format_id: str,
+    *,
+    acting_user: User | None,
+    via: str = "download",
 ) -> bytes:
     """The file as it was generated; audited as an EXPORT."""
     if format_id not in COMMITTEE_FORMATS:
@@ -537,7 +549,9 @@ def check_draft(grant_return: GrantReturn) -> None:
 
 
 @transaction.atomic
-def create_grant_return(authority: Authority, *, quarter: Period, acting_user: Any) -> GrantReturn:
+def create_grant_return(
+    authority: Authority, *, quarter: Period, acting_user: User | None
+) -> GrantReturn:
     _may_write(acting_user, authority)
     if financial_quarter_of(quarter.start) != quarter:
         raise ValidationError({"quarter": "Choose a financial quarter"})
@@ -564,7 +578,7 @@ GRANT_TEXT_FIELDS = ["achievements", "issues", "outputs_narrative"]
 
 @transaction.atomic
 def update_grant_return(
-    grant_return: GrantReturn, data: dict[str, Any], *, acting_user: Any
+    grant_return: GrantReturn, data: dict[str, Any], *, acting_user: User | None
 ) -> GrantReturn:
     """Save the return's own words (achievements, issues, outputs). Drafts only."""
     _may_write(acting_user, grant_return.authority)
@@ -611,7 +625,7 @@ def _check_line(data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def add_budget_line(
-    grant_return: GrantReturn, data: dict[str, Any], *, acting_user: Any
+    grant_return: GrantReturn, data: dict[str, Any], *, acting_user: User | None
 ) -> GrantBudgetLine:
     _may_write(acting_user, grant_return.authority)
     check_draft(GrantReturn.objects.select_for_update().get(pk=grant_return.pk))
@@ -631,7 +645,7 @@ def add_budget_line(
 
 @transaction.atomic
 def update_budget_line(
-    line: GrantBudgetLine, data: dict[str, Any], *, acting_user: Any
+    line: GrantBudgetLine, data: dict[str, Any], *, acting_user: User | None
 ) -> GrantBudgetLine:
     _may_write(acting_user, line.authority)
     check_draft(GrantReturn.objects.select_for_update().get(pk=line.grant_return_id))
@@ -651,7 +665,7 @@ def update_budget_line(
 
 
 @transaction.atomic
-def remove_budget_line(line: GrantBudgetLine, *, acting_user: Any) -> GrantBudgetLine:
+def remove_budget_line(line: GrantBudgetLine, *, acting_user: User | None) -> GrantBudgetLine:
     """Take a line out of a draft return (archived with a reason, not deleted)."""
     _may_write(acting_user, line.authority)
     check_draft(GrantReturn.objects.select_for_update().get(pk=line.grant_return_id))
@@ -673,7 +687,7 @@ def grant_return_report(grant_return: GrantReturn) -> Report:
 
 
 @transaction.atomic
-def sign_off_grant_return(grant_return: GrantReturn, *, acting_user: Any) -> GrantReturn:
+def sign_off_grant_return(grant_return: GrantReturn, *, acting_user: User | None) -> GrantReturn:
     """Freeze the figures and the text as they stand and lock the return."""
     _may_write(acting_user, grant_return.authority)
     grant_return = GrantReturn.objects.select_for_update().get(pk=grant_return.pk)
@@ -695,7 +709,9 @@ def sign_off_grant_return(grant_return: GrantReturn, *, acting_user: Any) -> Gra
 
 
 @transaction.atomic
-def amend_grant_return(grant_return: GrantReturn, *, reason: str, acting_user: Any) -> GrantReturn:
+def amend_grant_return(
+    grant_return: GrantReturn, *, reason: str, acting_user: User | None
+) -> GrantReturn:
     """A new draft return for the same quarter that supersedes a signed-off one, starting
     from its words and budget lines. The signed-off return is kept as it was."""
     _may_write(acting_user, grant_return.authority)
@@ -742,7 +758,7 @@ def amend_grant_return(grant_return: GrantReturn, *, reason: str, acting_user: A
 
 @transaction.atomic
 def view_grant_return(
-    grant_return: GrantReturn, audience: Audience | str, *, acting_user: Any
+    grant_return: GrantReturn, audience: Audience | str, *, acting_user: User | None
 ) -> Report:
     audience = Audience(audience)
     _check_audience(acting_user, grant_return.authority, audience)
@@ -755,7 +771,7 @@ def view_grant_return(
 
 @transaction.atomic
 def export_grant_return(
-    grant_return: GrantReturn, audience: Audience | str, format_id: str, *, acting_user: Any
+    grant_return: GrantReturn, audience: Audience | str, format_id: str, *, acting_user: User | None
 ) -> Produced:
     audience = Audience(audience)
     if format_id not in grant_returns.FORMATS:

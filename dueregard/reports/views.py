@@ -12,10 +12,10 @@ import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Audience, Kind, can_anywhere
 from dueregard.core import periods
 from dueregard.core.periods import Period, financial_year, financial_year_start
@@ -30,7 +30,7 @@ from .renderers.html import period_text, render_fragment
 
 
 @requires(Kind.STATISTICS, Action.VIEW, methods=("GET",))
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "reports/index.html",
@@ -41,7 +41,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form(request: HttpRequest, report_type: ReportType, action: Action) -> ReportForm:
+def _form(request: SignedInRequest, report_type: ReportType, action: Action) -> ReportForm:
     authorities = authorities_for_report(request.user, report_type, action)
     choices = list(authorities)
     data = form_data(request.GET, user=request.user, authorities=choices, today=periods.today())
@@ -64,7 +64,7 @@ def _downloads(report_type: ReportType, form: ReportForm) -> list[dict[str, str]
 
 
 def _page(
-    request: HttpRequest, report_type: ReportType, form: ReportForm, status: int = 200
+    request: SignedInRequest, report_type: ReportType, form: ReportForm, status: int = 200
 ) -> HttpResponse:
     context: dict[str, Any] = {"report_type": report_type, "form": form}
     if form.is_valid():
@@ -88,13 +88,13 @@ def _page(
 
 
 @requires(Kind.STATISTICS, Action.VIEW, methods=("GET",))
-def report_page(request: HttpRequest, report_id: str) -> HttpResponse:
+def report_page(request: SignedInRequest, report_id: str) -> HttpResponse:
     report_type = get_report_type_for_user(request, report_id)
     return _page(request, report_type, _form(request, report_type, Action.VIEW))
 
 
 @requires(Kind.STATISTICS, Action.EXPORT, methods=("GET",))
-def report_download(request: HttpRequest, report_id: str) -> HttpResponse:
+def report_download(request: SignedInRequest, report_id: str) -> HttpResponse:
     """The report as a file: `?authority=&from=&to=&audience=&format=` (the page's
     defaults for anything left out; CSV when no format is given)."""
     report_type = get_report_type_for_user(request, report_id, Action.EXPORT)
@@ -144,7 +144,9 @@ def statistics_years(today: datetime.date) -> list[tuple[str, Period]]:
     return [(financial_year(year).label, financial_year(year)) for year in range(last, 2014, -1)]
 
 
-def _statistics_form(request: HttpRequest, action: Action) -> tuple[StatisticsForm, dict[str, Any]]:
+def _statistics_form(
+    request: SignedInRequest, action: Action
+) -> tuple[StatisticsForm, dict[str, Any]]:
     scopes = queries.statistics_scopes(request.user, action)
     by_value = {s.value: s for s in scopes}
     years = statistics_years(periods.today())
@@ -184,7 +186,7 @@ def _statistics_context(form: StatisticsForm, extra: dict[str, Any]) -> dict[str
 
 
 @requires(Kind.STATISTICS, Action.VIEW, methods=("GET",))
-def statistics_page(request: HttpRequest) -> HttpResponse:
+def statistics_page(request: SignedInRequest) -> HttpResponse:
     form, extra = _statistics_form(request, Action.VIEW)
     context: dict[str, Any] = {"form": form, "report_type": registry.get(REPORT_ID)}
     chosen = _statistics_context(form, extra)
@@ -218,7 +220,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Kind.STATISTICS, Action.EXPORT, methods=("GET",))
-def statistics_download(request: HttpRequest) -> HttpResponse:
+def statistics_download(request: SignedInRequest) -> HttpResponse:
     form, extra = _statistics_form(request, Action.EXPORT)
     format_id = request.GET.get("format", "csv")
     chosen = _statistics_context(form, extra)

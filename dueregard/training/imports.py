@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dueregard.accounts.models import User
 from dueregard.areas.models import Authority
 from dueregard.core import periods
 from dueregard.core.importing import (
@@ -138,7 +139,7 @@ class _SnapshotRow:
 
 
 def import_snapshots(
-    authority: Authority, source: Source, *, acting_user: Any, filename: str | None = None
+    authority: Authority, source: Source, *, acting_user: User | None, filename: str | None = None
 ) -> ImportResult:
     """Import headcount snapshots: one row per organisation, level and date.
 
@@ -189,7 +190,7 @@ def import_snapshots(
 
 @transaction.atomic
 def _write_snapshots(
-    authority: Authority, rows: list[_SnapshotRow], acting_user: Any
+    authority: Authority, rows: list[_SnapshotRow], acting_user: User | None
 ) -> ImportResult:
     services.ensure_standard_lists(authority, acting_user=acting_user)
     names = _Names(authority)
@@ -246,7 +247,7 @@ class _SessionRow:
 
 
 def import_sessions(
-    authority: Authority, source: Source, *, acting_user: Any, filename: str | None = None
+    authority: Authority, source: Source, *, acting_user: User | None, filename: str | None = None
 ) -> ImportResult:
     """Import delivered sessions: one row per session and audience organisation.
 
@@ -362,7 +363,7 @@ def import_sessions(
 
 @transaction.atomic
 def _write_sessions(
-    authority: Authority, rows: list[_SessionRow], acting_user: Any
+    authority: Authority, rows: list[_SessionRow], acting_user: User | None
 ) -> ImportResult:
     services.ensure_standard_lists(authority, acting_user=acting_user)
     names = _Names(authority)
@@ -451,7 +452,7 @@ def evaluation_columns(authority: Authority) -> dict[str, tuple[EvaluationQuesti
 
 @transaction.atomic
 def import_evaluations(
-    authority: Authority, source: Source, *, acting_user: Any, filename: str | None = None
+    authority: Authority, source: Source, *, acting_user: User | None, filename: str | None = None
 ) -> ImportResult:
     """Import returned feedback forms: one row per form.
 

@@ -19,6 +19,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dueregard.accounts.models import User
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
@@ -119,7 +120,7 @@ def _now() -> datetime.datetime:
     return timezone.now()
 
 
-def _user(acting_user: Any) -> Any:
+def _user(acting_user: User | None) -> Any:
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
@@ -132,7 +133,7 @@ def _check_target(target: Decimal | None, field_name: str = "target") -> None:
 
 
 @transaction.atomic
-def ensure_standard_lists(authority: Authority, *, acting_user: Any) -> bool:
+def ensure_standard_lists(authority: Authority, *, acting_user: User | None) -> bool:
     """Give `authority` the standard levels, courses and feedback questions, once.
 
     Returns True if it created them. An authority that already has any level is left alone.
@@ -194,7 +195,7 @@ def create_level(
     label: str,
     default_target: Decimal | None = None,
     description: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> TrainingLevel:
     label = label.strip()
     if not label:
@@ -222,7 +223,7 @@ def create_course(
     label: str,
     level: TrainingLevel | None,
     audience: str = Audience.PROFESSIONALS,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     label = label.strip()
     if not label:
@@ -251,7 +252,7 @@ def create_question(
     label: str,
     kind: str = QuestionKind.RATING,
     asks_before: bool = True,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> EvaluationQuestion:
     label = label.strip()
     if not label:
@@ -275,7 +276,9 @@ def create_question(
 
 
 @transaction.atomic
-def disable_question(question: EvaluationQuestion, *, acting_user: Any) -> EvaluationQuestion:
+def disable_question(
+    question: EvaluationQuestion, *, acting_user: User | None
+) -> EvaluationQuestion:
     """Take a question off the form; answers already given keep it."""
     if question.disabled_on is None:
         question.disabled_on = periods.today()
@@ -294,7 +297,7 @@ def create_organisation(
     name: str,
     sector: str = Sector.OTHER,
     notes: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Organisation:
     name = " ".join(name.split())
     if not name:
@@ -316,7 +319,7 @@ def create_organisation(
 
 @transaction.atomic
 def update_organisation(
-    organisation: Organisation, *, name: str, sector: str, notes: str, acting_user: Any
+    organisation: Organisation, *, name: str, sector: str, notes: str, acting_user: User | None
 ) -> Organisation:
     name = " ".join(name.split())
     if not name:
@@ -342,7 +345,7 @@ def set_requirement(
     level: TrainingLevel,
     *,
     target: Decimal | None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Requirement:
     """Say that `level` applies to the organisation's workforce, with its target (or none:
     the level's default target applies). Setting it again changes the target."""
@@ -397,7 +400,7 @@ def record_snapshot(
     eligible: int,
     compliant: int,
     source: str = SnapshotSource.MANUAL,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> tuple[HeadcountSnapshot, bool]:
     """Record how many staff were eligible and compliant on `as_of`.
 
@@ -443,7 +446,7 @@ def record_snapshot(
     return snapshot, False
 
 
-def _archive(obj: Any, reason: str, acting_user: Any) -> None:
+def _archive(obj: Any, reason: str, acting_user: User | None) -> None:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason"})
@@ -459,7 +462,7 @@ def _archive(obj: Any, reason: str, acting_user: Any) -> None:
 
 @transaction.atomic
 def withdraw_snapshot(
-    snapshot: HeadcountSnapshot, *, reason: str, acting_user: Any
+    snapshot: HeadcountSnapshot, *, reason: str, acting_user: User | None
 ) -> HeadcountSnapshot:
     """Take a snapshot entered in error out of the figures (it is kept, with the reason)."""
     _archive(snapshot, reason, acting_user)
@@ -478,7 +481,7 @@ def create_trainer(
     accredited_level: TrainingLevel | None = None,
     accreditation: str = "",
     accredited_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Trainer:
     name = " ".join(name.split())
     if not name:
@@ -504,7 +507,7 @@ def create_trainer(
 
 
 @transaction.atomic
-def archive_trainer(trainer: Trainer, *, reason: str, acting_user: Any) -> Trainer:
+def archive_trainer(trainer: Trainer, *, reason: str, acting_user: User | None) -> Trainer:
     """A trainer who no longer delivers (left, accreditation lapsed); their sessions stay."""
     _archive(trainer, reason, acting_user)
     return trainer
@@ -535,7 +538,7 @@ def record_session(
     online: bool = False,
     notes: str = "",
     reference: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Session:
     """Record a delivered session and how many attended from each organisation.
 
@@ -593,7 +596,7 @@ def record_session(
 
 @transaction.atomic
 def set_session_audience(
-    session: Session, organisation: Organisation, *, attendees: int, acting_user: Any
+    session: Session, organisation: Organisation, *, attendees: int, acting_user: User | None
 ) -> Session:
     """Add an audience organisation to a session, or change how many came from it."""
     if organisation.authority_id != session.authority_id:
@@ -629,7 +632,7 @@ def set_session_audience(
 
 
 @transaction.atomic
-def archive_session(session: Session, *, reason: str, acting_user: Any) -> Session:
+def archive_session(session: Session, *, reason: str, acting_user: User | None) -> Session:
     """Take a session recorded in error out of the figures (kept, with the reason)."""
     _archive(session, reason, acting_user)
     return session
@@ -642,7 +645,7 @@ def add_attendee(
     name: str,
     job_title: str = "",
     organisation: Organisation | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Attendee:
     """Name one of a session's attendees. A session cannot have more named attendees than
     attendees, and a named attendee's organisation must be one the session was for."""
@@ -673,7 +676,7 @@ def add_attendee(
 
 
 @transaction.atomic
-def remove_attendee(attendee: Attendee, *, reason: str, acting_user: Any) -> Attendee:
+def remove_attendee(attendee: Attendee, *, reason: str, acting_user: User | None) -> Attendee:
     _archive(attendee, reason, acting_user)
     return attendee
 
@@ -715,7 +718,7 @@ def _check_answer(question: EvaluationQuestion, answer: Answer) -> str | None:
 
 @transaction.atomic
 def record_evaluations(
-    session: Session, forms: Sequence[Feedback], *, acting_user: Any
+    session: Session, forms: Sequence[Feedback], *, acting_user: User | None
 ) -> list[EvaluationForm]:
     """Record returned feedback forms for a session, all or none.
 
@@ -808,6 +811,8 @@ def record_evaluations(
 
 
 @transaction.atomic
-def withdraw_evaluation(form: EvaluationForm, *, reason: str, acting_user: Any) -> EvaluationForm:
+def withdraw_evaluation(
+    form: EvaluationForm, *, reason: str, acting_user: User | None
+) -> EvaluationForm:
     _archive(form, reason, acting_user)
     return form

@@ -17,11 +17,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
@@ -72,12 +72,12 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: SignedInRequest) -> Any:
     """The submitted data, so that an empty submission is still checked (and refused)."""
     return request.POST if request.method == "POST" else None
 
 
-def _authority(request: HttpRequest, action: Action = Action.LIST) -> Authority:
+def _authority(request: SignedInRequest, action: Action = Action.LIST) -> Authority:
     """The authority a list page is about: ?authority=ONS code, else the user's first."""
     authorities = queries.training_authorities(request.user, action)
     code = request.GET.get("authority", "")
@@ -142,7 +142,7 @@ def organisation_charts(
 
 
 @requires(T, Action.LIST, methods=("GET",))
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request)
     today = periods.today()
     start = datetime.date(today.year - DASHBOARD_YEARS, today.month, 1)
@@ -168,7 +168,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.LIST, methods=("GET",))
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request)
     organisations = (
         queries.organisations_visible_to(request.user)
@@ -191,7 +191,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE)
-def organisation_add(request: HttpRequest) -> HttpResponse:
+def organisation_add(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
     form = OrganisationForm(
         _posted(request), authorities=authorities, initial={"sector": Sector.COUNCIL}
@@ -220,7 +220,7 @@ def _back(url_name: str = "training:organisations", label: str = "Organisations"
 
 
 @requires(T, Action.VIEW, object_scoped=True, methods=("GET",))
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = queries.get_organisation_for_user(request, pk)
     authority = organisation.authority
     requirements = [
@@ -251,7 +251,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = queries.get_organisation_for_user(request, pk, write=True)
 
     def values(current: Any) -> dict[str, Any]:
@@ -295,7 +295,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def requirement_set(request: HttpRequest, pk: int) -> HttpResponse:
+def requirement_set(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = queries.get_organisation_for_user(request, pk, write=True)
     form = RequirementForm(_posted(request), authority=organisation.authority)
     if request.method == "POST" and form.is_valid():
@@ -326,7 +326,7 @@ def requirement_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
+def snapshot_add(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = queries.get_organisation_for_user(request, pk, write=True)
     form = SnapshotForm(_posted(request), authority=organisation.authority)
     if request.method == "POST" and form.is_valid():
@@ -361,7 +361,7 @@ def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def snapshot_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def snapshot_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     snapshot = queries.get_snapshot_for_user(request, pk, write=True)
     back = reverse("training:organisation", kwargs={"pk": snapshot.organisation_id})
     return _archive_page(
@@ -379,7 +379,7 @@ def snapshot_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _archive_page(
-    request: HttpRequest, obj: Any, service: Any, *, done: str, back_url: str, **context: Any
+    request: SignedInRequest, obj: Any, service: Any, *, done: str, back_url: str, **context: Any
 ) -> HttpResponse:
     if getattr(obj, "archived", False):
         messages.success(request, "That was already done")
@@ -404,7 +404,7 @@ def _archive_page(
 
 
 @requires(T, Action.CHANGE)
-def import_file(request: HttpRequest) -> HttpResponse:
+def import_file(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
     form = ImportForm(
         _posted(request),
@@ -461,7 +461,7 @@ SESSION_PAGES = Keyset(("-held_on", "-id"))
 
 
 @requires(T, Action.LIST, methods=("GET",))
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request)
     audience = request.GET.get("audience", "")
     sessions = (
@@ -492,7 +492,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE)
-def session_add(request: HttpRequest) -> HttpResponse:
+def session_add(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
     form = SessionForm(_posted(request), authorities=authorities)
     if request.method == "POST" and form.is_valid():
@@ -528,7 +528,7 @@ def session_add(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.VIEW, object_scoped=True, methods=("GET",))
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     session = queries.get_session_for_user(request, pk)
     may_change = _may_change(request.user, session.authority)
     named = []
@@ -584,7 +584,7 @@ def _session_back(session: Session) -> dict[str, str]:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def session_audience(request: HttpRequest, pk: int) -> HttpResponse:
+def session_audience(request: SignedInRequest, pk: int) -> HttpResponse:
     session = queries.get_session_for_user(request, pk, write=True)
     form = AudienceForm(_posted(request), authority=session.authority)
     if request.method == "POST" and form.is_valid():
@@ -613,7 +613,7 @@ def session_audience(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_add(request: SignedInRequest, pk: int) -> HttpResponse:
     session = queries.get_session_for_user(request, pk, write=True)
     form = AttendeeForm(_posted(request), session=session)
     if request.method == "POST" and form.is_valid():
@@ -647,7 +647,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     attendee = queries.get_attendee_for_user(request, pk, write=True)
     return _archive_page(
         request,
@@ -664,7 +664,7 @@ def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def feedback_add(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback_add(request: SignedInRequest, pk: int) -> HttpResponse:
     session = queries.get_session_for_user(request, pk, write=True)
     questions = list(
         EvaluationQuestion.objects.filter(
@@ -707,7 +707,7 @@ def feedback_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def session_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def session_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     session = queries.get_session_for_user(request, pk, write=True)
     return _archive_page(
         request,
@@ -728,7 +728,7 @@ def session_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.LIST, methods=("GET",))
-def trainer_list(request: HttpRequest) -> HttpResponse:
+def trainer_list(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request)
     trainers = (
         queries.trainers_visible_to(request.user)
@@ -749,7 +749,7 @@ def trainer_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE)
-def trainer_add(request: HttpRequest) -> HttpResponse:
+def trainer_add(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
     form = TrainerForm(_posted(request), authorities=authorities)
     if request.method == "POST" and form.is_valid():
@@ -777,7 +777,7 @@ def trainer_add(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.VIEW, object_scoped=True, methods=("GET",))
-def trainer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def trainer_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     trainer = queries.get_trainer_for_user(request, pk)
     sessions = trainer.sessions.filter(archived=False).select_related("course").order_by("-held_on")
     by_year = (
@@ -797,7 +797,7 @@ def trainer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def trainer_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def trainer_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     trainer = queries.get_trainer_for_user(request, pk, write=True)
     return _archive_page(
         request,
@@ -817,7 +817,7 @@ def trainer_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(T, Action.LIST, methods=("GET",))
-def lists(request: HttpRequest) -> HttpResponse:
+def lists(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request)
     return render(
         request,
@@ -832,7 +832,7 @@ def lists(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _first_changeable(request: HttpRequest) -> Authority:
+def _first_changeable(request: SignedInRequest) -> Authority:
     authority = queries.training_authorities(request.user, Action.CHANGE).first()
     if authority is None:  # pragma: no cover (the decorator has checked)
         raise Http404
@@ -841,7 +841,7 @@ def _first_changeable(request: HttpRequest) -> Authority:
 
 
 @requires(T, Action.CHANGE)
-def level_add(request: HttpRequest) -> HttpResponse:
+def level_add(request: SignedInRequest) -> HttpResponse:
     form = LevelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -864,7 +864,7 @@ def level_add(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE)
-def course_add(request: HttpRequest) -> HttpResponse:
+def course_add(request: SignedInRequest) -> HttpResponse:
     authority = queries.training_authorities(request.user, Action.CHANGE).first()
     if authority is None:  # pragma: no cover
         raise Http404
@@ -891,7 +891,7 @@ def course_add(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE)
-def question_add(request: HttpRequest) -> HttpResponse:
+def question_add(request: SignedInRequest) -> HttpResponse:
     form = QuestionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -919,7 +919,7 @@ def question_add(request: HttpRequest) -> HttpResponse:
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
-def question_disable(request: HttpRequest, pk: int) -> HttpResponse:
+def question_disable(request: SignedInRequest, pk: int) -> HttpResponse:
     question = queries.get_question_for_user(request, pk, write=True)
     if request.method == "POST":
         services.disable_question(question, acting_user=request.user)

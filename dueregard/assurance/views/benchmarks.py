@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from dueregard.accounts.access import requires
+from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action as Do
 from dueregard.core import periods, versions
 from dueregard.core.periods import (
@@ -54,7 +54,7 @@ from .common import (
 # --- Benchmarks and self-assessment ----------------------------------------------------------
 
 
-def _year_from(request: HttpRequest) -> tuple[int, YearForm]:
+def _year_from(request: SignedInRequest) -> tuple[int, YearForm]:
     choices = year_choices(periods.today())
     current = financial_year_start(periods.today())
     form = YearForm(request.GET if "year" in request.GET else {"year": current}, choices=choices)
@@ -63,7 +63,7 @@ def _year_from(request: HttpRequest) -> tuple[int, YearForm]:
 
 
 @LIST
-def benchmark_list(request: HttpRequest) -> HttpResponse:
+def benchmark_list(request: SignedInRequest) -> HttpResponse:
     year, form = _year_from(request)
     authority = _current_authority(request)
     ratings = {r.number: r for r in metrics.self_assessment_ratings(authority, year)}
@@ -108,7 +108,7 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(A, Do.VIEW, methods=("GET",))
-def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def benchmark_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     benchmark = get_object_or_404(Benchmark, pk=pk)
     assessments = (
         queries.self_assessments_visible_to(request.user, Do.VIEW)
@@ -144,7 +144,7 @@ def benchmark_filter(benchmark: Benchmark) -> Q:
 
 
 @CHANGE
-def assessment_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def assessment_create(request: SignedInRequest, pk: int, year: int) -> HttpResponse:
     benchmark = get_object_or_404(Benchmark, pk=pk, disabled_on__isnull=True)
     if not 2015 <= year <= financial_year_start(periods.today()) + 1:
         raise Http404
@@ -192,7 +192,7 @@ def assessment_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = queries.get_self_assessment_for_user(request, pk, write=True)
     benchmark = assessment.benchmark
     fields = ("rating", "commentary", "next_steps", "assessed_on")
@@ -241,7 +241,7 @@ ASSESSMENT_COLUMNS = [
 
 
 @EXPORT
-def assessment_export(request: HttpRequest) -> HttpResponse:
+def assessment_export(request: SignedInRequest) -> HttpResponse:
     fmt = _export_format(request)
     year, _ = _year_from(request)
     assessments = (
@@ -287,7 +287,7 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_evidence(
-    request: HttpRequest, visible: QuerySet[Evidence]
+    request: SignedInRequest, visible: QuerySet[Evidence]
 ) -> tuple[EvidenceFilterForm, QuerySet[Evidence]]:
     form = EvidenceFilterForm(request.GET or None, years=year_choices(periods.today()))
     evidence = visible.filter(archived=False)
@@ -304,7 +304,7 @@ def _filtered_evidence(
 
 
 @LIST
-def evidence_list(request: HttpRequest) -> HttpResponse:
+def evidence_list(request: SignedInRequest) -> HttpResponse:
     form, evidence = _filtered_evidence(request, queries.evidence_visible_to(request.user))
     return render(
         request,
@@ -335,7 +335,7 @@ EVIDENCE_COLUMNS = [
 
 
 @EXPORT
-def evidence_export(request: HttpRequest) -> HttpResponse:
+def evidence_export(request: SignedInRequest) -> HttpResponse:
     fmt = _export_format(request)
     _, evidence = _filtered_evidence(request, queries.evidence_visible_to(request.user, Do.EXPORT))
     evidence = evidence.order_by("-dated", "title")
@@ -378,7 +378,7 @@ def _evidence_changes(form: EvidenceForm) -> dict[str, Any]:
 
 
 @CHANGE
-def evidence_create(request: HttpRequest) -> HttpResponse:
+def evidence_create(request: SignedInRequest) -> HttpResponse:
     initial: dict[str, Any] = {"marking": "OFFICIAL"}
     if request.GET.get("benchmark"):
         initial["benchmarks"] = [request.GET["benchmark"]]
@@ -414,7 +414,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
 
 
 @VIEW_OBJECT
-def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_evidence_for_user(request, pk)
     return render(
         request,
@@ -438,7 +438,7 @@ def _evidence_values(item: Any) -> dict[str, Any]:
 
 
 @CHANGE_OBJECT
-def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_evidence_for_user(request, pk, write=True)
     form = EvidenceForm(request.POST or None, request.FILES or None, initial=_evidence_values(item))
     if item.file:
@@ -475,7 +475,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(A, Do.EXPORT, object_scoped=True, methods=("GET",))
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_evidence_for_user(request, pk, export=True)
     if not item.file:
         raise Http404
@@ -495,7 +495,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_evidence_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -525,7 +525,7 @@ def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @EXPORT
-def pack_page(request: HttpRequest) -> HttpResponse:
+def pack_page(request: SignedInRequest) -> HttpResponse:
     authority = _current_authority(request, Do.EXPORT)
     year, form = _year_from(request)
     contents = pack.gather(authority, year)
@@ -545,7 +545,7 @@ def pack_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pack_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+def _pack_download(request: SignedInRequest, year: int, fmt: str) -> HttpResponse:
     if not 2015 <= year <= 2100:
         raise Http404
     authority = _current_authority(request, Do.EXPORT)
@@ -571,10 +571,10 @@ def _pack_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 
 
 @EXPORT
-def pack_docx(request: HttpRequest, year: int) -> HttpResponse:
+def pack_docx(request: SignedInRequest, year: int) -> HttpResponse:
     return _pack_download(request, year, "docx")
 
 
 @EXPORT
-def pack_zip(request: HttpRequest, year: int) -> HttpResponse:
+def pack_zip(request: SignedInRequest, year: int) -> HttpResponse:
     return _pack_download(request, year, "zip")

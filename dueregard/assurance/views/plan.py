@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from dueregard.accounts.access import SignedInRequest
 from dueregard.accounts.permissions import Action as Do
 from dueregard.core import periods, versions
 from dueregard.core.periods import (
@@ -59,7 +60,7 @@ from .common import (
 
 
 @LIST
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     authority = _current_authority(request)
     today = periods.today()
     year = queries.latest_assessed_year(authority) or financial_year_start(today)
@@ -101,7 +102,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @LIST
-def strategy_list(request: HttpRequest) -> HttpResponse:
+def strategy_list(request: SignedInRequest) -> HttpResponse:
     strategies = (
         queries.strategies_visible_to(request.user)
         .select_related("authority")
@@ -136,7 +137,7 @@ def _strategy_form_data(form: StrategyForm) -> dict[str, Any]:
 
 
 @CHANGE
-def strategy_create(request: HttpRequest) -> HttpResponse:
+def strategy_create(request: SignedInRequest) -> HttpResponse:
     form = StrategyForm(request.POST or None, authorities=_authority_choices(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +162,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
 
 
 @VIEW_OBJECT
-def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def strategy_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = queries.get_strategy_for_user(request, pk)
     today = periods.today()
     actions = list(
@@ -193,7 +194,7 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def strategy_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = queries.get_strategy_for_user(request, pk, write=True)
     fields = ("title", "period_start", "period_end", "objective", "approved_by", "approved_on")
     form = StrategyForm(
@@ -229,7 +230,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @VIEW_OBJECT
-def strategy_review(request: HttpRequest, pk: int) -> HttpResponse:
+def strategy_review(request: SignedInRequest, pk: int) -> HttpResponse:
     """The plan as it stood at a chosen quarter end, rebuilt from the dated updates."""
     strategy = queries.get_strategy_for_user(request, pk)
     today = periods.today()
@@ -269,7 +270,7 @@ def strategy_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_create(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = queries.get_strategy_for_user(request, pk, write=True)
     next_number = (
         strategy.priorities.order_by("-number").values_list("number", flat=True).first()  # type: ignore[attr-defined]
@@ -299,7 +300,7 @@ def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     priority = queries.get_priority_for_user(request, pk, write=True)
     strategy = priority.strategy
     form = PriorityForm(
@@ -365,7 +366,7 @@ ACTION_COLUMNS = [
 ]
 
 
-def _filtered_actions(request: HttpRequest, visible: QuerySet[Action]) -> tuple[Any, Any]:
+def _filtered_actions(request: SignedInRequest, visible: QuerySet[Action]) -> tuple[Any, Any]:
     strategies = queries.strategies_visible_to(request.user)
     form = ActionFilterForm(request.GET or None, strategies=strategies)
     actions = visible.filter(archived=False)
@@ -381,7 +382,7 @@ def _filtered_actions(request: HttpRequest, visible: QuerySet[Action]) -> tuple[
 
 
 @LIST
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: SignedInRequest) -> HttpResponse:
     form, actions = _filtered_actions(request, queries.actions_visible_to(request.user))
     actions = actions.select_related("strategy", "priority", "authority").order_by(
         "strategy__period_start", "strategy", "priority__number", "reference"
@@ -403,7 +404,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 @EXPORT
-def action_export(request: HttpRequest) -> HttpResponse:
+def action_export(request: SignedInRequest) -> HttpResponse:
     fmt = _export_format(request)
     _, actions = _filtered_actions(request, queries.actions_visible_to(request.user, Do.EXPORT))
     if request.GET.get("withdrawn") == "yes":
@@ -479,7 +480,7 @@ def _update_history(action: Action) -> list[dict[str, Any]]:
 
 
 @VIEW_OBJECT
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk)
     strategy = action.strategy
     detail = reverse("assurance:strategy_detail", args=[strategy.pk])
@@ -517,7 +518,7 @@ def _action_links(form: Any) -> dict[str, Any]:
 
 
 @CHANGE_OBJECT
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = queries.get_strategy_for_user(request, pk, write=True)
     form = NewActionForm(
         request.POST or None,
@@ -588,7 +589,7 @@ def _action_state(action: Action) -> dict[str, Any]:
 
 
 @CHANGE_OBJECT
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
     strategy = action.strategy
     form = ActionForm(request.POST or None, strategy=strategy, initial=_action_values(action))
@@ -630,7 +631,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+def action_update(request: SignedInRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
     form = ActionUpdateForm(
         request.POST or None, initial={"recorded_on": periods.today(), **_action_state(action)}
@@ -665,7 +666,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def action_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def action_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,11 +7,11 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from dueregard.accounts.access import requires, signed_in
+from dueregard.accounts.access import SignedInRequest, requires, signed_in
 from dueregard.accounts.permissions import Action as Do
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Ward
@@ -58,7 +58,7 @@ from .common import (
 
 
 @signed_in(methods=("GET",))
-def threat_level_list(request: HttpRequest) -> HttpResponse:
+def threat_level_list(request: SignedInRequest) -> HttpResponse:
     levels = list(queries.threat_levels().select_related("created_by"))
     rows = []
     for i, level in enumerate(levels):
@@ -76,7 +76,7 @@ def threat_level_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _threat_level_url(request: HttpRequest, which: str, pk: int | None = None) -> str:
+def _threat_level_url(request: SignedInRequest, which: str, pk: int | None = None) -> str:
     """Prevent leads and administrators each reach the form through a page their role's
     rule allows (see docs/assurance.md); others get no link."""
     args = [pk] if pk is not None else []
@@ -88,7 +88,7 @@ def _threat_level_url(request: HttpRequest, which: str, pk: int | None = None) -
 
 
 @signed_in(methods=("GET",))
-def threat_level_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def threat_level_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     level = get_object_or_404(ThreatLevel, pk=pk)
     return render(
         request,
@@ -105,7 +105,7 @@ def threat_level_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _threat_level_create(request: HttpRequest) -> HttpResponse:
+def _threat_level_create(request: SignedInRequest) -> HttpResponse:
     form = ThreatLevelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,7 +130,7 @@ def _threat_level_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _threat_level_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def _threat_level_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     level = get_object_or_404(ThreatLevel, pk=pk)
     fields = ("level", "starts_on", "source_url", "note")
     form = ThreatLevelForm(request.POST or None, initial={f: getattr(level, f) for f in fields})
@@ -175,7 +175,7 @@ threat_level_edit_admin = requires(Kind.USERS, Do.CHANGE)(_threat_level_edit)
 
 
 @LIST
-def ctlp_list(request: HttpRequest) -> HttpResponse:
+def ctlp_list(request: SignedInRequest) -> HttpResponse:
     ctlps = (
         queries.ctlps_visible_to(request.user)
         .select_related("authority")
@@ -206,7 +206,7 @@ CTLP_FIELDS = ("title", "issued_on", "area", "produced_by", "key_points")
 
 
 @CHANGE
-def ctlp_create(request: HttpRequest) -> HttpResponse:
+def ctlp_create(request: SignedInRequest) -> HttpResponse:
     form = CTLPForm(request.POST or None, authorities=_authority_choices(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -232,7 +232,7 @@ def ctlp_create(request: HttpRequest) -> HttpResponse:
 
 
 @VIEW_OBJECT
-def ctlp_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ctlp_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     ctlp = queries.get_ctlp_for_user(request, pk)
     services.record_view(ctlp, acting_user=request.user)
     recommendations = ctlp.recommendations.prefetch_related(  # type: ignore[attr-defined]
@@ -255,7 +255,7 @@ def ctlp_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def ctlp_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def ctlp_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     ctlp = queries.get_ctlp_for_user(request, pk, write=True)
     form = CTLPForm(request.POST or None, initial={f: getattr(ctlp, f) for f in CTLP_FIELDS})
     edit = versions.Edit(request, ctlp, lambda o: {f: getattr(o, f) for f in CTLP_FIELDS})
@@ -288,7 +288,7 @@ RECOMMENDATION_FIELDS = ("number", "text", "response", "response_status", "respo
 
 
 @CHANGE_OBJECT
-def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_create(request: SignedInRequest, pk: int) -> HttpResponse:
     ctlp = queries.get_ctlp_for_user(request, pk, write=True)
     form = RecommendationForm(request.POST or None, initial={"response_status": "not_started"})
     if request.method == "POST" and form.is_valid():
@@ -313,7 +313,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     recommendation = queries.get_recommendation_for_user(request, pk, write=True)
     ctlp = recommendation.ctlp
     form = RecommendationForm(
@@ -366,7 +366,7 @@ RECOMMENDATION_COLUMNS = [
 
 
 @EXPORT
-def ctlp_export(request: HttpRequest) -> HttpResponse:
+def ctlp_export(request: SignedInRequest) -> HttpResponse:
     fmt = _export_format(request)
     recommendations = (
         queries.recommendations_visible_to(request.user, Do.EXPORT)
@@ -403,7 +403,7 @@ def ctlp_export(request: HttpRequest) -> HttpResponse:
 
 
 @LIST
-def risk_list(request: HttpRequest) -> HttpResponse:
+def risk_list(request: SignedInRequest) -> HttpResponse:
     show_closed = request.GET.get("closed") == "yes"
     risks = queries.risks_with_actions(queries.risks_visible_to(request.user)).filter(
         archived=show_closed
@@ -432,13 +432,13 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 RISK_FIELDS = ("reference", "theme", "description", "owner", "agency", "ctlp")
 
 
-def _ctlps_for(request: HttpRequest, authority_id: int | None = None) -> QuerySet[CTLP]:
+def _ctlps_for(request: SignedInRequest, authority_id: int | None = None) -> QuerySet[CTLP]:
     ctlps = queries.ctlps_visible_to(request.user, Do.CHANGE)
     return ctlps.filter(authority_id=authority_id) if authority_id else ctlps
 
 
 @CHANGE
-def risk_create(request: HttpRequest) -> HttpResponse:
+def risk_create(request: SignedInRequest) -> HttpResponse:
     form = NewRiskForm(
         request.POST or None,
         ctlps=_ctlps_for(request),
@@ -478,7 +478,7 @@ def risk_create(request: HttpRequest) -> HttpResponse:
 
 
 @VIEW_OBJECT
-def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     risk = queries.get_risk_for_user(request, pk)
     return render(
         request,
@@ -496,7 +496,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     risk = queries.get_risk_for_user(request, pk, write=True)
     form = RiskForm(
         request.POST or None,
@@ -533,7 +533,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
     risk = queries.get_risk_for_user(request, pk, write=True)
     form = RiskReviewForm(
         request.POST or None,
@@ -578,7 +578,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def risk_close(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_close(request: SignedInRequest, pk: int) -> HttpResponse:
     risk = queries.get_risk_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -623,7 +623,7 @@ RISK_COLUMNS = [
 
 
 @EXPORT
-def risk_export(request: HttpRequest) -> HttpResponse:
+def risk_export(request: SignedInRequest) -> HttpResponse:
     fmt = _export_format(request)
     risks = (
         queries.risks_with_actions(queries.risks_visible_to(request.user, Do.EXPORT))
@@ -663,7 +663,7 @@ def risk_export(request: HttpRequest) -> HttpResponse:
 
 
 @LIST
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: SignedInRequest) -> HttpResponse:
     start, end, form = _initial_period(request)
     authority = _current_authority(request)
     incidents = (
@@ -705,13 +705,13 @@ INCIDENT_FIELDS = (
 )
 
 
-def _wards_for(request: HttpRequest, authority_id: int | None = None) -> QuerySet[Ward]:
+def _wards_for(request: SignedInRequest, authority_id: int | None = None) -> QuerySet[Ward]:
     wards = Ward.objects.filter(authority__in=_writable(request))
     return wards.filter(authority_id=authority_id) if authority_id else wards
 
 
 @CHANGE
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: SignedInRequest) -> HttpResponse:
     form = IncidentForm(
         request.POST or None,
         wards=_wards_for(request),
@@ -743,7 +743,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 @VIEW_OBJECT
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     incident = queries.get_incident_for_user(request, pk)
     services.record_view(incident, acting_user=request.user)
     return render(
@@ -760,7 +760,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     incident = queries.get_incident_for_user(request, pk, write=True)
     form = IncidentForm(
         request.POST or None,
@@ -796,7 +796,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @CHANGE_OBJECT
-def incident_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     incident = queries.get_incident_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -837,7 +837,7 @@ INCIDENT_COLUMNS = [
 
 
 @EXPORT
-def incident_export(request: HttpRequest) -> HttpResponse:
+def incident_export(request: SignedInRequest) -> HttpResponse:
     fmt = _export_format(request)
     start, end, _ = _initial_period(request)
     incidents = (

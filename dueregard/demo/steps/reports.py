@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from dueregard.accounts.models import User
 from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of, last_complete_financial_year
 from dueregard.demo.context import DemoContext
@@ -44,7 +45,7 @@ WORDS = {
 }
 
 
-def _committee_report(ctx: DemoContext, user: object, today: datetime.date) -> None:
+def _committee_report(ctx: DemoContext, user: User, today: datetime.date) -> None:
     board = Board.objects.filter(authority=ctx.authority, name=BOARD).first()
     if board is None:
         return
@@ -64,7 +65,7 @@ def _committee_report(ctx: DemoContext, user: object, today: datetime.date) -> N
     services.generate_committee_version(report, acting_user=user, via="demo")
 
 
-def _grant_return(ctx: DemoContext, user: object, day: datetime.date, *, sign_off: bool) -> None:
+def _grant_return(ctx: DemoContext, user: User, day: datetime.date, *, sign_off: bool) -> None:
     quarter = financial_quarter_of(day)
     if GrantReturn.objects.filter(authority=ctx.authority, quarter_start=quarter.start).exists():
         return

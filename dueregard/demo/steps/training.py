@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dueregard.accounts.models import User
 from dueregard.core.periods import financial_quarter_of
 from dueregard.demo.context import DemoContext
 from dueregard.training import services
@@ -180,7 +181,7 @@ def _quarter_ends(today: datetime.date) -> list[datetime.date]:
     return sorted(ends)
 
 
-def _snapshots(ctx: DemoContext, organisations: dict[str, Organisation], user: object) -> int:
+def _snapshots(ctx: DemoContext, organisations: dict[str, Organisation], user: User) -> int:
     levels = {lv.code: lv for lv in TrainingLevel.objects.filter(authority=ctx.authority)}
     ends = _quarter_ends(ctx.today)
     made = 0
