@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user
+from dueregard.accounts.access import get_for_user, scoped
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can_anywhere
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
@@ -65,15 +65,15 @@ def may_change_threat_level(user: Any) -> bool:
 
 
 def strategies_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Strategy]:
-    return Strategy.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Strategy, user, action, kind=KIND)
 
 
 def priorities_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Priority]:
-    return Priority.objects.filter(strategy__authority__in=authorities_for(user, KIND, action))
+    return scoped(Priority, user, action, kind=KIND, via="strategy__authority")
 
 
 def actions_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[PlanAction]:
-    return PlanAction.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(PlanAction, user, action, kind=KIND)
 
 
 def _get(request: HttpRequest, pk: Any, write: bool, visible: Any, model_kind: Kind = KIND) -> Any:
@@ -152,11 +152,11 @@ def overdue_q(as_at: datetime.date) -> Q:
 def self_assessments_visible_to(
     user: Any, action: Action = Action.LIST
 ) -> QuerySet[SelfAssessment]:
-    return SelfAssessment.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(SelfAssessment, user, action, kind=KIND)
 
 
 def evidence_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Evidence, user, action, kind=KIND)
 
 
 def get_self_assessment_for_user(
@@ -220,23 +220,21 @@ def threat_levels_between(start: datetime.date, end: datetime.date) -> list[Thre
 
 
 def ctlps_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[CTLP]:
-    return CTLP.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(CTLP, user, action, kind=KIND)
 
 
 def recommendations_visible_to(
     user: Any, action: Action = Action.LIST
 ) -> QuerySet[CTLPRecommendation]:
-    return CTLPRecommendation.objects.filter(
-        ctlp__authority__in=authorities_for(user, KIND, action)
-    )
+    return scoped(CTLPRecommendation, user, action, kind=KIND, via="ctlp__authority")
 
 
 def risks_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Risk]:
-    return Risk.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Risk, user, action, kind=KIND)
 
 
 def incidents_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Incident]:
-    return Incident.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Incident, user, action, kind=KIND)
 
 
 def get_ctlp_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> CTLP:

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user
+from dueregard.accounts.access import get_for_user, scoped
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.core import periods
@@ -66,13 +66,13 @@ from .models import (
 
 
 def people_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Person]:
-    return Person.objects.filter(authority__in=authorities_for(user, Kind.CASEWORK, action))
+    return scoped(Person, user, action, kind=Kind.CASEWORK)
 
 
 def referrals_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Referral]:
-    return Referral.objects.filter(
-        authority__in=authorities_for(user, Kind.CASEWORK, action)
-    ).select_related("person", "sector", "concern")
+    return scoped(Referral, user, action, kind=Kind.CASEWORK).select_related(
+        "person", "sector", "concern"
+    )
 
 
 def get_person_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Person:
@@ -254,10 +254,9 @@ def _member_of(user: Any) -> QuerySet[PanelMember]:
 
 
 def panels_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Panel]:
-    allowed = authorities_for(user, Kind.PANEL, action)
     full = _case_roles(user, Action.VIEW)
     member = _member_of(user).filter(panel=OuterRef("pk"))
-    return Panel.objects.filter(authority__in=allowed).filter(
+    return scoped(Panel, user, action, kind=Kind.PANEL).filter(
         Q(authority__in=full) | Exists(member)
     )
 
@@ -290,20 +289,17 @@ def get_meeting_for_user(request: HttpRequest, pk: Any, *, write: bool = False) 
 
 def open_agenda_items_for_member(user: Any) -> QuerySet[AgendaItem]:
     """Open agenda items of meetings of the panels `user` is an active standing member of."""
-    return AgendaItem.objects.filter(
-        is_open=True,
-        meeting__panel__in=_member_of(user).values("panel"),
-        authority__in=authorities_for(user, Kind.PANEL_CASE, Action.VIEW),
+    return scoped(AgendaItem, user, Action.VIEW, kind=Kind.PANEL_CASE).filter(
+        is_open=True, meeting__panel__in=_member_of(user).values("panel")
     )
 
 
 def panel_cases_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Referral]:
     """Cases whose panel view `user` may see: every case of the authorities where they hold
     a casework role; otherwise only cases on an open agenda item of their panel."""
-    allowed = authorities_for(user, Kind.PANEL_CASE, action)
     on_agenda = open_agenda_items_for_member(user).filter(referral=OuterRef("pk"))
     return (
-        Referral.objects.filter(authority__in=allowed)
+        scoped(Referral, user, action, kind=Kind.PANEL_CASE)
         .filter(Q(authority__in=_case_roles(user, Action.VIEW)) | Exists(on_agenda))
         .select_related("person", "concern", "gateway_concern", "panel_concern")
     )
@@ -336,9 +332,8 @@ def get_agenda_item_for_user(request: HttpRequest, pk: Any, *, write: bool = Fal
 
 
 def actions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[PanelAction]:
-    allowed = authorities_for(user, Kind.PANEL_ACTION, action)
     return (
-        PanelAction.objects.filter(authority__in=allowed)
+        scoped(PanelAction, user, action, kind=Kind.PANEL_ACTION)
         .filter(
             Q(authority__in=_case_roles(user, Action.VIEW))
             | Q(owner__in=_member_of(user).values("pk"))
@@ -717,8 +712,7 @@ def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
     return Caseload(
         rows=placed,
         overdue_actions=list(
-            actions_visible_to(user)
-            .filter(authority__in=_case_roles(user, Action.LIST))
+            scoped(actions_visible_to(user), user, Action.LIST, kind=Kind.CASEWORK)
             .filter(status=ActionStatus.OPEN, due_on__lt=day)
             .filter(Q(referral__isnull=True) | Q(referral__in=referrals))
             .select_related("owner")
