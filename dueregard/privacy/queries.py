@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from dueregard.accounts.access import get_for_user, get_scoped, scoped
 from dueregard.accounts.models import Membership, Role
-from dueregard.accounts.permissions import AGENDA_ROLES, CASE_ROLES, Action, Kind
+from dueregard.accounts.permissions import (
+    AGENDA_ROLES,
+    CASE_ROLES,
+    Action,
+    Kind,
+    authorities_for,  # noqa: F401  (re-exported for agencies_without_agreement's callers)
+)
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.casework.models import AgendaItem, PanelMember, Person, Referral
