@@ -41,6 +41,7 @@ __all__ = [
     "deny",
     "get_for_user",
     "get_scoped",
+    "get_visible",
     "public",
     "requires",
     "scoped",
@@ -192,6 +193,27 @@ def scoped(
     return records.filter(**{f"{via}__in": authorities_for(user, kind, action)})
 
 
+def get_visible(
+    request: HttpRequest,
+    visible_to: Callable[[Any, Action], QuerySet[M]],
+    pk: Any,
+    *,
+    kind: Kind,
+    write: bool = False,
+) -> M:
+    """One record of what a domain's `visible_to(user, action)` gives the request's user:
+    404 outside what they may view, and with `write`, 403 where they may view but not
+    change it (`get_for_user` with VIEW and CHANGE)."""
+    user = request.user
+    return get_for_user(
+        request,
+        visible_to(user, Action.VIEW),
+        pk,
+        kind=kind,
+        writable=visible_to(user, Action.CHANGE) if write else None,
+    )
+
+
 def get_scoped(
     request: HttpRequest,
     model: type[M] | QuerySet[M],
@@ -202,13 +224,9 @@ def get_scoped(
     via: str = "authority",
 ) -> M:
     """One record of `model` (or of a queryset, e.g. with its `select_related`) for the
-    request's user, through `scoped`: 404 outside the authorities where they may view
-    `kind`, and with `write`, 403 where they may view but not change it."""
-    user = request.user
-    return get_for_user(
-        request,
-        scoped(model, user, Action.VIEW, kind=kind, via=via),
-        pk,
-        kind=kind,
-        writable=scoped(model, user, Action.CHANGE, kind=kind, via=via) if write else None,
-    )
+    request's user, through `scoped`: `get_visible` for a domain with no rule of its own."""
+
+    def visible_to(user: Any, action: Action) -> QuerySet[M]:
+        return scoped(model, user, action, kind=kind, via=via)
+
+    return get_visible(request, visible_to, pk, kind=kind, write=write)

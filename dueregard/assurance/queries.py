@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user, scoped
+from dueregard.accounts.access import get_for_user, get_visible, scoped
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can_anywhere
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
@@ -76,27 +76,16 @@ def actions_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Plan
     return scoped(PlanAction, user, action, kind=KIND)
 
 
-def _get(request: HttpRequest, pk: Any, write: bool, visible: Any, model_kind: Kind = KIND) -> Any:
-    user = request.user
-    return get_for_user(
-        request,
-        visible(user, Action.VIEW),
-        pk,
-        kind=model_kind,
-        writable=visible(user, Action.CHANGE) if write else None,
-    )
-
-
 def get_strategy_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Strategy:
-    return _get(request, pk, write, strategies_visible_to)
+    return get_visible(request, strategies_visible_to, pk, kind=KIND, write=write)
 
 
 def get_priority_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Priority:
-    return _get(request, pk, write, priorities_visible_to)
+    return get_visible(request, priorities_visible_to, pk, kind=KIND, write=write)
 
 
 def get_action_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PlanAction:
-    return _get(request, pk, write, actions_visible_to)
+    return get_visible(request, actions_visible_to, pk, kind=KIND, write=write)
 
 
 def latest_update(as_at: datetime.date) -> QuerySet[ActionUpdate]:
@@ -162,7 +151,7 @@ def evidence_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Evi
 def get_self_assessment_for_user(
     request: HttpRequest, pk: Any, *, write: bool = False
 ) -> SelfAssessment:
-    return _get(request, pk, write, self_assessments_visible_to)
+    return get_visible(request, self_assessments_visible_to, pk, kind=KIND, write=write)
 
 
 def get_evidence_for_user(
@@ -173,7 +162,7 @@ def get_evidence_for_user(
         return get_for_user(
             request, evidence_visible_to(request.user, Action.EXPORT), pk, kind=KIND
         )
-    return _get(request, pk, write, evidence_visible_to)
+    return get_visible(request, evidence_visible_to, pk, kind=KIND, write=write)
 
 
 def latest_assessed_year(authority: Authority) -> int | None:
@@ -238,21 +227,21 @@ def incidents_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[In
 
 
 def get_ctlp_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> CTLP:
-    return _get(request, pk, write, ctlps_visible_to)
+    return get_visible(request, ctlps_visible_to, pk, kind=KIND, write=write)
 
 
 def get_recommendation_for_user(
     request: HttpRequest, pk: Any, *, write: bool = False
 ) -> CTLPRecommendation:
-    return _get(request, pk, write, recommendations_visible_to)
+    return get_visible(request, recommendations_visible_to, pk, kind=KIND, write=write)
 
 
 def get_risk_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Risk:
-    return _get(request, pk, write, risks_visible_to)
+    return get_visible(request, risks_visible_to, pk, kind=KIND, write=write)
 
 
 def get_incident_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Incident:
-    return _get(request, pk, write, incidents_visible_to)
+    return get_visible(request, incidents_visible_to, pk, kind=KIND, write=write)
 
 
 def ctlps_with_recommendations(ctlps: QuerySet[CTLP]) -> QuerySet[CTLP]:

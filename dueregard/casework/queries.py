@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user, scoped
+from dueregard.accounts.access import get_visible, scoped
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.core import periods
@@ -76,23 +76,11 @@ def referrals_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Re
 
 
 def get_person_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Person:
-    return get_for_user(
-        request,
-        people_visible_to(request.user),
-        pk,
-        kind=Kind.CASEWORK,
-        writable=people_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, people_visible_to, pk, kind=Kind.CASEWORK, write=write)
 
 
 def get_referral_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Referral:
-    return get_for_user(
-        request,
-        referrals_visible_to(request.user),
-        pk,
-        kind=Kind.CASEWORK,
-        writable=referrals_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, referrals_visible_to, pk, kind=Kind.CASEWORK, write=write)
 
 
 def search_people(user: Any, text: str) -> QuerySet[Person]:
@@ -268,23 +256,11 @@ def meetings_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Pan
 
 
 def get_panel_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Panel:
-    return get_for_user(
-        request,
-        panels_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL,
-        writable=panels_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, panels_visible_to, pk, kind=Kind.PANEL, write=write)
 
 
 def get_meeting_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PanelMeeting:
-    return get_for_user(
-        request,
-        meetings_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL,
-        writable=meetings_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, meetings_visible_to, pk, kind=Kind.PANEL, write=write)
 
 
 def open_agenda_items_for_member(user: Any) -> QuerySet[AgendaItem]:
@@ -306,13 +282,7 @@ def panel_cases_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[
 
 
 def get_panel_case_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Referral:
-    return get_for_user(
-        request,
-        panel_cases_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL_CASE,
-        writable=panel_cases_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, panel_cases_visible_to, pk, kind=Kind.PANEL_CASE, write=write)
 
 
 def agenda_items_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[AgendaItem]:
@@ -322,13 +292,7 @@ def agenda_items_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet
 
 
 def get_agenda_item_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> AgendaItem:
-    return get_for_user(
-        request,
-        agenda_items_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL_CASE,
-        writable=agenda_items_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, agenda_items_visible_to, pk, kind=Kind.PANEL_CASE, write=write)
 
 
 def actions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[PanelAction]:
@@ -343,13 +307,7 @@ def actions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Pane
 
 
 def get_action_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PanelAction:
-    return get_for_user(
-        request,
-        actions_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL_ACTION,
-        writable=actions_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, actions_visible_to, pk, kind=Kind.PANEL_ACTION, write=write)
 
 
 def carried_actions(meeting: PanelMeeting) -> QuerySet[PanelAction]:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from dueregard.accounts.access import deny, get_for_user, scoped
+from dueregard.accounts.access import deny, get_visible, scoped
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.governance.models import Board
@@ -104,13 +104,7 @@ def get_committee_report_for_user(
     request: HttpRequest, pk: Any, *, write: bool = False
 ) -> CommitteeReport:
     """404 outside the user's authorities; 403 when they may read but not write it."""
-    return get_for_user(
-        request,
-        committee_reports_visible_to(request.user),
-        pk,
-        kind=Kind.STATISTICS,
-        writable=committee_reports_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, committee_reports_visible_to, pk, kind=Kind.STATISTICS, write=write)
 
 
 def get_version_for_user(
@@ -152,13 +146,7 @@ def grant_returns_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySe
 
 
 def get_grant_return_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> GrantReturn:
-    return get_for_user(
-        request,
-        grant_returns_visible_to(request.user),
-        pk,
-        kind=Kind.STATISTICS,
-        writable=grant_returns_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, grant_returns_visible_to, pk, kind=Kind.STATISTICS, write=write)
 
 
 def get_budget_line_for_user(
