@@ -11,7 +11,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("dueregard.accounts.urls")),
     path("", include("dueregard.core.urls")),
-    path("audit/", include("dueregard.audit.urls")),
+    path("audit/", include("dueregard.accounts.auditlog.urls")),
     path("casework/", include("dueregard.casework.urls")),
     path("training/", include("dueregard.training.urls")),
     path("assurance/", include("dueregard.assurance.urls")),

@@ -9,14 +9,17 @@
 A user without the action gets 403, except on object pages where they cannot even view
 that kind of record: there the record's existence is not revealed (404).
 The URL-walk test reads the `access` attribute these decorators set, so a view added
-without one fails the suite.
+without one fails the suite. `public` and the `Access` record live in `dueregard.core.access`
+(core's own pages carry them, and core imports no app); they are re-exported here.
+
+Every domain's `queries.py` scopes its records with `scoped(model, user, action, kind=...)`:
+the one place a queryset is limited to the authorities where a user may act.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth import logout
@@ -27,9 +30,24 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
+from dueregard.core.access import Access, mark, public
 
 from .models import User
-from .permissions import Action, Kind, can_anywhere
+from .permissions import Action, Kind, authorities_for, can_anywhere
+
+__all__ = [
+    "Access",
+    "SignedInRequest",
+    "deny",
+    "get_for_user",
+    "get_scoped",
+    "get_visible",
+    "public",
+    "requires",
+    "scoped",
+    "signed_in",
+    "signed_in_user",
+]
 
 M = TypeVar("M", bound=Model)
 View = Callable[..., HttpResponse]
@@ -52,24 +70,6 @@ def signed_in_user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied
     return user
-
-
-@dataclass(frozen=True)
-class Access:
-    level: str  # "public", "signed_in" or "permission"
-    kind: Kind | None = None
-    action: Action | None = None
-    object_scoped: bool = False
-    methods: tuple[str, ...] = ("GET", "POST")
-
-
-def _mark(view: View, access: Access) -> View:
-    view.access = access  # type: ignore[attr-defined]
-    return view
-
-
-def public(view: View) -> View:
-    return _mark(view, Access("public"))
 
 
 def _signed_in_or_redirect(request: HttpRequest) -> HttpResponse | None:
@@ -101,7 +101,7 @@ def signed_in(view: View | None = None, *, methods: tuple[str, ...] = ("GET", "P
                 or view(request, *args, **kwargs)
             )
 
-        return _mark(wrapper, Access("signed_in", methods=methods))
+        return mark(wrapper, Access("signed_in", methods=methods))
 
     return decorate(view) if view is not None else decorate
 
@@ -127,7 +127,7 @@ def requires(
                 deny(request, kind=kind, action=action, hidden=hidden)
             return view(request, *args, **kwargs)
 
-        return _mark(wrapper, Access("permission", kind, action, object_scoped, methods))
+        return mark(wrapper, Access("permission", kind, action, object_scoped, methods))
 
     return decorate
 
@@ -169,3 +169,64 @@ def get_for_user(
     if writable is not None and not writable.filter(pk=obj.pk).exists():
         deny(request, kind=kind, action=Action.CHANGE, hidden=False, object_id=pk)
     return obj
+
+
+def scoped(
+    model: type[M] | QuerySet[M],
+    user: Any,
+    action: Action,
+    *,
+    kind: Kind,
+    via: str = "authority",
+) -> QuerySet[M]:
+    """`model`'s records (or a queryset's) in the authorities where `user` may do `action`
+    on records of `kind`: the tenancy filter every domain's `queries.py` builds on.
+
+    The kind is an argument, not a property of the model: one model is read under several
+    kinds (a person is casework to a lead and retention to an auditor), and `core`'s
+    `AuthorityOwned` cannot name a `Kind` without importing `accounts`. `via` is the path to
+    the record's authority when it is held through another record
+    (`via="strategy__authority"` for a priority). Finer need-to-know rules, such as a panel
+    member's agenda, are applied by the domain on top of this.
+    """
+    records = model.all() if isinstance(model, QuerySet) else model._default_manager.all()
+    return records.filter(**{f"{via}__in": authorities_for(user, kind, action)})
+
+
+def get_visible(
+    request: HttpRequest,
+    visible_to: Callable[[Any, Action], QuerySet[M]],
+    pk: Any,
+    *,
+    kind: Kind,
+    write: bool = False,
+) -> M:
+    """One record of what a domain's `visible_to(user, action)` gives the request's user:
+    404 outside what they may view, and with `write`, 403 where they may view but not
+    change it (`get_for_user` with VIEW and CHANGE)."""
+    user = request.user
+    return get_for_user(
+        request,
+        visible_to(user, Action.VIEW),
+        pk,
+        kind=kind,
+        writable=visible_to(user, Action.CHANGE) if write else None,
+    )
+
+
+def get_scoped(
+    request: HttpRequest,
+    model: type[M] | QuerySet[M],
+    pk: Any,
+    *,
+    kind: Kind,
+    write: bool = False,
+    via: str = "authority",
+) -> M:
+    """One record of `model` (or of a queryset, e.g. with its `select_related`) for the
+    request's user, through `scoped`: `get_visible` for a domain with no rule of its own."""
+
+    def visible_to(user: Any, action: Action) -> QuerySet[M]:
+        return scoped(model, user, action, kind=kind, via=via)
+
+    return get_visible(request, visible_to, pk, kind=kind, write=write)

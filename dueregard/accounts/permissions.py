@@ -113,6 +113,16 @@ _AUDIENCE_ORDER = [Audience.EXACT, Audience.BOARD, Audience.PARTNER, Audience.PU
 # Roles that can see personal records, and so must sign in with a second factor.
 PERSONAL_DATA_ROLES = RULES[Kind.CASEWORK][Action.VIEW] | RULES[Kind.PANEL_CASE][Action.VIEW]
 
+# Roles with a role on every case of their authority (lead, chair), and those who see a
+# case only while it is on the agenda of a panel they sit on (panel member): the access
+# review's test of whether a view of a person's record was in role.
+CASE_ROLES = RULES[Kind.CASEWORK][Action.VIEW]
+AGENDA_ROLES = RULES[Kind.PANEL_CASE][Action.VIEW] - CASE_ROLES
+
+# Who is offered the API documentation: administrators issue partner tokens, and leads
+# agree what partners may do.
+API_DOCUMENTATION_ROLES = frozenset({AD, L})
+
 
 def roles_allowed(kind: Kind, action: Action) -> frozenset[Role]:
     return RULES[kind][action]

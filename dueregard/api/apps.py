@@ -6,8 +6,7 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
-        from dueregard.accounts.models import Role
-        from dueregard.accounts.permissions import has_role
+        from dueregard.accounts.permissions import API_DOCUMENTATION_ROLES, has_role
         from dueregard.core import navigation
 
         from . import schema  # noqa: F401  (registers the OpenAPI auth extensions)
@@ -21,7 +20,7 @@ class ApiConfig(AppConfig):
                     "responses and errors."
                 ),
                 # Administrators issue partner tokens; leads agree what partners may do.
-                visible=lambda user: has_role(user, Role.ADMINISTRATOR, Role.PREVENT_LEAD),
+                visible=lambda user: has_role(user, *API_DOCUMENTATION_ROLES),
                 order=90,
                 in_navigation=False,
             )

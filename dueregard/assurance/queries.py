@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user
+from dueregard.accounts.access import get_for_user, get_visible, scoped
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can_anywhere
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
@@ -65,38 +65,27 @@ def may_change_threat_level(user: Any) -> bool:
 
 
 def strategies_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Strategy]:
-    return Strategy.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Strategy, user, action, kind=KIND)
 
 
 def priorities_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Priority]:
-    return Priority.objects.filter(strategy__authority__in=authorities_for(user, KIND, action))
+    return scoped(Priority, user, action, kind=KIND, via="strategy__authority")
 
 
 def actions_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[PlanAction]:
-    return PlanAction.objects.filter(authority__in=authorities_for(user, KIND, action))
-
-
-def _get(request: HttpRequest, pk: Any, write: bool, visible: Any, model_kind: Kind = KIND) -> Any:
-    user = request.user
-    return get_for_user(
-        request,
-        visible(user, Action.VIEW),
-        pk,
-        kind=model_kind,
-        writable=visible(user, Action.CHANGE) if write else None,
-    )
+    return scoped(PlanAction, user, action, kind=KIND)
 
 
 def get_strategy_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Strategy:
-    return _get(request, pk, write, strategies_visible_to)
+    return get_visible(request, strategies_visible_to, pk, kind=KIND, write=write)
 
 
 def get_priority_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Priority:
-    return _get(request, pk, write, priorities_visible_to)
+    return get_visible(request, priorities_visible_to, pk, kind=KIND, write=write)
 
 
 def get_action_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PlanAction:
-    return _get(request, pk, write, actions_visible_to)
+    return get_visible(request, actions_visible_to, pk, kind=KIND, write=write)
 
 
 def latest_update(as_at: datetime.date) -> QuerySet[ActionUpdate]:
@@ -152,17 +141,17 @@ def overdue_q(as_at: datetime.date) -> Q:
 def self_assessments_visible_to(
     user: Any, action: Action = Action.LIST
 ) -> QuerySet[SelfAssessment]:
-    return SelfAssessment.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(SelfAssessment, user, action, kind=KIND)
 
 
 def evidence_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Evidence, user, action, kind=KIND)
 
 
 def get_self_assessment_for_user(
     request: HttpRequest, pk: Any, *, write: bool = False
 ) -> SelfAssessment:
-    return _get(request, pk, write, self_assessments_visible_to)
+    return get_visible(request, self_assessments_visible_to, pk, kind=KIND, write=write)
 
 
 def get_evidence_for_user(
@@ -173,7 +162,7 @@ def get_evidence_for_user(
         return get_for_user(
             request, evidence_visible_to(request.user, Action.EXPORT), pk, kind=KIND
         )
-    return _get(request, pk, write, evidence_visible_to)
+    return get_visible(request, evidence_visible_to, pk, kind=KIND, write=write)
 
 
 def latest_assessed_year(authority: Authority) -> int | None:
@@ -220,41 +209,39 @@ def threat_levels_between(start: datetime.date, end: datetime.date) -> list[Thre
 
 
 def ctlps_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[CTLP]:
-    return CTLP.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(CTLP, user, action, kind=KIND)
 
 
 def recommendations_visible_to(
     user: Any, action: Action = Action.LIST
 ) -> QuerySet[CTLPRecommendation]:
-    return CTLPRecommendation.objects.filter(
-        ctlp__authority__in=authorities_for(user, KIND, action)
-    )
+    return scoped(CTLPRecommendation, user, action, kind=KIND, via="ctlp__authority")
 
 
 def risks_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Risk]:
-    return Risk.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Risk, user, action, kind=KIND)
 
 
 def incidents_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Incident]:
-    return Incident.objects.filter(authority__in=authorities_for(user, KIND, action))
+    return scoped(Incident, user, action, kind=KIND)
 
 
 def get_ctlp_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> CTLP:
-    return _get(request, pk, write, ctlps_visible_to)
+    return get_visible(request, ctlps_visible_to, pk, kind=KIND, write=write)
 
 
 def get_recommendation_for_user(
     request: HttpRequest, pk: Any, *, write: bool = False
 ) -> CTLPRecommendation:
-    return _get(request, pk, write, recommendations_visible_to)
+    return get_visible(request, recommendations_visible_to, pk, kind=KIND, write=write)
 
 
 def get_risk_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Risk:
-    return _get(request, pk, write, risks_visible_to)
+    return get_visible(request, risks_visible_to, pk, kind=KIND, write=write)
 
 
 def get_incident_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Incident:
-    return _get(request, pk, write, incidents_visible_to)
+    return get_visible(request, incidents_visible_to, pk, kind=KIND, write=write)
 
 
 def ctlps_with_recommendations(ctlps: QuerySet[CTLP]) -> QuerySet[CTLP]:

@@ -9,7 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from dueregard.accounts.models import Membership, Role, User
+from dueregard.accounts.models import Membership, User
+from dueregard.accounts.permissions import Action, Kind, roles_allowed
 from dueregard.areas.models import Authority, Ward
 from dueregard.core import periods
 from dueregard.core.forms import GovUKDateField, GovUKForm, choice_field, model_choice_field
@@ -595,7 +596,7 @@ class MemberForm(GovUKForm):
         users = Membership.objects.filter(
             authority=authority,
             active=True,
-            role__in=[Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.PREVENT_LEAD],
+            role__in=roles_allowed(Kind.PANEL_CASE, Action.VIEW),  # who may see its cases
         ).values("user")
         model_choice_field(self, "user").queryset = User.objects.filter(pk__in=users).order_by(
             "full_name"

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user
+from dueregard.accounts.access import get_visible, scoped
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.core import periods
@@ -66,33 +66,21 @@ from .models import (
 
 
 def people_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Person]:
-    return Person.objects.filter(authority__in=authorities_for(user, Kind.CASEWORK, action))
+    return scoped(Person, user, action, kind=Kind.CASEWORK)
 
 
 def referrals_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Referral]:
-    return Referral.objects.filter(
-        authority__in=authorities_for(user, Kind.CASEWORK, action)
-    ).select_related("person", "sector", "concern")
+    return scoped(Referral, user, action, kind=Kind.CASEWORK).select_related(
+        "person", "sector", "concern"
+    )
 
 
 def get_person_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Person:
-    return get_for_user(
-        request,
-        people_visible_to(request.user),
-        pk,
-        kind=Kind.CASEWORK,
-        writable=people_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, people_visible_to, pk, kind=Kind.CASEWORK, write=write)
 
 
 def get_referral_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Referral:
-    return get_for_user(
-        request,
-        referrals_visible_to(request.user),
-        pk,
-        kind=Kind.CASEWORK,
-        writable=referrals_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, referrals_visible_to, pk, kind=Kind.CASEWORK, write=write)
 
 
 def search_people(user: Any, text: str) -> QuerySet[Person]:
@@ -254,10 +242,9 @@ def _member_of(user: Any) -> QuerySet[PanelMember]:
 
 
 def panels_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Panel]:
-    allowed = authorities_for(user, Kind.PANEL, action)
     full = _case_roles(user, Action.VIEW)
     member = _member_of(user).filter(panel=OuterRef("pk"))
-    return Panel.objects.filter(authority__in=allowed).filter(
+    return scoped(Panel, user, action, kind=Kind.PANEL).filter(
         Q(authority__in=full) | Exists(member)
     )
 
@@ -269,54 +256,33 @@ def meetings_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Pan
 
 
 def get_panel_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Panel:
-    return get_for_user(
-        request,
-        panels_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL,
-        writable=panels_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, panels_visible_to, pk, kind=Kind.PANEL, write=write)
 
 
 def get_meeting_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PanelMeeting:
-    return get_for_user(
-        request,
-        meetings_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL,
-        writable=meetings_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, meetings_visible_to, pk, kind=Kind.PANEL, write=write)
 
 
 def open_agenda_items_for_member(user: Any) -> QuerySet[AgendaItem]:
     """Open agenda items of meetings of the panels `user` is an active standing member of."""
-    return AgendaItem.objects.filter(
-        is_open=True,
-        meeting__panel__in=_member_of(user).values("panel"),
-        authority__in=authorities_for(user, Kind.PANEL_CASE, Action.VIEW),
+    return scoped(AgendaItem, user, Action.VIEW, kind=Kind.PANEL_CASE).filter(
+        is_open=True, meeting__panel__in=_member_of(user).values("panel")
     )
 
 
 def panel_cases_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Referral]:
     """Cases whose panel view `user` may see: every case of the authorities where they hold
     a casework role; otherwise only cases on an open agenda item of their panel."""
-    allowed = authorities_for(user, Kind.PANEL_CASE, action)
     on_agenda = open_agenda_items_for_member(user).filter(referral=OuterRef("pk"))
     return (
-        Referral.objects.filter(authority__in=allowed)
+        scoped(Referral, user, action, kind=Kind.PANEL_CASE)
         .filter(Q(authority__in=_case_roles(user, Action.VIEW)) | Exists(on_agenda))
         .select_related("person", "concern", "gateway_concern", "panel_concern")
     )
 
 
 def get_panel_case_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Referral:
-    return get_for_user(
-        request,
-        panel_cases_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL_CASE,
-        writable=panel_cases_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, panel_cases_visible_to, pk, kind=Kind.PANEL_CASE, write=write)
 
 
 def agenda_items_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[AgendaItem]:
@@ -326,19 +292,12 @@ def agenda_items_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet
 
 
 def get_agenda_item_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> AgendaItem:
-    return get_for_user(
-        request,
-        agenda_items_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL_CASE,
-        writable=agenda_items_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, agenda_items_visible_to, pk, kind=Kind.PANEL_CASE, write=write)
 
 
 def actions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[PanelAction]:
-    allowed = authorities_for(user, Kind.PANEL_ACTION, action)
     return (
-        PanelAction.objects.filter(authority__in=allowed)
+        scoped(PanelAction, user, action, kind=Kind.PANEL_ACTION)
         .filter(
             Q(authority__in=_case_roles(user, Action.VIEW))
             | Q(owner__in=_member_of(user).values("pk"))
@@ -348,13 +307,7 @@ def actions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Pane
 
 
 def get_action_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> PanelAction:
-    return get_for_user(
-        request,
-        actions_visible_to(request.user),
-        pk,
-        kind=Kind.PANEL_ACTION,
-        writable=actions_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, actions_visible_to, pk, kind=Kind.PANEL_ACTION, write=write)
 
 
 def carried_actions(meeting: PanelMeeting) -> QuerySet[PanelAction]:
@@ -717,8 +670,7 @@ def caseload(user: Any, day: datetime.date, *, mine: bool = False) -> Caseload:
     return Caseload(
         rows=placed,
         overdue_actions=list(
-            actions_visible_to(user)
-            .filter(authority__in=_case_roles(user, Action.LIST))
+            scoped(actions_visible_to(user), user, Action.LIST, kind=Kind.CASEWORK)
             .filter(status=ActionStatus.OPEN, due_on__lt=day)
             .filter(Q(referral__isnull=True) | Q(referral__in=referrals))
             .select_related("owner")

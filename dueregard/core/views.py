@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dueregard.accounts.access import public
+from dueregard.core.access import public
 
 
 @public

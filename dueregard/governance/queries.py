@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 from django.db.models import Max, Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user
-from dueregard.accounts.permissions import Action, Kind, authorities_for
+from dueregard.accounts.access import get_scoped, scoped
+from dueregard.accounts.permissions import Action, Kind
 
 from .models import ActionStatus, Board, MeetingAction, ReportingCommitment, ScheduledReport
 
@@ -18,19 +18,12 @@ M = TypeVar("M", bound=Model)
 
 def visible_to(model: type[M], user: Any, action: Action = Action.VIEW) -> QuerySet[M]:
     """Records of `model` in the authorities where `user` may do `action` on governance."""
-    authorities = authorities_for(user, Kind.GOVERNANCE, action)
-    return model._default_manager.filter(authority__in=authorities)
+    return scoped(model, user, action, kind=Kind.GOVERNANCE)
 
 
 def get_for(request: HttpRequest, model: type[M], pk: Any, *, write: bool = False) -> M:
     """One record for the request's user: 404 outside their scope, 403 if read-only."""
-    return get_for_user(
-        request,
-        visible_to(model, request.user),
-        pk,
-        kind=Kind.GOVERNANCE,
-        writable=visible_to(model, request.user, Action.CHANGE) if write else None,
-    )
+    return get_scoped(request, model, pk, kind=Kind.GOVERNANCE, write=write)
 
 
 def boards_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Board]:

@@ -18,9 +18,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dueregard.accounts.access import get_for_user
+from dueregard.accounts.access import get_for_user, get_scoped, scoped
 from dueregard.accounts.models import Membership, Role
-from dueregard.accounts.permissions import Action, Kind, authorities_for
+from dueregard.accounts.permissions import (
+    AGENDA_ROLES,
+    CASE_ROLES,
+    Action,
+    Kind,
+    authorities_for,  # noqa: F401  (re-exported for agencies_without_agreement's callers)
+)
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.casework.models import AgendaItem, PanelMember, Person, Referral
@@ -32,9 +38,9 @@ from .models import DataSharingAgreement, DestructionRecord, SharingRecord, Subj
 
 
 def sharing_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[SharingRecord]:
-    return SharingRecord.objects.filter(
-        authority__in=authorities_for(user, Kind.SHARING, action)
-    ).select_related("referral", "shared_by")
+    return scoped(SharingRecord, user, action, kind=Kind.SHARING).select_related(
+        "referral", "shared_by"
+    )
 
 
 def get_sharing_for_user(request: HttpRequest, pk: Any) -> SharingRecord:
@@ -44,16 +50,12 @@ def get_sharing_for_user(request: HttpRequest, pk: Any) -> SharingRecord:
 def agreements_visible_to(
     user: Any, action: Action = Action.VIEW
 ) -> QuerySet[DataSharingAgreement]:
-    return DataSharingAgreement.objects.filter(
-        authority__in=authorities_for(user, Kind.SHARING, action)
-    )
+    return scoped(DataSharingAgreement, user, action, kind=Kind.SHARING)
 
 
 def referrals_for_sharing(user: Any) -> QuerySet[Referral]:
     """Referrals a sharing record may be linked to: those of the user's authorities."""
-    return Referral.objects.filter(
-        authority__in=authorities_for(user, Kind.SHARING, Action.CHANGE)
-    ).select_related("person")
+    return scoped(Referral, user, Action.CHANGE, kind=Kind.SHARING).select_related("person")
 
 
 @dataclass(frozen=True)
@@ -102,24 +104,18 @@ def agencies_without_agreement(
 
 
 def destruction_records_visible_to(user: Any) -> QuerySet[DestructionRecord]:
-    return DestructionRecord.objects.filter(
-        authority__in=authorities_for(user, Kind.RETENTION, Action.VIEW)
-    ).select_related("destroyed_by")
+    return scoped(DestructionRecord, user, Action.VIEW, kind=Kind.RETENTION).select_related(
+        "destroyed_by"
+    )
 
 
 def people_for_retention(user: Any, action: Action = Action.VIEW) -> QuerySet[Person]:
     """People whose legal hold the retention role may see or change."""
-    return Person.objects.filter(authority__in=authorities_for(user, Kind.RETENTION, action))
+    return scoped(Person, user, action, kind=Kind.RETENTION)
 
 
 def get_person_for_retention(request: HttpRequest, pk: Any, *, write: bool = False) -> Person:
-    return get_for_user(
-        request,
-        people_for_retention(request.user),
-        pk,
-        kind=Kind.RETENTION,
-        writable=people_for_retention(request.user, Action.CHANGE) if write else None,
-    )
+    return get_scoped(request, Person, pk, kind=Kind.RETENTION, write=write)
 
 
 # --------------------------------------------------------------------------------------
@@ -127,9 +123,7 @@ def get_person_for_retention(request: HttpRequest, pk: Any, *, write: bool = Fal
 
 
 def sars_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[SubjectAccessRequest]:
-    return SubjectAccessRequest.objects.filter(
-        authority__in=authorities_for(user, Kind.CASEWORK, action)
-    ).select_related("person")
+    return scoped(SubjectAccessRequest, user, action, kind=Kind.CASEWORK).select_related("person")
 
 
 def get_sar_for_user(
@@ -147,7 +141,6 @@ def get_sar_for_user(
 # --------------------------------------------------------------------------------------
 # Access review
 
-CASE_ROLES = (Role.PREVENT_LEAD, Role.PANEL_CHAIR)
 UNUSUAL_FACTOR = 3
 UNUSUAL_MINIMUM = 10  # a handful of views is never "unusual", whatever the median
 
@@ -215,11 +208,11 @@ def out_of_role_views(
             continue
         held = [m for m in memberships.get(event.actor_id, []) if m.created_at <= event.occurred_at]
         roles = {m.role for m in held}
-        if roles & set(CASE_ROLES):
+        if roles & CASE_ROLES:
             continue
-        if Role.PANEL_MEMBER in roles and (event.actor_id, event.person_id) in on_agenda:
+        if roles & AGENDA_ROLES and (event.actor_id, event.person_id) in on_agenda:
             continue
-        if Role.PANEL_MEMBER in roles:
+        if roles & AGENDA_ROLES:
             why = "Panel member: the person was never on their panel's agenda"
         elif held:
             why = (

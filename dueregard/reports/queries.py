@@ -8,12 +8,12 @@ accounts.permissions; nothing here adds a rule of its own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from dueregard.accounts.access import deny, get_for_user
+from dueregard.accounts.access import deny, get_visible, scoped
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.governance.models import Board
@@ -22,6 +22,8 @@ from . import registry
 from .definitions.home_office_statistics import Scope
 from .models import CommitteeReport, CommitteeReportVersion, GrantBudgetLine, GrantReturn
 from .registry import ReportType
+
+M = TypeVar("M", bound=Model)
 
 
 def authorities_for_report(
@@ -80,25 +82,29 @@ def committee_authorities(user: Any, action: Action = Action.VIEW) -> QuerySet[A
     return authorities_for(user, Kind.STATISTICS, action)
 
 
+def _committee_scoped(model: type[M] | QuerySet[M], user: Any, action: Action) -> QuerySet[M]:
+    """`model`'s records in the authorities of `committee_authorities(user, action)`."""
+    if action == Action.CHANGE:
+        readable = scoped(model, user, Action.VIEW, kind=Kind.STATISTICS)
+        return scoped(readable, user, Action.CHANGE, kind=Kind.GOVERNANCE)
+    return scoped(model, user, action, kind=Kind.STATISTICS)
+
+
 def committee_reports_visible_to(
     user: Any, action: Action = Action.VIEW
 ) -> QuerySet[CommitteeReport]:
-    return CommitteeReport.objects.filter(
-        authority__in=committee_authorities(user, action), archived=False
-    ).select_related("board", "authority")
+    return (
+        _committee_scoped(CommitteeReport, user, action)
+        .filter(archived=False)
+        .select_related("board", "authority")
+    )
 
 
 def get_committee_report_for_user(
     request: HttpRequest, pk: Any, *, write: bool = False
 ) -> CommitteeReport:
     """404 outside the user's authorities; 403 when they may read but not write it."""
-    return get_for_user(
-        request,
-        committee_reports_visible_to(request.user),
-        pk,
-        kind=Kind.STATISTICS,
-        writable=committee_reports_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, committee_reports_visible_to, pk, kind=Kind.STATISTICS, write=write)
 
 
 def get_version_for_user(
@@ -128,7 +134,7 @@ def boards_for_committee_reports(user: Any) -> QuerySet[Board]:
     """Boards a user may write a committee report for: not archived, in an authority
     where they may write committee reports."""
     return (
-        Board.objects.filter(authority__in=committee_authorities(user, Action.CHANGE))
+        _committee_scoped(Board, user, Action.CHANGE)
         .filter(archived=False)
         .select_related("authority")
         .order_by("authority__name", "name")
@@ -136,19 +142,11 @@ def boards_for_committee_reports(user: Any) -> QuerySet[Board]:
 
 
 def grant_returns_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[GrantReturn]:
-    return GrantReturn.objects.filter(
-        authority__in=committee_authorities(user, action)
-    ).select_related("authority", "signed_off_by")
+    return _committee_scoped(GrantReturn, user, action).select_related("authority", "signed_off_by")
 
 
 def get_grant_return_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> GrantReturn:
-    return get_for_user(
-        request,
-        grant_returns_visible_to(request.user),
-        pk,
-        kind=Kind.STATISTICS,
-        writable=grant_returns_visible_to(request.user, Action.CHANGE) if write else None,
-    )
+    return get_visible(request, grant_returns_visible_to, pk, kind=Kind.STATISTICS, write=write)
 
 
 def get_budget_line_for_user(

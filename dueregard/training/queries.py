@@ -8,12 +8,12 @@ is not found (404); in scope but read-only, a write is refused (403).
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from dueregard.accounts.access import get_for_user
+from dueregard.accounts.access import get_scoped, scoped
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
 
@@ -30,98 +30,78 @@ from .models import (
     TrainingLevel,
 )
 
-M = TypeVar("M", bound=Model)
+KIND = Kind.TRAINING
 
 
 def training_authorities(user: Any, action: Action = Action.LIST) -> QuerySet[Authority]:
-    return authorities_for(user, Kind.TRAINING, action)
-
-
-def _scoped(queryset: QuerySet[M], user: Any, action: Action) -> QuerySet[M]:
-    return queryset.filter(authority__in=training_authorities(user, action))
+    return authorities_for(user, KIND, action)
 
 
 def organisations_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Organisation]:
-    return _scoped(Organisation.objects.all(), user, action)
+    return scoped(Organisation, user, action, kind=KIND)
 
 
 def sessions_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Session]:
-    return _scoped(Session.objects.all(), user, action)
+    return scoped(Session, user, action, kind=KIND)
 
 
 def trainers_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Trainer]:
-    return _scoped(Trainer.objects.all(), user, action)
+    return scoped(Trainer, user, action, kind=KIND)
 
 
 def snapshots_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[HeadcountSnapshot]:
-    return _scoped(HeadcountSnapshot.objects.all(), user, action)
+    return scoped(HeadcountSnapshot, user, action, kind=KIND)
 
 
 def requirements_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Requirement]:
-    return _scoped(Requirement.objects.all(), user, action)
+    return scoped(Requirement, user, action, kind=KIND)
 
 
 def attendees_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Attendee]:
-    return _scoped(Attendee.objects.all(), user, action)
+    return scoped(Attendee, user, action, kind=KIND)
 
 
 def evaluation_forms_visible_to(
     user: Any, action: Action = Action.LIST
 ) -> QuerySet[EvaluationForm]:
-    return _scoped(EvaluationForm.objects.all(), user, action)
+    return scoped(EvaluationForm, user, action, kind=KIND)
 
 
 def questions_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[EvaluationQuestion]:
-    return _scoped(EvaluationQuestion.objects.all(), user, action)
+    return scoped(EvaluationQuestion, user, action, kind=KIND)
 
 
 def levels_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[TrainingLevel]:
-    return _scoped(TrainingLevel.objects.all(), user, action)
+    return scoped(TrainingLevel, user, action, kind=KIND)
 
 
 def courses_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[Course]:
-    return _scoped(Course.objects.all(), user, action)
-
-
-def _get(request: HttpRequest, visible: QuerySet[M], pk: Any, write: bool, model: type[M]) -> M:
-    writable = None
-    if write:
-        writable = model._default_manager.filter(
-            authority__in=training_authorities(request.user, Action.CHANGE)
-        )
-    return get_for_user(request, visible, pk, kind=Kind.TRAINING, writable=writable)
+    return scoped(Course, user, action, kind=KIND)
 
 
 def get_organisation_for_user(request: HttpRequest, pk: Any, write: bool = False) -> Organisation:
-    visible = organisations_visible_to(request.user, Action.VIEW)
-    return _get(request, visible, pk, write, Organisation)
+    return get_scoped(request, Organisation, pk, kind=KIND, write=write)
 
 
 def get_session_for_user(request: HttpRequest, pk: Any, write: bool = False) -> Session:
-    visible = sessions_visible_to(request.user, Action.VIEW).select_related(
-        "course", "course__level", "trainer", "authority"
-    )
-    return _get(request, visible, pk, write, Session)
+    sessions = Session.objects.select_related("course", "course__level", "trainer", "authority")
+    return get_scoped(request, sessions, pk, kind=KIND, write=write)
 
 
 def get_trainer_for_user(request: HttpRequest, pk: Any, write: bool = False) -> Trainer:
-    visible = trainers_visible_to(request.user, Action.VIEW).select_related("organisation")
-    return _get(request, visible, pk, write, Trainer)
+    trainers = Trainer.objects.select_related("organisation")
+    return get_scoped(request, trainers, pk, kind=KIND, write=write)
 
 
 def get_snapshot_for_user(request: HttpRequest, pk: Any, write: bool = False) -> HeadcountSnapshot:
-    visible = snapshots_visible_to(request.user, Action.VIEW).select_related(
-        "organisation", "level"
-    )
-    return _get(request, visible, pk, write, HeadcountSnapshot)
+    snapshots = HeadcountSnapshot.objects.select_related("organisation", "level")
+    return get_scoped(request, snapshots, pk, kind=KIND, write=write)
 
 
 def get_attendee_for_user(request: HttpRequest, pk: Any, write: bool = False) -> Attendee:
-    visible = attendees_visible_to(request.user, Action.VIEW).select_related("session")
-    return _get(request, visible, pk, write, Attendee)
+    attendees = Attendee.objects.select_related("session")
+    return get_scoped(request, attendees, pk, kind=KIND, write=write)
 
 
 def get_question_for_user(request: HttpRequest, pk: Any, write: bool = False) -> EvaluationQuestion:
-    return _get(
-        request, questions_visible_to(request.user, Action.VIEW), pk, write, EvaluationQuestion
-    )
+    return get_scoped(request, EvaluationQuestion, pk, kind=KIND, write=write)

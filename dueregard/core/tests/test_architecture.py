@@ -42,25 +42,6 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "demo": SPINE | DOMAINS | {"privacy", "reports"},
 }
 
-# Imports that break the direction today and are being removed (docs/adr/0009). Each entry
-# is (the importing file, relative to the repository; the imported module). An entry whose
-# import has gone fails `test_every_allowed_exception_is_still_needed`: delete it then.
-ALLOWED_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # core is the floor and imports no app; its accessibility page borrows the
-        # `public` marker from accounts.access. The marker is to move down into core.
-        ("dueregard/core/views.py", "dueregard.accounts.access"),
-        # audit sits under accounts (accounts records sign-ins and refusals through
-        # audit.record). The audit log's pages read the access rules, so they import
-        # accounts; they are to move to where accounts may be imported.
-        ("dueregard/audit/apps.py", "dueregard.accounts.permissions"),
-        ("dueregard/audit/queries.py", "dueregard.accounts.models"),
-        ("dueregard/audit/queries.py", "dueregard.accounts.permissions"),
-        ("dueregard/audit/views.py", "dueregard.accounts.access"),
-        ("dueregard/audit/views.py", "dueregard.accounts.permissions"),
-    }
-)
-
 
 @dataclass(frozen=True)
 class Violation:
@@ -134,8 +115,6 @@ def violations(path: str, source: str, apps: set[str] | None = None) -> list[Vio
             continue
         if importer is None or imported == importer or in_tests:
             continue
-        if _under(module, {m for p, m in ALLOWED_EXCEPTIONS if p == path}):
-            continue
         if not _under(".".join(names[1:]), MAY_IMPORT.get(importer, frozenset())):
             # Report `from dueregard.x import a, b` once, by the module it names.
             key = (line, ".".join(names[:2]))
@@ -161,15 +140,6 @@ def test_no_module_imports_an_app_its_app_may_not_import() -> None:
 
 def test_every_app_has_a_row_in_the_table() -> None:
     assert set(MAY_IMPORT) == app_names()
-
-
-def test_every_allowed_exception_is_still_needed() -> None:
-    stale = set(ALLOWED_EXCEPTIONS)
-    for file in project_modules():
-        path = file.relative_to(REPOSITORY).as_posix()
-        for _, module in _imported_modules(path, file.read_text(encoding="utf-8")):
-            stale -= {(p, m) for p, m in stale if p == path and _under(module, {m})}
-    assert stale == set(), "these imports are gone; remove them from ALLOWED_EXCEPTIONS"
 
 
 def documented_table() -> dict[str, frozenset[str]]:
@@ -232,3 +202,14 @@ def test_tests_may_import_any_app_but_shipping_code_no_test_module() -> None:
 
 def test_the_project_root_may_import_every_app() -> None:
     assert violations("dueregard/urls.py", "from dueregard.demo import national\n") == []
+
+
+def test_audit_and_core_may_not_import_accounts() -> None:
+    """The direction ADR 0009 records: accounts records through audit, never the reverse,
+    and core knows no app (the `public` marker lives in core.access)."""
+    source = "from dueregard.accounts.access import requires\n"
+    (found,) = violations("dueregard/audit/views.py", source)
+    assert found.reason == "audit may not import accounts"
+    (found,) = violations("dueregard/core/views.py", source)
+    assert found.reason == "core may not import accounts"
+    assert violations("dueregard/accounts/auditlog/views.py", source) == []

@@ -1,18 +1,20 @@
+"""The audit log's page and its CSV export."""
+
 import csv
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dueregard.accounts.access import requires
-from dueregard.accounts.permissions import Action, Kind
+from dueregard.audit.models import AuditAction
+from dueregard.audit.services import record
 from dueregard.core.csvsafe import safe_row
 from dueregard.core.pagination import Keyset
 
+from ..access import requires
+from ..permissions import Action, Kind
 from .forms import AuditFilterForm
-from .models import AuditAction
 from .queries import AuditFilter, events_visible_to, filter_events
-from .services import record
 
 
 def _filter_from(form: AuditFilterForm) -> AuditFilter:
@@ -46,7 +48,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters.pop(AUDIT_PAGES.previous_param, None)
     return render(
         request,
-        "audit/log.html",
+        "accounts/audit_log.html",
         {
             "form": form,
             "events": page.items if page else [],
@@ -75,7 +77,7 @@ COLUMNS = [
 def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return render(request, "audit/log.html", {"form": form, "events": []}, status=400)
+        return render(request, "accounts/audit_log.html", {"form": form, "events": []}, status=400)
     criteria = _filter_from(form) if form.is_bound else AuditFilter()
     events = filter_events(events_visible_to(request.user, Action.EXPORT), criteria)
     record(

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 
+# The audit log keeps its own namespace (`audit:log`), as before its pages moved here.
 app_name = "audit"
 
 urlpatterns = [

@@ -6,22 +6,24 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from dueregard.accounts.models import Membership
-from dueregard.accounts.permissions import Action, Kind, authorities_for
+from dueregard.audit.models import AuditEvent
 
-from .models import AuditEvent
+from ..access import scoped
+from ..models import Membership
+from ..permissions import Action, Kind, authorities_for
 
 
 def events_visible_to(user: Any, action: Action = Action.LIST) -> QuerySet[AuditEvent]:
     """Events of the authorities where `user` may read the audit log, and sign-in events
     (which belong to no authority) of users who hold a role in one of them."""
-    authorities = authorities_for(user, Kind.AUDIT_LOG, action)
-    members = Membership.objects.filter(authority__in=authorities).values("user_id")
-    return AuditEvent.objects.filter(
-        Q(authority__in=authorities) | Q(authority__isnull=True, actor__in=members)
+    members = Membership.objects.filter(
+        authority__in=authorities_for(user, Kind.AUDIT_LOG, action)
+    ).values("user_id")
+    return scoped(AuditEvent, user, action, kind=Kind.AUDIT_LOG) | AuditEvent.objects.filter(
+        authority__isnull=True, actor__in=members
     )
 
 

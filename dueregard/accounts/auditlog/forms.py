@@ -1,8 +1,9 @@
+"""Filtering the audit log."""
+
 from django import forms
 
+from dueregard.audit.models import AuditAction
 from dueregard.core.forms import GovUKDateField
-
-from .models import AuditAction
 
 
 class AuditFilterForm(forms.Form):
