@@ -76,7 +76,7 @@ class Rule:
     refusal: str = GENERIC
 
 
-RULES: dict[EventKind, Rule] = {
+TRANSITIONS: dict[EventKind, Rule] = {
     EventKind.TRIAGED: Rule(frozenset({Stage.RECEIVED})),
     EventKind.REFERRED_TO_POLICE: Rule(frozenset({Stage.RECEIVED})),
     EventKind.GATEWAY_OUTCOME: Rule(frozenset({Stage.WITH_GATEWAY})),
@@ -118,7 +118,7 @@ RULES: dict[EventKind, Rule] = {
 
 def check(stage: str, kind: EventKind) -> None:
     """Raise the refusal a person sees if an event of `kind` may not happen at `stage`."""
-    rule = RULES.get(kind)
+    rule = TRANSITIONS.get(kind)
     if rule is not None and stage not in rule.at:
         raise ValidationError(
             rule.refusal.format(
