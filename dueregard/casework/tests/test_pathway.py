@@ -422,7 +422,7 @@ def test_support_starts_from_adopted_and_the_person_leaves_from_support() -> Non
 
 def test_events_that_move_no_stage_write_their_words() -> None:
     day = D(2024, 6, 1)
-    cases = [
+    cases: list[tuple[Stage, pathway.Event, tuple[str, ...]]] = [
         (
             S.ADOPTED,
             pathway.ConsentRecorded(day, ConsentStatus.GIVEN, ConsentGivenBy.PARENT, "Signed"),
