@@ -309,8 +309,9 @@ class Closed:
 
 
 @dataclass(frozen=True)
-class ReopenedAs:
-    """The reviewed referral: noted as reopened as `reference`, and closed."""
+class _Reopening:
+    """A post-exit review (`review_label`) that found renewed concerns reopened the case,
+    to triage or a panel (`to`, a `ReopenTo`); `reference` is the other referral's."""
 
     on: datetime.date
     reference: str
@@ -320,14 +321,13 @@ class ReopenedAs:
 
 
 @dataclass(frozen=True)
-class ReopenedFrom:
-    """The new referral a review reopened: straight to a panel, or waiting at triage."""
+class ReopenedAs(_Reopening):
+    """The reviewed referral: noted as reopened as the new one, and closed."""
 
-    on: datetime.date
-    reference: str
-    review_label: str
-    to: str
-    reason: str
+
+@dataclass(frozen=True)
+class ReopenedFrom(_Reopening):
+    """The new referral: straight to a panel, or waiting at triage."""
 
 
 @dataclass(frozen=True)

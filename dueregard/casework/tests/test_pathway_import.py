@@ -21,9 +21,12 @@ from dueregard.casework.models import (
     Review,
     TriageOutcome,
 )
-from dueregard.casework.queries import concern_by_label
-from dueregard.casework.tests import factories
-from dueregard.casework.tests.test_import import adopted_row, csv_bytes, run
+from dueregard.casework.tests.test_import import (
+    adopted_row,
+    csv_bytes,
+    received_through_services,
+    run,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,22 +55,7 @@ def _through_services(world: Any, row: dict[str, str]) -> Referral:
     """The referral `row` describes, recorded event by event through the services, every
     reason the import's note."""
     lead = world["coordinator"]
-    person = services.create_person(
-        authority=world.other_authority,
-        details=services.PersonDetails(),
-        unidentified_historical=True,
-        acting_user=lead,
-    )
-    referral = factories.make_referral(
-        world.other_authority,
-        lead,
-        person=person,
-        received_on=D(2019, 5, 1),
-        age_at_referral=15,
-        gender="male",
-        concern=concern_by_label("Islamist", D(2019, 5, 1)),
-        vulnerabilities=[factories.vulnerability("mental-health")],
-    )
+    referral = received_through_services(world)
     police_on = D(2019, 5, 3)
     triage = next(t for t in TriageOutcome if t.label == row["triage_outcome"])
     services.triage_referral(
