@@ -43,6 +43,7 @@ from dueregard.core import periods
 
 from .models import (
     OPEN_STAGES,
+    REVIEW_LIMIT_MONTHS,
     AgendaReason,
     ConsentGivenBy,
     ConsentStatus,
@@ -63,6 +64,8 @@ AT_PANEL = AWAITING_PANEL | SUPPORT_STAGES
 PANEL_STAGES = AT_PANEL | {Stage.LEFT_CHANNEL}
 # The post-exit reviews leaving Channel schedules, months after the person left.
 REVIEW_MONTHS = {ReviewKind.SIX_MONTHS: 6, ReviewKind.TWELVE_MONTHS: 12}
+# A review held more than this many days before it is due needs a confirmed reason.
+EARLY_REVIEW_DAYS = 30
 
 GENERIC = "This referral is {stage}: it cannot be {kind} now."
 
@@ -170,6 +173,59 @@ def agenda_reason(stage: str, proposed: AgendaReason | None) -> AgendaReason:
 def reviews_due(left_on: datetime.date) -> list[tuple[ReviewKind, datetime.date]]:
     """The post-exit reviews leaving Channel on `left_on` schedules, with their due dates."""
     return [(kind, periods.add_months(left_on, months)) for kind, months in REVIEW_MONTHS.items()]
+
+
+def check_extension(left_on: datetime.date, due_on: datetime.date, *, already_due: bool) -> None:
+    """A further post-exit review (the guidance allows review up to two years after exit)
+    is due after the person left Channel, no later than `REVIEW_LIMIT_MONTHS` after, and
+    not on a day a review of the referral is already due (`already_due`)."""
+    limit = periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
+    if due_on <= left_on:
+        raise ValidationError(
+            {
+                "due_on": f"The review must be due after the person left Channel ({left_on:%-d %B %Y})"
+            }
+        )
+    if due_on > limit:
+        raise ValidationError(
+            {
+                "due_on": f"The review must be due no later than {REVIEW_LIMIT_MONTHS} months "
+                f"after the person left Channel ({limit:%-d %B %Y})"
+            }
+        )
+    if already_due:
+        raise ValidationError({"due_on": f"A review is already due on {due_on:%-d %B %Y}"})
+
+
+def check_review(
+    held_on: datetime.date,
+    due_on: datetime.date,
+    *,
+    confirm_early: bool,
+    early_reason: str,
+    further_concerns: bool,
+    reopen_to: str,
+) -> bool:
+    """A review held more than `EARLY_REVIEW_DAYS` before it is due is confirmed as early
+    and says why; one that finds renewed concerns says where the reopened case goes
+    (ADR 0016). Returns whether it is held early."""
+    early = held_on < due_on - datetime.timedelta(days=EARLY_REVIEW_DAYS)
+    if early:
+        if not confirm_early:
+            raise ValidationError(
+                {
+                    "confirm_early": f"The review is due on {due_on:%-d %B %Y}, more "
+                    f"than {EARLY_REVIEW_DAYS} days after this date: confirm it is being "
+                    "held early"
+                }
+            )
+        if not early_reason:
+            raise ValidationError({"early_reason": "Enter why the review is held early"})
+    if further_concerns and reopen_to not in (ReopenTo.TRIAGE, ReopenTo.PANEL):
+        raise ValidationError(
+            {"reopen_to": "Choose where the reopened case goes: triage or a panel"}
+        )
+    return early
 
 
 # --------------------------------------------------------------------------------------
@@ -362,6 +418,15 @@ class Reviewed:
 
 
 @dataclass(frozen=True)
+class ReviewExtended:
+    """The panel decided on `on` that a further review is due on `due_on`."""
+
+    on: datetime.date
+    due_on: datetime.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class AddedToAgenda:
     on: datetime.date
     reason: AgendaReason
@@ -405,6 +470,7 @@ Event = (
     | PlanAgreed
     | SessionRecorded
     | Reviewed
+    | ReviewExtended
     | AddedToAgenda
     | Noted
 )
@@ -574,6 +640,17 @@ def apply(stage: str, event: Event) -> Step:
                     f"{event.kind.label}: "
                     + ("further concerns" if event.further_concerns else "no further concerns")
                     + (" (held early)" if event.early else ""),
+                    event.reason,
+                ),
+            )
+        case ReviewExtended():
+            _noted(
+                w,
+                Noted(
+                    EventKind.REVIEW_EXTENDED,
+                    event.on,
+                    ReviewKind.EXTENDED.value,
+                    f"Further review due {event.due_on:%-d %B %Y}",
                     event.reason,
                 ),
             )

@@ -37,7 +37,6 @@ from . import pathway
 from .matching import age_on, name_key, soundex
 from .models import (
     DEFAULT_CONTACT_INTERVAL_DAYS,
-    REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
     AgendaReason,
@@ -76,8 +75,6 @@ from .models import (
 )
 
 ADULT_AGE = 18
-# A review recorded more than this many days before it is due needs a confirmed reason.
-EARLY_REVIEW_DAYS = 30
 MAX_CONTACT_INTERVAL_DAYS = 365
 
 
@@ -931,9 +928,9 @@ def extend_review(
 ) -> Review:
     """Schedule a further post-exit review, as the panel decided (the guidance allows
     review up to two years after exit) on `decided_on` (default today; not in the future,
-    not before the person left). The date must fall after the person left Channel, no
-    later than `REVIEW_LIMIT_MONTHS` after it, and not on a date that already has a
-    review."""
+    not before the person left). The due date follows `pathway.check_extension`: after the
+    person left Channel, no later than `REVIEW_LIMIT_MONTHS` after it, and not on a date
+    that already has a review."""
     pathway.check(referral.stage, EventKind.REVIEW_EXTENDED)
     if referral.left_channel_on is None:  # left Channel without its date: not a real case
         raise ValidationError("Reviews are extended after the person has left Channel.")
@@ -941,22 +938,9 @@ def extend_review(
     assert due_on is not None
     _require(reason.strip(), "reason", "Enter why the panel extended the reviews")
     left_on = referral.left_channel_on
-    limit = periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
-    if due_on <= left_on:
-        raise ValidationError(
-            {
-                "due_on": f"The review must be due after the person left Channel ({left_on:%-d %B %Y})"
-            }
-        )
-    if due_on > limit:
-        raise ValidationError(
-            {
-                "due_on": f"The review must be due no later than {REVIEW_LIMIT_MONTHS} months "
-                f"after the person left Channel ({limit:%-d %B %Y})"
-            }
-        )
-    if referral.reviews.filter(due_on=due_on).exists():
-        raise ValidationError({"due_on": f"A review is already due on {due_on:%-d %B %Y}"})
+    pathway.check_extension(
+        left_on, due_on, already_due=referral.reviews.filter(due_on=due_on).exists()
+    )
     decided_on = decided_on or periods.today()
     if not left_on <= decided_on <= periods.today():
         raise ValidationError(
@@ -973,13 +957,7 @@ def extend_review(
     referral.save(update_fields=["modified_by", "modified_at"])
     _apply(
         referral,
-        pathway.Noted(
-            EventKind.REVIEW_EXTENDED,
-            decided_on,
-            ReviewKind.EXTENDED.value,
-            f"Further review due {due_on:%-d %B %Y}",
-            reason.strip(),
-        ),
+        pathway.ReviewExtended(decided_on, due_on, reason.strip()),
         acting_user=acting_user,
     )
     _audit(AuditAction.CREATE, review, acting_user, event=EventKind.REVIEW_EXTENDED)
@@ -1001,7 +979,7 @@ def record_review(
     """Record a post-exit review.
 
     Reviews are recorded in the order they are due (the 12-month one after the 6-month
-    one). A review held more than `EARLY_REVIEW_DAYS` before it is due needs
+    one). A review held more than `pathway.EARLY_REVIEW_DAYS` before it is due needs
     `confirm_early` and the reason. A review that finds renewed concerns reopens the case
     (`reopen_to`: `ReopenTo.TRIAGE` or `ReopenTo.PANEL`): the referral is closed and a new
     referral linked to it opens at triage or awaiting a panel (ADR 0016). Returns the
@@ -1025,21 +1003,14 @@ def record_review(
         not_before=referral.left_channel_on,
         not_before_label="the date the person left Channel",
     )
-    early = held_on < review.due_on - datetime.timedelta(days=EARLY_REVIEW_DAYS)
-    if early:
-        if not confirm_early:
-            raise ValidationError(
-                {
-                    "confirm_early": f"The review is due on {review.due_on:%-d %B %Y}, more "
-                    f"than {EARLY_REVIEW_DAYS} days after this date: confirm it is being "
-                    "held early"
-                }
-            )
-        _require(early_reason.strip(), "early_reason", "Enter why the review is held early")
-    if further_concerns and reopen_to not in (ReopenTo.TRIAGE, ReopenTo.PANEL):
-        raise ValidationError(
-            {"reopen_to": "Choose where the reopened case goes: triage or a panel"}
-        )
+    early = pathway.check_review(
+        held_on,
+        review.due_on,
+        confirm_early=confirm_early,
+        early_reason=early_reason.strip(),
+        further_concerns=further_concerns,
+        reopen_to=reopen_to,
+    )
     review.held_on = held_on
     review.further_concerns = further_concerns
     review.notes = notes.strip()

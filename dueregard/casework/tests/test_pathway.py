@@ -514,3 +514,86 @@ def test_a_journey_keeps_every_milestone_and_refuses_a_step_out_of_order() -> No
     with pytest.raises(ValidationError) as refused:
         journey.add(pathway.Closed(D(2024, 2, 3), "Again"))
     assert refused.value.messages == ["This referral is already closed."]
+
+
+# --------------------------------------------------------------------------------------
+# Post-exit reviews
+
+
+def test_a_further_review_is_due_after_leaving_and_within_two_years() -> None:
+    left = D(2024, 3, 31)
+    pathway.check_extension(left, D(2024, 4, 1), already_due=False)
+    pathway.check_extension(left, D(2026, 3, 31), already_due=False)
+    refusals = [
+        (left, False, "The review must be due after the person left Channel (31 March 2024)"),
+        (
+            D(2026, 4, 1),
+            False,
+            (
+                "The review must be due no later than 24 months after the person left Channel "
+                "(31 March 2026)"
+            ),
+        ),
+        (D(2025, 1, 6), True, "A review is already due on 6 January 2025"),
+    ]
+    for due_on, already_due, message in refusals:
+        with pytest.raises(ValidationError) as refused:
+            pathway.check_extension(left, due_on, already_due=already_due)
+        assert refused.value.message_dict == {"due_on": [message]}
+
+
+def test_extending_the_reviews_writes_the_new_due_date() -> None:
+    event = pathway.ReviewExtended(D(2025, 1, 6), D(2025, 9, 1), "Panel wants another look")
+    assert rows(S.LEFT_CHANNEL, event) == [
+        ("review_extended", "", "left_channel", "extended", "Further review due 1 September 2025", "Panel wants another look")
+    ]  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        pathway.apply(S.CLOSED, event)
+    assert refused.value.messages == ["Reviews are extended after the person has left Channel."]
+
+
+def review(
+    held_on: datetime.date,
+    *,
+    confirm_early: bool = False,
+    early_reason: str = "",
+    further_concerns: bool = False,
+    reopen_to: str = "",
+) -> bool:
+    """`pathway.check_review` of a review due on 30 June 2025."""
+    return pathway.check_review(
+        held_on,
+        D(2025, 6, 30),
+        confirm_early=confirm_early,
+        early_reason=early_reason,
+        further_concerns=further_concerns,
+        reopen_to=reopen_to,
+    )
+
+
+def test_a_review_held_early_is_confirmed_with_a_reason() -> None:
+    assert review(D(2025, 5, 31)) is False  # 30 days before: not early
+    with pytest.raises(ValidationError) as refused:
+        review(D(2025, 5, 30))
+    assert refused.value.message_dict == {
+        "confirm_early": [
+            (
+                "The review is due on 30 June 2025, more than 30 days after this date: confirm "
+                "it is being held early"
+            )
+        ]
+    }
+    with pytest.raises(ValidationError) as refused:
+        review(D(2025, 5, 30), confirm_early=True)
+    assert refused.value.message_dict == {"early_reason": ["Enter why the review is held early"]}
+    assert review(D(2025, 5, 30), confirm_early=True, early_reason="Moving away") is True
+
+
+def test_a_review_with_renewed_concerns_says_where_the_case_goes() -> None:
+    with pytest.raises(ValidationError) as refused:
+        review(D(2025, 6, 30), further_concerns=True)
+    assert refused.value.message_dict == {
+        "reopen_to": ["Choose where the reopened case goes: triage or a panel"]
+    }
+    for to in (pathway.ReopenTo.TRIAGE, pathway.ReopenTo.PANEL):
+        assert review(D(2025, 6, 30), further_concerns=True, reopen_to=to) is False
