@@ -119,10 +119,16 @@ TRANSITIONS: dict[EventKind, Rule] = {
 # Receiving and agenda changes (see `agenda_reason`) happen at any stage.
 
 
+def allows(stage: str, kind: EventKind) -> bool:
+    """Whether an event of `kind` may happen at `stage` (for pages offering next steps)."""
+    rule = TRANSITIONS.get(kind)
+    return rule is None or stage in rule.at
+
+
 def check(stage: str, kind: EventKind) -> None:
     """Raise the refusal a person sees if an event of `kind` may not happen at `stage`."""
-    rule = TRANSITIONS.get(kind)
-    if rule is not None and stage not in rule.at:
+    if not allows(stage, kind):
+        rule = TRANSITIONS[kind]
         raise ValidationError(
             rule.refusal.format(
                 stage=Stage(stage).label.lower(), kind=EventKind(kind).label.lower()

@@ -80,6 +80,7 @@ def test_every_kind_of_event_has_its_stages_written_down() -> None:
 @pytest.mark.parametrize("kind", list(EventKind))
 @pytest.mark.parametrize("stage", list(Stage))
 def test_each_event_is_allowed_only_at_its_stages(kind: EventKind, stage: Stage) -> None:
+    assert pathway.allows(stage, kind) == (stage in ALLOWED[kind])
     if stage in ALLOWED[kind]:
         pathway.check(stage, kind)
         return
