@@ -176,6 +176,18 @@ def agenda_reason(stage: str, proposed: AgendaReason | None) -> AgendaReason:
     )
 
 
+def check_support_start(*, has_plan: bool, consent: ConsentStatus | None) -> None:
+    """Support starts only with a support plan and the latest consent given (`consent`,
+    None when none is recorded)."""
+    if not has_plan:
+        raise ValidationError("Agree a support plan before support starts.")
+    if consent != ConsentStatus.GIVEN:
+        raise ValidationError(
+            "Support cannot start until consent is recorded as given"
+            + (f" (latest: {consent.label.lower()})." if consent else ".")
+        )
+
+
 def reviews_due(left_on: datetime.date) -> list[tuple[ReviewKind, datetime.date]]:
     """The post-exit reviews leaving Channel on `left_on` schedules, with their due dates."""
     return [(kind, periods.add_months(left_on, months)) for kind, months in REVIEW_MONTHS.items()]

@@ -809,14 +809,12 @@ def agree_support_plan(
 @transaction.atomic
 def start_support(referral: Referral, *, started_on: datetime.date, acting_user: User) -> Referral:
     """Support starts only with a support plan and consent given (and not since withdrawn)."""
-    if not SupportPlan.objects.filter(referral=referral).exists():
-        raise ValidationError("Agree a support plan before support starts.")
-    consent = current_consent(referral)
-    if consent is None or consent.status != ConsentStatus.GIVEN:
-        raise ValidationError(
-            "Support cannot start until consent is recorded as given"
-            + (f" (latest: {consent.get_status_display().lower()})." if consent else ".")
-        )
+    has_plan = SupportPlan.objects.filter(referral=referral).exists()
+    consent = current_consent(referral) if has_plan else None
+    pathway.check_support_start(
+        has_plan=has_plan, consent=ConsentStatus(consent.status) if consent else None
+    )
+    assert consent is not None  # refused above without consent given
     _check_date(
         started_on,
         "started_on",

@@ -236,6 +236,26 @@ def test_the_agenda_reason_follows_the_stage() -> None:
         ]
 
 
+def test_support_starts_with_a_plan_and_consent_given() -> None:
+    pathway.check_support_start(has_plan=True, consent=ConsentStatus.GIVEN)
+    refusals = [
+        (False, ConsentStatus.GIVEN, "Agree a support plan before support starts."),
+        (True, None, "Support cannot start until consent is recorded as given."),
+        (
+            True,
+            ConsentStatus.WITHDRAWN,
+            (
+                "Support cannot start until consent is recorded as given (latest: consent "
+                "withdrawn)."
+            ),
+        ),
+    ]
+    for has_plan, consent, message in refusals:
+        with pytest.raises(ValidationError) as refused:
+            pathway.check_support_start(has_plan=has_plan, consent=consent)
+        assert refused.value.messages == [message]
+
+
 def test_leaving_channel_schedules_the_six_and_twelve_month_reviews() -> None:
     assert pathway.reviews_due(D(2024, 8, 31)) == [
         (ReviewKind.SIX_MONTHS, D(2025, 2, 28)),
