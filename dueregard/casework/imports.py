@@ -29,18 +29,20 @@ writes the same rows they would, keeping every invariant they enforce:
 
 - dates are not in the future and follow the pathway order (received -> referred to
   police -> discussed at panel -> adopted -> left Channel), and a date is only given for
-  a stage the outcome columns allow (see `_check_pathway`);
+  a stage the outcome columns allow (see `_check_columns`);
 - references are unique in the authority; wards belong to it; age at referral is worked
   out from the date of birth when one is given (as `receive_referral` does); the case
   officer (`case_officer`, a username) is an active member of the authority's Prevent
   team (`services.case_officers`, as `receive_referral` checks), otherwise the importing
   user; an outcome that refers the person on for other vulnerabilities is refused (the
   file has no columns for the service and its answer);
-- each referral gets the `StageEvent` rows the services would append, with the same
-  kinds, stages, outcomes and closing reasons (`occurred_on` = the dates given,
-  `recorded_by` = the importing user, reason "Imported from FILE row N"), and the same
-  cached milestone columns, so statistics cannot tell an imported referral from one
-  recorded through the pathway; leaving Channel schedules the 6- and 12-month reviews;
+- each row becomes the events the services would record (`_events`), applied by
+  `casework.pathway`, which the services apply too: so the `StageEvent` rows have the
+  same kinds, stages, outcomes and closing reasons (`occurred_on` = the dates given,
+  `recorded_by` = the importing user, reason "Imported from FILE row N" where the
+  service would leave it blank), and the referral the same cached milestone columns, so
+  statistics cannot tell an imported referral from one recorded through the services;
+  leaving Channel schedules the reviews `pathway.reviews_due` gives;
 - audit: one event for the import (object_type "casework.import": file, rows,
   authority, counts) plus one per identified person created or linked (see
   docs/casework-import.md for why not one per referral).
@@ -55,7 +57,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -70,11 +72,11 @@ from dueregard.core import periods
 from dueregard.core.bulk import RowWriter, reserve_ids
 from dueregard.core.importing import ImportRejected, RowError, RowReader, iter_readers, read_table
 
+from . import pathway
 from .matching import age_on, name_key, soundex
 from .models import (
     ConcernCodeList,
     ConcernType,
-    EventKind,
     ExitReason,
     GatewayOutcome,
     Gender,
@@ -83,9 +85,7 @@ from .models import (
     Referral,
     ReferralSource,
     Review,
-    ReviewKind,
     Sector,
-    Stage,
     StageEvent,
     TriageOutcome,
     Vulnerability,
@@ -120,7 +120,6 @@ EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 MAX_AGE = 120
 REFERENCE_MAX_LENGTH = Referral._meta.get_field("reference").max_length or 40
 NAME_MAX_LENGTH = 100
-REVIEW_MONTHS = {ReviewKind.SIX_MONTHS: 6, ReviewKind.TWELVE_MONTHS: 12}
 
 
 @dataclass(frozen=True)
@@ -415,7 +414,7 @@ def _parse(reader: RowReader, lookups: _Lookups) -> _Row | None:
     if not bad & _PERSON_COLUMNS:
         _check_person(reader, row)
     if not bad & _PATHWAY_COLUMNS:
-        _check_pathway(reader, row)
+        _check_columns(reader, row)
     return row if len(reader.errors) == before else None
 
 
@@ -456,8 +455,10 @@ _STAGE_COLUMNS = [
 ]
 
 
-def _check_pathway(reader: RowReader, row: _Row) -> None:
-    """Dates in pathway order, and only for stages the outcome columns allow."""
+def _check_columns(reader: RowReader, row: _Row) -> None:
+    """The row's columns describe one journey: dates in pathway order, and only for
+    stages the outcome columns say the referral reached. (The file's columns, not the
+    pathway's rules: `_events` turns a row that passes into events `pathway` applies.)"""
     given = {
         "referred_to_police_on": row.referred_to_police_on,
         "gateway_outcome": row.gateway_outcome,
@@ -677,21 +678,6 @@ PERSON_COLUMNS = [
     "family_name_key",
     "family_name_sound",
 ]
-# The referral's cached milestones, as a referral starts (before its history is replayed).
-MILESTONES: dict[str, Any] = {
-    "stage": Stage.RECEIVED.value,
-    "triaged_on": None,
-    "triage_outcome": None,
-    "referred_to_police_on": None,
-    "gateway_outcome": None,
-    "gateway_outcome_on": None,
-    "discussed_at_panel_on": None,
-    "adopted_on": None,
-    "left_channel_on": None,
-    "exit_reason_id": None,
-    "closed_on": None,
-    "closure_reason": "",
-}
 REFERRAL_COLUMNS = [
     "authority_id",
     "person_id",
@@ -706,14 +692,14 @@ REFERRAL_COLUMNS = [
     "ward_id",
     "created_by_id",
     "modified_by_id",
-    *MILESTONES,
+    *pathway.MILESTONES,
 ]
 EVENT_COLUMNS = [
     "authority_id",
     "referral_id",
     "person_id",
     "recorded_by_id",
-    # as `_Pathway.event` gives them:
+    # as `pathway.Row` gives them:
     "kind",
     "from_stage",
     "to_stage",
@@ -726,129 +712,54 @@ EVENT_COLUMNS = [
 REVIEW_COLUMNS = ["authority_id", "referral_id", "kind", "due_on"]
 
 
-class _Pathway:
-    """The referral's milestone columns and the history rows the services would write for
-    one row."""
+def _events(row: _Row, note: str) -> Iterator[pathway.Event]:
+    """The business events a checked row records, in order, as the services would be
+    called for them. Dates the file has no column for come from the nearest it has: the
+    triage is dated the day referred to police (or, for the other outcomes, the day
+    received), the gateway outcome the day referred to police; a case adopted after the
+    day it was first discussed was discussed again, and adopted, at that later panel."""
+    sector = row.sector
+    yield pathway.Received(
+        row.received_on,
+        concern_id=row.concern.pk if row.concern is not None else None,
+        sector_code=sector.code if sector else "",
+        sector_label=sector.label if sector else "",
+    )
+    triage, police_on = row.triage_outcome, row.referred_to_police_on
+    if triage is None:
+        return
+    police = triage == TriageOutcome.POLICE
+    triaged_on = police_on if police and police_on else row.received_on
+    yield pathway.Triaged(triaged_on, triage, note, police_on=police_on)
+    gateway = row.gateway_outcome
+    if not police or police_on is None or gateway is None:
+        return
+    yield pathway.GatewayDecided(police_on, gateway, note)
+    discussed_on, adopted_on = row.discussed_at_panel_on, row.adopted_on
+    if gateway != GatewayOutcome.PANEL or discussed_on is None:
+        return
+    same_day = adopted_on == discussed_on
+    yield pathway.PanelDiscussed(discussed_on, PanelDecision.ADOPT if same_day else None, note)
+    if adopted_on is None:
+        return
+    if not same_day:
+        yield pathway.PanelDiscussed(adopted_on, PanelDecision.ADOPT, note)
+    exit_reason = row.exit_reason
+    if row.left_channel_on is None or exit_reason is None:
+        return
+    yield pathway.LeftChannel(
+        row.left_channel_on, exit_reason.code, exit_reason.label, exit_reason.pk, note
+    )
 
-    def __init__(self, row: _Row, reason: str) -> None:
-        self.row = row
-        self.reason = reason
-        self.stage = Stage.RECEIVED
-        self.milestones = dict(MILESTONES)
-        # (kind, from_stage, to_stage, outcome, outcome_label, concern_id, occurred_on,
-        # reason): the end of EVENT_COLUMNS
-        self.events: list[tuple[Any, ...]] = []
 
-    def event(
-        self,
-        kind: EventKind,
-        occurred_on: datetime.date,
-        *,
-        to_stage: Stage | None = None,
-        outcome: str = "",
-        outcome_label: str = "",
-        concern: ConcernType | None = None,
-        reason: str | None = None,
-    ) -> None:
-        from_stage = self.stage
-        if to_stage is not None:
-            self.stage = to_stage
-            self.milestones["stage"] = to_stage.value
-        self.events.append(
-            (
-                kind.value,
-                from_stage.value if to_stage is not None else "",
-                (to_stage or from_stage).value,
-                outcome,
-                outcome_label,
-                concern.pk if concern is not None else None,
-                occurred_on,
-                self.reason if reason is None else reason,
-            )
-        )
-
-    def close(self, occurred_on: datetime.date, reason: str) -> None:
-        self.event(EventKind.CLOSED, occurred_on, to_stage=Stage.CLOSED, reason=reason)
-        self.milestones["closed_on"] = occurred_on
-        self.milestones["closure_reason"] = reason
-
-    def build(self) -> list[tuple[Any, ...]]:
-        row, milestones = self.row, self.milestones
-        sector = row.sector
-        self.event(
-            EventKind.RECEIVED,
-            row.received_on,
-            concern=row.concern,
-            outcome=sector.code if sector else "",
-            outcome_label=sector.label if sector else "",
-        )
-        triage = row.triage_outcome
-        if triage is None:
-            return self.events
-        police_on = row.referred_to_police_on
-        triaged_on = police_on if triage == TriageOutcome.POLICE and police_on else row.received_on
-        self.event(EventKind.TRIAGED, triaged_on, outcome=triage.value, outcome_label=triage.label)
-        milestones["triaged_on"] = triaged_on
-        milestones["triage_outcome"] = triage.value
-        if triage != TriageOutcome.POLICE:
-            self.close(triaged_on, f"Triaged: {triage.label}. {self.reason}")
-            return self.events
-        assert police_on is not None
-        self.event(EventKind.REFERRED_TO_POLICE, police_on, to_stage=Stage.WITH_GATEWAY)
-        milestones["referred_to_police_on"] = police_on
-        gateway = row.gateway_outcome
-        if gateway is None:
-            return self.events
-        panel = gateway == GatewayOutcome.PANEL
-        self.event(
-            EventKind.GATEWAY_OUTCOME,
-            police_on,
-            to_stage=Stage.FOR_PANEL if panel else Stage.WITH_GATEWAY,
-            outcome=gateway.value,
-            outcome_label=gateway.label,
-        )
-        milestones["gateway_outcome"] = gateway.value
-        milestones["gateway_outcome_on"] = police_on
-        if not panel:
-            self.close(police_on, f"Police gateway: {gateway.label}. {self.reason}")
-            return self.events
-        discussed_on, adopted_on = row.discussed_at_panel_on, row.adopted_on
-        if discussed_on is None:
-            return self.events
-        adopted_same_day = adopted_on == discussed_on
-        self.event(
-            EventKind.DISCUSSED,
-            discussed_on,
-            to_stage=Stage.DISCUSSED,
-            outcome=PanelDecision.ADOPT.value if adopted_same_day else "",
-            outcome_label=PanelDecision.ADOPT.label if adopted_same_day else "",
-        )
-        milestones["discussed_at_panel_on"] = discussed_on
-        if adopted_on is None:
-            return self.events
-        if not adopted_same_day:  # adopted at a later panel: that panel's discussion
-            self.event(
-                EventKind.DISCUSSED,
-                adopted_on,
-                outcome=PanelDecision.ADOPT.value,
-                outcome_label=PanelDecision.ADOPT.label,
-            )
-        self.event(EventKind.ADOPTED, adopted_on, to_stage=Stage.ADOPTED)
-        milestones["adopted_on"] = adopted_on
-        left_on, exit_reason = row.left_channel_on, row.exit_reason
-        if left_on is None:
-            return self.events
-        assert exit_reason is not None
-        self.event(
-            EventKind.LEFT_CHANNEL,
-            left_on,
-            to_stage=Stage.LEFT_CHANNEL,
-            outcome=exit_reason.code,
-            outcome_label=exit_reason.label,
-        )
-        milestones["left_channel_on"] = left_on
-        milestones["exit_reason_id"] = exit_reason.pk
-        return self.events
+def _journey(row: _Row, note: str) -> pathway.Journey:
+    """The row's history rows and milestone columns, as the services would write them for
+    the same events; rows the services would leave without a reason carry `note`."""
+    journey = pathway.Journey()
+    for event in _events(row, note):
+        journey.add(event)
+    journey.rows[:] = [r if r.reason else r._replace(reason=note) for r in journey.rows]
+    return journey
 
 
 @dataclass(slots=True)
@@ -949,13 +860,12 @@ def _write(
 
     referral_ids = reserve_ids(Referral, len(rows))
     referrals = writer.table(Referral, REFERRAL_COLUMNS)
-    pathways: list[_Pathway] = []
+    journeys: list[pathway.Journey] = []
     try:
         for row, person, referral_id in zip(rows, person_of, referral_ids, strict=True):
             dob = person.date_of_birth
-            pathway = _Pathway(row, f"Imported from {filename} row {row.number}")
-            pathway.build()  # works out the milestone columns
-            pathways.append(pathway)
+            journey = _journey(row, f"Imported from {filename} row {row.number}")
+            journeys.append(journey)
             referrals.add_row(
                 referral_id,
                 authority.pk,
@@ -971,38 +881,34 @@ def _write(
                 row.ward.pk if row.ward is not None else person.ward_id,
                 user_id,
                 user_id,
-                *pathway.milestones.values(),
+                *journey.milestones.values(),
             )
         referrals.flush()
     except IntegrityError:  # another import or intake took a reference meanwhile
         raise _taken_meanwhile() from None
 
     through = Referral.vulnerabilities.through
-    event_ids = iter(reserve_ids(StageEvent, sum(len(p.events) for p in pathways)))
-    link_ids = iter(reserve_ids(through, sum(len(p.row.vulnerabilities) for p in pathways)))
-    left = [
-        (p.milestones["left_channel_on"], i)
-        for p, i in zip(pathways, referral_ids, strict=True)
-        if p.milestones["left_channel_on"] is not None
+    event_ids = iter(reserve_ids(StageEvent, sum(len(j.rows) for j in journeys)))
+    link_ids = iter(reserve_ids(through, sum(len(row.vulnerabilities) for row in rows)))
+    due = [
+        (referral_id, kind, due_on)
+        for j, referral_id in zip(journeys, referral_ids, strict=True)
+        if j.milestones["left_channel_on"] is not None
+        for kind, due_on in pathway.reviews_due(j.milestones["left_channel_on"])
     ]
-    review_ids = iter(reserve_ids(Review, len(left) * len(REVIEW_MONTHS)))
+    review_ids = iter(reserve_ids(Review, len(due)))
     events = writer.table(StageEvent, EVENT_COLUMNS)
     links = writer.table(through, ["referral_id", "vulnerability_id"])
     reviews = writer.table(Review, REVIEW_COLUMNS)
-    for pathway, person, referral_id in zip(pathways, person_of, referral_ids, strict=True):
-        for event in pathway.events:
+    for row, journey, person, referral_id in zip(
+        rows, journeys, person_of, referral_ids, strict=True
+    ):
+        for event in journey.rows:
             events.add_row(next(event_ids), authority.pk, referral_id, person.pk, user_id, *event)
-        for vulnerability in pathway.row.vulnerabilities:
+        for vulnerability in row.vulnerabilities:
             links.add_row(next(link_ids), referral_id, vulnerability.pk)
-    for left_on, referral_id in left:
-        for kind, months in REVIEW_MONTHS.items():
-            reviews.add_row(
-                next(review_ids),
-                authority.pk,
-                referral_id,
-                kind.value,
-                periods.add_months(left_on, months),
-            )
+    for referral_id, kind, due_on in due:
+        reviews.add_row(next(review_ids), authority.pk, referral_id, kind.value, due_on)
     writer.flush()
 
     identified_new = [p for p in new_people if p.identified]

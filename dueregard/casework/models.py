@@ -145,7 +145,7 @@ class Religion(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    """Where a referral stands. The allowed moves are in `services.TRANSITIONS`."""
+    """Where a referral stands. The allowed moves are in `casework.pathway`."""
 
     RECEIVED = "received", "Received, awaiting triage"
     WITH_GATEWAY = "with_gateway", "Referred to the police gateway"

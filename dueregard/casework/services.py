@@ -10,20 +10,9 @@ Views, the import, the API and the demo all call these; there is no other way to
 case record. Nothing here scores, ranks or predicts anything about a person: the
 outcomes and judgements are the ones people record.
 
-The pathway (see docs/casework.md):
-
-    received --triage: referred to police--> with_gateway --for Channel panel--> for_panel
-    received --triage: advice / signposted / no further action--> closed
-    with_gateway --no further action / signposted / police-led--> closed
-    received/with_gateway --not for Channel: referred on for other vulnerabilities-->
-        onward_referral --the service accepted or declined it--> closed
-    for_panel --discussed--> discussed --adopted--> adopted --support started--> in_support
-    for_panel/discussed --not adopted (alternative support)--> closed
-    adopted/in_support --panel decision "Leave Channel"--> left_channel
-    left_channel --6 and 12-month (and any extended) reviews--> closed
-    left_channel --review finds renewed concerns--> closed, and a new linked referral
-        at received (triage) or for_panel, as the reviewer chooses (ADR 0016)
-    any open stage --closed with a reason--> closed
+The pathway itself (its stages, which event may happen at which stage, and the history
+rows and milestone values each event writes) is `casework.pathway`; every service here
+applies it through `_apply`, so the rules and the words of the history are written once.
 """
 
 from __future__ import annotations
@@ -44,11 +33,10 @@ from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.core import periods
 
+from . import pathway
 from .matching import age_on, name_key, soundex
 from .models import (
     DEFAULT_CONTACT_INTERVAL_DAYS,
-    OPEN_STAGES,
-    REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
     AgendaReason,
@@ -78,7 +66,6 @@ from .models import (
     ReviewKind,
     Sector,
     SessionStatus,
-    Stage,
     StageEvent,
     SupportPlan,
     SupportSession,
@@ -87,41 +74,12 @@ from .models import (
     VulnerabilityAssessment,
 )
 
-# Which stage each kind of stage change may start from.
-TRANSITIONS: dict[EventKind, frozenset[Stage]] = {
-    EventKind.TRIAGED: frozenset({Stage.RECEIVED}),
-    EventKind.GATEWAY_OUTCOME: frozenset({Stage.WITH_GATEWAY}),
-    EventKind.DISCUSSED: frozenset({Stage.FOR_PANEL}),
-    EventKind.ADOPTED: frozenset({Stage.FOR_PANEL, Stage.DISCUSSED}),
-    EventKind.NOT_ADOPTED: frozenset({Stage.FOR_PANEL, Stage.DISCUSSED}),
-    EventKind.SUPPORT_STARTED: frozenset({Stage.ADOPTED}),
-    EventKind.LEFT_CHANNEL: frozenset({Stage.ADOPTED, Stage.IN_SUPPORT}),
-    EventKind.REFERRED_ON: frozenset({Stage.RECEIVED, Stage.WITH_GATEWAY}),
-    EventKind.ONWARD_RESPONSE: frozenset({Stage.ONWARD}),
-    EventKind.CLOSED: frozenset(OPEN_STAGES),
-    EventKind.REOPENED: frozenset({Stage.RECEIVED}),
-}
-PANEL_STAGES = frozenset(
-    {Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT, Stage.LEFT_CHANNEL}
-)
-SUPPORT_STAGES = frozenset({Stage.ADOPTED, Stage.IN_SUPPORT})
 ADULT_AGE = 18
-REVIEW_MONTHS = {ReviewKind.SIX_MONTHS: 6, ReviewKind.TWELVE_MONTHS: 12}
-# A review recorded more than this many days before it is due needs a confirmed reason.
-EARLY_REVIEW_DAYS = 30
 MAX_CONTACT_INTERVAL_DAYS = 365
 
 
-class ReopenTo:
-    """Where a case reopened by a post-exit review goes: triage, or straight to a panel."""
-
-    TRIAGE = "triage"
-    PANEL = "panel"
-    CHOICES = [
-        (TRIAGE, "To triage, as a new referral"),
-        (PANEL, "Straight to a Channel panel"),
-    ]
-
+# Kept here for the forms and the demo, which name it from the services.
+ReopenTo = pathway.ReopenTo
 
 # --------------------------------------------------------------------------------------
 # Helpers
@@ -157,46 +115,23 @@ def _same_authority(authority_id: int, *records: Any) -> None:
             raise ValidationError("These records belong to different authorities.")
 
 
-def _check_stage(referral: Referral, kind: EventKind) -> None:
-    allowed = TRANSITIONS.get(kind)
-    if allowed is not None and referral.stage not in allowed:
-        raise ValidationError(
-            f"This referral is {Stage(referral.stage).label.lower()}: it cannot be "
-            f"{EventKind(kind).label.lower()} now."
+def _apply(referral: Referral, event: pathway.Event, *, acting_user: User) -> list[StageEvent]:
+    """Apply a pathway event to the referral (rule checked by `pathway.apply`): set the
+    milestone values it produces and append its history rows. The caller saves the
+    referral."""
+    step = pathway.apply(referral.stage, event)
+    for name, value in step.milestones.items():
+        setattr(referral, name, value)
+    return [
+        StageEvent.objects.create(
+            authority_id=referral.authority_id,
+            referral=referral,
+            person_id=referral.person_id,
+            recorded_by=_user(acting_user),
+            **row._asdict(),
         )
-
-
-def _event(
-    referral: Referral,
-    kind: EventKind,
-    *,
-    occurred_on: datetime.date,
-    acting_user: User,
-    to_stage: Stage | None = None,
-    reason: str = "",
-    outcome: str = "",
-    outcome_label: str = "",
-    concern: ConcernType | None = None,
-) -> StageEvent:
-    """Append a history row; with `to_stage`, move the referral there (rule checked)."""
-    from_stage = Stage(referral.stage)
-    if to_stage is not None:
-        _check_stage(referral, kind)
-        referral.stage = to_stage
-    return StageEvent.objects.create(
-        authority_id=referral.authority_id,
-        referral=referral,
-        person_id=referral.person_id,
-        kind=kind,
-        from_stage=from_stage if to_stage is not None else "",
-        to_stage=to_stage or from_stage,
-        outcome=outcome,
-        outcome_label=outcome_label,
-        concern=concern,
-        occurred_on=occurred_on,
-        reason=reason,
-        recorded_by=_user(acting_user),
-    )
+        for row in step.rows
+    ]
 
 
 def _user(acting_user: User) -> Any:
@@ -407,14 +342,16 @@ def receive_referral(
     )
     if details.vulnerabilities:
         referral.vulnerabilities.set(details.vulnerabilities)
-    _event(
+    sector = details.sector
+    _apply(
         referral,
-        EventKind.RECEIVED,
-        occurred_on=received_on,
+        pathway.Received(
+            received_on,
+            concern_id=details.concern.pk if details.concern else None,
+            sector_code=sector.code if sector else "",
+            sector_label=sector.label if sector else "",
+        ),
         acting_user=acting_user,
-        concern=details.concern,
-        outcome=details.sector.code if details.sector else "",
-        outcome_label=details.sector.label if details.sector else "",
     )
     _audit(AuditAction.CREATE, referral, acting_user, event=EventKind.RECEIVED)
     return referral
@@ -443,19 +380,6 @@ def update_referral_details(
     return referral
 
 
-def _close(referral: Referral, occurred_on: datetime.date, reason: str, acting_user: User) -> None:
-    _event(
-        referral,
-        EventKind.CLOSED,
-        occurred_on=occurred_on,
-        acting_user=acting_user,
-        to_stage=Stage.CLOSED,
-        reason=reason,
-    )
-    referral.closed_on = occurred_on
-    referral.closure_reason = reason
-
-
 @transaction.atomic
 def triage_referral(
     referral: Referral,
@@ -476,7 +400,7 @@ def triage_referral(
     vulnerabilities" needs the service and the date it was referred on (on or after the
     triage) and leaves the referral awaiting the service's answer (`Stage.ONWARD`).
     """
-    _check_stage(referral, EventKind.TRIAGED)
+    pathway.check(referral.stage, EventKind.TRIAGED)
     _require(outcome, "outcome", "Choose the triage outcome")
     outcome = TriageOutcome(outcome)
     _require(reason.strip(), "reason", "Enter why you reached this outcome")
@@ -487,19 +411,10 @@ def triage_referral(
         not_before=referral.received_on,
         not_before_label="the date received",
     )
+    onward = None
     if outcome == TriageOutcome.REFERRED_ON:
-        _check_onward(onward_service, onward_referred_on, occurred_on)
-    _event(
-        referral,
-        EventKind.TRIAGED,
-        occurred_on=occurred_on,
-        acting_user=acting_user,
-        outcome=outcome.value,
-        outcome_label=outcome.label,
-        reason=reason.strip(),
-    )
-    referral.triaged_on = occurred_on
-    referral.triage_outcome = outcome
+        onward = _check_onward(onward_service, onward_referred_on, occurred_on)
+    police_on = None
     if outcome == TriageOutcome.POLICE:
         police_on = _check_date(
             referred_to_police_on or occurred_on,
@@ -508,26 +423,13 @@ def triage_referral(
             not_before=referral.received_on,
             not_before_label="the date received",
         )
-        _event(
-            referral,
-            EventKind.REFERRED_TO_POLICE,
-            occurred_on=police_on,
-            acting_user=acting_user,
-            to_stage=Stage.WITH_GATEWAY,
-        )
-        referral.referred_to_police_on = police_on
-    elif outcome == TriageOutcome.REFERRED_ON:
-        _refer_on(
-            referral,
-            "triage",
-            service=onward_service,
-            referred_on=onward_referred_on,
-            decided_on=occurred_on,
-            reason=reason.strip(),
-            acting_user=acting_user,
-        )
-    else:
-        _close(referral, occurred_on, f"Triaged: {outcome.label}. {reason.strip()}", acting_user)
+    _apply(
+        referral,
+        pathway.Triaged(occurred_on, outcome, reason.strip(), police_on=police_on, onward=onward),
+        acting_user=acting_user,
+    )
+    if onward is not None:
+        _record_onward(referral, onward, at="triage", acting_user=acting_user)
     referral.modified_by = _user(acting_user)
     referral.save()
     _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.TRIAGED, outcome=outcome)
@@ -552,7 +454,7 @@ def record_gateway_outcome(
     the date it was referred on (on or after the outcome) and leaves the referral awaiting
     the service's answer; the others close it with the outcome and rationale as the
     reason."""
-    _check_stage(referral, EventKind.GATEWAY_OUTCOME)
+    pathway.check(referral.stage, EventKind.GATEWAY_OUTCOME)
     _require(outcome, "outcome", "Choose the gateway outcome")
     outcome = GatewayOutcome(outcome)
     _require(reason.strip(), "reason", "Enter the reason the police gave for this outcome")
@@ -563,42 +465,24 @@ def record_gateway_outcome(
         not_before=referral.referred_to_police_on,
         not_before_label="the date referred to police",
     )
+    onward = None
     if outcome == GatewayOutcome.REFERRED_ON:
-        _check_onward(onward_service, onward_referred_on, occurred_on)
-    to_stage = Stage.FOR_PANEL if outcome == GatewayOutcome.PANEL else Stage.WITH_GATEWAY
-    _event(
+        onward = _check_onward(onward_service, onward_referred_on, occurred_on)
+    _apply(
         referral,
-        EventKind.GATEWAY_OUTCOME,
-        occurred_on=occurred_on,
+        pathway.GatewayDecided(
+            occurred_on,
+            outcome,
+            reason.strip(),
+            concern_id=concern.pk if concern else None,
+            onward=onward,
+        ),
         acting_user=acting_user,
-        to_stage=to_stage,
-        outcome=outcome.value,
-        outcome_label=outcome.label,
-        concern=concern,
-        reason=reason.strip(),
     )
-    referral.gateway_outcome = outcome
-    referral.gateway_outcome_on = occurred_on
-    referral.gateway_concern = concern
     if police_notes:
         referral.gateway_police_notes = police_notes
-    if outcome == GatewayOutcome.REFERRED_ON:
-        _refer_on(
-            referral,
-            "gateway",
-            service=onward_service,
-            referred_on=onward_referred_on,
-            decided_on=occurred_on,
-            reason=reason.strip(),
-            acting_user=acting_user,
-        )
-    elif outcome != GatewayOutcome.PANEL:
-        _close(
-            referral,
-            occurred_on,
-            f"Police gateway: {outcome.label}. {reason.strip()}",
-            acting_user,
-        )
+    if onward is not None:
+        _record_onward(referral, onward, at="gateway", acting_user=acting_user)
     referral.modified_by = _user(acting_user)
     referral.save()
     _audit(
@@ -609,50 +493,33 @@ def record_gateway_outcome(
 
 def _check_onward(
     service: str, referred_on: datetime.date | None, decided_on: datetime.date
-) -> datetime.date:
+) -> pathway.Onward:
     """The onward referral's service is given and its date is valid (checked before
     anything is written, so a refusal leaves the referral as it was)."""
     _require(service.strip(), "onward_service", "Enter the service the person was referred on to")
-    return _check_date(
+    day = _check_date(
         referred_on,
         "onward_referred_on",
         "Date referred on",
         not_before=decided_on,
         not_before_label="the date of the outcome",
     )
+    return pathway.Onward(service.strip(), day)
 
 
-def _refer_on(
-    referral: Referral,
-    at: str,
-    *,
-    service: str,
-    referred_on: datetime.date | None,
-    decided_on: datetime.date,
-    reason: str,
-    acting_user: User,
+def _record_onward(
+    referral: Referral, onward: pathway.Onward, *, at: str, acting_user: User
 ) -> OnwardReferral:
-    """Record the onward referral of a referral found not for Channel but with other
-    vulnerabilities, and move it to await the service's answer."""
-    day = _check_onward(service, referred_on, decided_on)
-    onward = OnwardReferral.objects.create(
+    """The onward referral of a referral found not for Channel but with other
+    vulnerabilities, which the pathway has moved to await the service's answer."""
+    return OnwardReferral.objects.create(
         authority_id=referral.authority_id,
         referral=referral,
-        service=service.strip(),
-        referred_on=day,
+        service=onward.service,
+        referred_on=onward.on,
         at=at,
         recorded_by=_user(acting_user),
     )
-    _event(
-        referral,
-        EventKind.REFERRED_ON,
-        occurred_on=day,
-        acting_user=acting_user,
-        to_stage=Stage.ONWARD,
-        outcome_label=f"Referred on to {onward.service}",
-        reason=reason,
-    )
-    return onward
 
 
 def awaiting_onward_referral(referral: Referral) -> OnwardReferral | None:
@@ -675,11 +542,7 @@ def record_onward_response(
     Checks: the referral is awaiting an onward referral's answer; an answer is chosen;
     its date is today or earlier and not before the date referred on.
     """
-    if referral.stage != Stage.ONWARD:
-        raise ValidationError(
-            f"This referral is {Stage(referral.stage).label.lower()}: it is not awaiting "
-            "an answer from a service it was referred on to."
-        )
+    pathway.check(referral.stage, EventKind.ONWARD_RESPONSE)
     onward = awaiting_onward_referral(referral)
     if onward is None:
         raise ValidationError("This referral has no onward referral awaiting an answer.")
@@ -703,22 +566,10 @@ def record_onward_response(
     onward.response_recorded_by = _user(acting_user)
     onward.response_recorded_at = timezone.now()
     onward.save()
-    _event(
+    _apply(
         referral,
-        EventKind.ONWARD_RESPONSE,
-        occurred_on=day,
+        pathway.OnwardAnswered(day, answer, onward.service, note.strip()),
         acting_user=acting_user,
-        outcome=answer.value,
-        outcome_label=f"{onward.service}: {answer.label.lower()}",
-        reason=note.strip(),
-    )
-    verb = "accepted" if answer == OnwardResponse.ACCEPTED else "declined"
-    _close(
-        referral,
-        day,
-        f"Referred on to {onward.service}, which {verb} the referral."
-        + (f" {note.strip()}" if note.strip() else ""),
-        acting_user,
     )
     referral.modified_by = _user(acting_user)
     referral.save()
@@ -766,78 +617,24 @@ def record_panel_decision(
         not_before=referral.gateway_outcome_on,
         not_before_label="the gateway outcome",
     )
-    if referral.stage not in PANEL_STAGES - {Stage.LEFT_CHANNEL}:
-        raise ValidationError(
-            f"This referral is {Stage(referral.stage).label.lower()}: the panel cannot decide on it."
-        )
-    awaiting = referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED)
-    if decision in (PanelDecision.ADOPT, PanelDecision.NOT_ADOPT) and not awaiting:
-        raise ValidationError({"decision": "This case has already been adopted"})
-    if decision == PanelDecision.CONTINUE and awaiting:
-        raise ValidationError({"decision": "Only an adopted Channel case can continue support"})
-    if decision == PanelDecision.LEAVE:
-        if awaiting:
-            raise ValidationError({"decision": "Only an adopted Channel case can leave Channel"})
-        _require(exit_reason, "exit_reason", "Choose why the person is leaving Channel")
-    if decision == PanelDecision.NOT_ADOPT:
-        _require(
-            alternative_support.strip(),
-            "alternative_support",
-            "Enter the alternative support offered",
-        )
+    pathway.check_decision(
+        referral.stage,
+        decision,
+        exit_reason_given=exit_reason is not None,
+        alternative_support=alternative_support.strip(),
+    )
     reason = reason.strip()
-    if referral.stage == Stage.FOR_PANEL:
-        _event(
-            referral,
-            EventKind.DISCUSSED,
-            occurred_on=occurred_on,
-            acting_user=acting_user,
-            to_stage=Stage.DISCUSSED,
-            outcome=decision.value,
-            outcome_label=decision.label,
-            concern=concern,
-            reason=reason,
-        )
-        referral.discussed_at_panel_on = occurred_on
-    else:
-        _event(
-            referral,
-            EventKind.DISCUSSED,
-            occurred_on=occurred_on,
-            acting_user=acting_user,
-            outcome=decision.value,
-            outcome_label=decision.label,
-            concern=concern,
-            reason=reason,
-        )
-    if concern is not None:
-        referral.panel_concern = concern
-    if decision == PanelDecision.ADOPT:
-        _event(
-            referral,
-            EventKind.ADOPTED,
-            occurred_on=occurred_on,
-            acting_user=acting_user,
-            to_stage=Stage.ADOPTED,
-            reason=reason,
-        )
-        referral.adopted_on = occurred_on
-    elif decision == PanelDecision.NOT_ADOPT:
-        _event(
-            referral,
-            EventKind.NOT_ADOPTED,
-            occurred_on=occurred_on,
-            acting_user=acting_user,
-            reason=alternative_support.strip(),
-        )
-        referral.not_adopted_on = occurred_on
-        referral.alternative_support = alternative_support.strip()
-        _close(
-            referral,
+    _apply(
+        referral,
+        pathway.PanelDiscussed(
             occurred_on,
-            f"Not adopted by the panel. Alternative support: {alternative_support.strip()}",
-            acting_user,
-        )
+            decision,
+            reason,
+            concern_id=concern.pk if concern is not None else None,
+            alternative_support=alternative_support.strip(),
+        ),
+        acting_user=acting_user,
+    )
     referral.modified_by = _user(acting_user)
     referral.save()
     if decision == PanelDecision.LEAVE:
@@ -888,8 +685,7 @@ def record_consent(
     _require(status, "status", "Choose whether consent was given, declined or withdrawn")
     _require(given_by, "given_by", "Choose who gave or refused consent")
     status, given_by = ConsentStatus(status), ConsentGivenBy(given_by)
-    if referral.stage not in PANEL_STAGES - {Stage.LEFT_CHANNEL}:
-        raise ValidationError("Consent is recorded for cases at panel or in Channel support.")
+    pathway.check(referral.stage, EventKind.CONSENT)
     _check_date(
         occurred_on,
         "occurred_on",
@@ -915,14 +711,10 @@ def record_consent(
         notes=notes,
         recorded_by=_user(acting_user),
     )
-    _event(
+    _apply(
         referral,
-        EventKind.CONSENT,
-        occurred_on=occurred_on,
+        pathway.ConsentRecorded(occurred_on, status, given_by, notes),
         acting_user=acting_user,
-        outcome=status.value,
-        outcome_label=f"{status.label} ({given_by.label.lower()})",
-        reason=notes,
     )
     _audit(AuditAction.CREATE, consent, acting_user, status=status)
     return consent
@@ -949,8 +741,7 @@ def agree_support_plan(
     """Agree (or revise) the support plan of an adopted Channel case: its interventions,
     provider, sessions and planned contact interval (days between contacts; a case with
     no delivered contact within it plus `LAPSING_GRACE_DAYS` is support lapsing)."""
-    if referral.stage not in SUPPORT_STAGES:
-        raise ValidationError("A support plan is agreed for an adopted Channel case.")
+    pathway.check(referral.stage, EventKind.SUPPORT_PLAN)
     _check_date(
         agreed_on,
         "agreed_on",
@@ -1001,16 +792,15 @@ def agree_support_plan(
         },
     )
     plan.interventions.set(interventions)
-    _event(
+    _apply(
         referral,
-        EventKind.SUPPORT_PLAN,
-        occurred_on=agreed_on,
-        acting_user=acting_user,
-        outcome="agreed" if created else "revised",
-        outcome_label=(
-            f"{'Agreed' if created else 'Revised'}: {sessions_planned} sessions planned, "
-            f"a contact every {contact_interval_days} days"
+        pathway.PlanAgreed(
+            agreed_on,
+            revised=not created,
+            sessions_planned=sessions_planned,
+            contact_interval_days=contact_interval_days,
         ),
+        acting_user=acting_user,
     )
     _audit(AuditAction.CREATE if created else AuditAction.CHANGE, plan, acting_user)
     return plan
@@ -1019,14 +809,12 @@ def agree_support_plan(
 @transaction.atomic
 def start_support(referral: Referral, *, started_on: datetime.date, acting_user: User) -> Referral:
     """Support starts only with a support plan and consent given (and not since withdrawn)."""
-    if not SupportPlan.objects.filter(referral=referral).exists():
-        raise ValidationError("Agree a support plan before support starts.")
-    consent = current_consent(referral)
-    if consent is None or consent.status != ConsentStatus.GIVEN:
-        raise ValidationError(
-            "Support cannot start until consent is recorded as given"
-            + (f" (latest: {consent.get_status_display().lower()})." if consent else ".")
-        )
+    has_plan = SupportPlan.objects.filter(referral=referral).exists()
+    consent = current_consent(referral) if has_plan else None
+    pathway.check_support_start(
+        has_plan=has_plan, consent=ConsentStatus(consent.status) if consent else None
+    )
+    assert consent is not None  # refused above without consent given
     _check_date(
         started_on,
         "started_on",
@@ -1034,14 +822,7 @@ def start_support(referral: Referral, *, started_on: datetime.date, acting_user:
         not_before=max(consent.occurred_on, referral.adopted_on or consent.occurred_on),
         not_before_label="consent and adoption",
     )
-    _event(
-        referral,
-        EventKind.SUPPORT_STARTED,
-        occurred_on=started_on,
-        acting_user=acting_user,
-        to_stage=Stage.IN_SUPPORT,
-    )
-    referral.support_started_on = started_on
+    _apply(referral, pathway.SupportStarted(started_on), acting_user=acting_user)
     referral.modified_by = _user(acting_user)
     referral.save()
     _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.SUPPORT_STARTED)
@@ -1060,8 +841,7 @@ def record_session(
 ) -> SupportSession:
     """Record a support session (delivered, not attended or cancelled) while in support."""
     referral = plan.referral
-    if referral.stage != Stage.IN_SUPPORT:
-        raise ValidationError("Sessions are recorded while the person is receiving support.")
+    pathway.check(referral.stage, EventKind.SESSION)
     _require(status, "status", "Choose whether the session was delivered")
     status = SessionStatus(status)
     _check_date(
@@ -1080,14 +860,7 @@ def record_session(
         notes=notes,
         recorded_by=_user(acting_user),
     )
-    _event(
-        referral,
-        EventKind.SESSION,
-        occurred_on=occurred_on,
-        acting_user=acting_user,
-        outcome=status.value,
-        outcome_label=status.label,
-    )
+    _apply(referral, pathway.SessionRecorded(occurred_on, status), acting_user=acting_user)
     _audit(AuditAction.CREATE, session, acting_user, status=status)
     return session
 
@@ -1116,28 +889,20 @@ def leave_channel(
         not_before=referral.support_started_on or referral.adopted_on,
         not_before_label="support starting",
     )
-    _event(
+    _apply(
         referral,
-        EventKind.LEFT_CHANNEL,
-        occurred_on=left_on,
+        pathway.LeftChannel(
+            left_on, exit_reason.code, exit_reason.label, exit_reason.pk, reason.strip()
+        ),
         acting_user=acting_user,
-        to_stage=Stage.LEFT_CHANNEL,
-        outcome=exit_reason.code,
-        outcome_label=exit_reason.label,
-        reason=reason.strip(),
     )
-    referral.left_channel_on = left_on
-    referral.exit_reason = exit_reason
     referral.modified_by = _user(acting_user)
     referral.save()
-    for kind, months in REVIEW_MONTHS.items():
+    for kind, due_on in pathway.reviews_due(left_on):
         Review.objects.update_or_create(
             referral=referral,
             kind=kind,
-            defaults={
-                "authority_id": referral.authority_id,
-                "due_on": periods.add_months(left_on, months),
-            },
+            defaults={"authority_id": referral.authority_id, "due_on": due_on},
         )
     _audit(AuditAction.CHANGE, referral, acting_user, event=EventKind.LEFT_CHANNEL)
     return referral
@@ -1161,31 +926,19 @@ def extend_review(
 ) -> Review:
     """Schedule a further post-exit review, as the panel decided (the guidance allows
     review up to two years after exit) on `decided_on` (default today; not in the future,
-    not before the person left). The date must fall after the person left Channel, no
-    later than `REVIEW_LIMIT_MONTHS` after it, and not on a date that already has a
-    review."""
-    if referral.stage != Stage.LEFT_CHANNEL or referral.left_channel_on is None:
+    not before the person left). The due date follows `pathway.check_extension`: after the
+    person left Channel, no later than `REVIEW_LIMIT_MONTHS` after it, and not on a date
+    that already has a review."""
+    pathway.check(referral.stage, EventKind.REVIEW_EXTENDED)
+    if referral.left_channel_on is None:  # left Channel without its date: not a real case
         raise ValidationError("Reviews are extended after the person has left Channel.")
     _require(due_on, "due_on", "Enter the date the further review is due")
     assert due_on is not None
     _require(reason.strip(), "reason", "Enter why the panel extended the reviews")
     left_on = referral.left_channel_on
-    limit = periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
-    if due_on <= left_on:
-        raise ValidationError(
-            {
-                "due_on": f"The review must be due after the person left Channel ({left_on:%-d %B %Y})"
-            }
-        )
-    if due_on > limit:
-        raise ValidationError(
-            {
-                "due_on": f"The review must be due no later than {REVIEW_LIMIT_MONTHS} months "
-                f"after the person left Channel ({limit:%-d %B %Y})"
-            }
-        )
-    if referral.reviews.filter(due_on=due_on).exists():
-        raise ValidationError({"due_on": f"A review is already due on {due_on:%-d %B %Y}"})
+    pathway.check_extension(
+        left_on, due_on, already_due=referral.reviews.filter(due_on=due_on).exists()
+    )
     decided_on = decided_on or periods.today()
     if not left_on <= decided_on <= periods.today():
         raise ValidationError(
@@ -1200,14 +953,10 @@ def extend_review(
     )
     referral.modified_by = _user(acting_user)
     referral.save(update_fields=["modified_by", "modified_at"])
-    _event(
+    _apply(
         referral,
-        EventKind.REVIEW_EXTENDED,
-        occurred_on=decided_on,
+        pathway.ReviewExtended(decided_on, due_on, reason.strip()),
         acting_user=acting_user,
-        outcome=ReviewKind.EXTENDED,
-        outcome_label=f"Further review due {due_on:%-d %B %Y}",
-        reason=reason.strip(),
     )
     _audit(AuditAction.CREATE, review, acting_user, event=EventKind.REVIEW_EXTENDED)
     return review
@@ -1228,7 +977,7 @@ def record_review(
     """Record a post-exit review.
 
     Reviews are recorded in the order they are due (the 12-month one after the 6-month
-    one). A review held more than `EARLY_REVIEW_DAYS` before it is due needs
+    one). A review held more than `pathway.EARLY_REVIEW_DAYS` before it is due needs
     `confirm_early` and the reason. A review that finds renewed concerns reopens the case
     (`reopen_to`: `ReopenTo.TRIAGE` or `ReopenTo.PANEL`): the referral is closed and a new
     referral linked to it opens at triage or awaiting a panel (ADR 0016). Returns the
@@ -1237,8 +986,7 @@ def record_review(
     referral = review.referral
     if review.held_on is not None:
         raise ValidationError("This review has already been recorded.")
-    if referral.stage != Stage.LEFT_CHANNEL:
-        raise ValidationError("Reviews are recorded after the person has left Channel.")
+    pathway.check(referral.stage, EventKind.REVIEW)
     first = next_review(referral)
     if first is not None and first.pk != review.pk:
         raise ValidationError(f"Record the {first.get_kind_display()} first.")
@@ -1253,39 +1001,30 @@ def record_review(
         not_before=referral.left_channel_on,
         not_before_label="the date the person left Channel",
     )
-    early = held_on < review.due_on - datetime.timedelta(days=EARLY_REVIEW_DAYS)
-    if early:
-        if not confirm_early:
-            raise ValidationError(
-                {
-                    "confirm_early": f"The review is due on {review.due_on:%-d %B %Y}, more "
-                    f"than {EARLY_REVIEW_DAYS} days after this date: confirm it is being "
-                    "held early"
-                }
-            )
-        _require(early_reason.strip(), "early_reason", "Enter why the review is held early")
-    if further_concerns and reopen_to not in (ReopenTo.TRIAGE, ReopenTo.PANEL):
-        raise ValidationError(
-            {"reopen_to": "Choose where the reopened case goes: triage or a panel"}
-        )
+    early = pathway.check_review(
+        held_on,
+        review.due_on,
+        confirm_early=confirm_early,
+        early_reason=early_reason.strip(),
+        further_concerns=further_concerns,
+        reopen_to=reopen_to,
+    )
     review.held_on = held_on
     review.further_concerns = further_concerns
     review.notes = notes.strip()
     review.early_reason = early_reason.strip() if early else ""
     review.recorded_by = _user(acting_user)
     review.save()
-    _event(
+    _apply(
         referral,
-        EventKind.REVIEW,
-        occurred_on=held_on,
-        acting_user=acting_user,
-        outcome=review.kind,
-        outcome_label=(
-            f"{review.get_kind_display()}: "
-            + ("further concerns" if further_concerns else "no further concerns")
-            + (" (held early)" if early else "")
+        pathway.Reviewed(
+            held_on,
+            ReviewKind(review.kind),
+            further_concerns,
+            notes.strip() + (f" Held early: {early_reason.strip()}" if early else ""),
+            early=early,
         ),
-        reason=notes.strip() + (f" Held early: {early_reason.strip()}" if early else ""),
+        acting_user=acting_user,
     )
     _audit(AuditAction.CHANGE, review, acting_user, event=EventKind.REVIEW, kind=review.kind)
     if further_concerns:
@@ -1319,33 +1058,17 @@ def _reopen(review: Review, *, to: str, acting_user: User) -> Referral:
     )
     reopened.reopened_from = earlier
     reopened.panel_summary = earlier.panel_summary
-    where = "straight to a Channel panel" if to == ReopenTo.PANEL else "to triage"
-    _event(
+    label = review.get_kind_display()
+    _apply(
         reopened,
-        EventKind.REOPENED,
-        occurred_on=review.held_on,
+        pathway.ReopenedFrom(review.held_on, earlier.reference, label, to, review.notes),
         acting_user=acting_user,
-        to_stage=Stage.FOR_PANEL if to == ReopenTo.PANEL else None,
-        outcome=to,
-        outcome_label=f"Reopened from {earlier.reference} ({review.get_kind_display()}), {where}",
-        reason=review.notes,
     )
     reopened.save()
-    _event(
+    _apply(
         earlier,
-        EventKind.REOPENED,
-        occurred_on=review.held_on,
+        pathway.ReopenedAs(review.held_on, reopened.reference, label, to, review.notes),
         acting_user=acting_user,
-        outcome=to,
-        outcome_label=f"Reopened as {reopened.reference}, {where}",
-        reason=review.notes,
-    )
-    _close(
-        earlier,
-        review.held_on,
-        f"The {review.get_kind_display()} found renewed concerns: reopened as "
-        f"{reopened.reference}.",
-        acting_user,
     )
     earlier.modified_by = _user(acting_user)
     earlier.save()
@@ -1369,9 +1092,8 @@ def close_referral(
         not_before=latest.first(),
         not_before_label="the latest event in its history",
     )
-    if referral.stage == Stage.CLOSED:
-        raise ValidationError("This referral is already closed.")
-    _close(referral, closed_on, reason.strip(), acting_user)
+    pathway.check(referral.stage, EventKind.CLOSED)
+    _apply(referral, pathway.Closed(closed_on, reason.strip()), acting_user=acting_user)
     referral.modified_by = _user(acting_user)
     referral.save()
     AgendaItem.objects.filter(referral=referral, is_open=True).update(is_open=False)
@@ -1392,18 +1114,19 @@ def assign_case_officer(referral: Referral, officer: Any, *, acting_user: User) 
         raise ValidationError({"officer": "Choose a member of the authority's Prevent team"})
     if referral.coordinator_id == officer.pk:
         raise ValidationError({"officer": f"{officer} is already the case officer"})
-    if referral.stage == Stage.CLOSED:
-        raise ValidationError("This referral is closed.")
+    pathway.check(referral.stage, EventKind.CASE_OFFICER)
     previous = referral.coordinator
     referral.coordinator = officer
     referral.modified_by = _user(acting_user)
     referral.save(update_fields=["coordinator", "modified_by", "modified_at"])
-    _event(
+    _apply(
         referral,
-        EventKind.CASE_OFFICER,
-        occurred_on=periods.today(),
+        pathway.Noted(
+            EventKind.CASE_OFFICER,
+            periods.today(),
+            outcome_label=f"Case officer: {officer} (before: {previous or 'not assigned'})",
+        ),
         acting_user=acting_user,
-        outcome_label=f"Case officer: {officer} (before: {previous or 'not assigned'})",
     )
     _audit(AuditAction.CHANGE, referral, acting_user, fields="coordinator")
     return referral
@@ -1638,21 +1361,7 @@ def add_to_agenda(
         raise ValidationError(
             {"meeting": "The meeting has been held: add the case to a later meeting"}
         )
-    proposed = AgendaReason(reason) if reason else None
-    if proposed in (AgendaReason.SUPPORT_LAPSING, AgendaReason.SUPPORT_REVIEW):
-        if referral.stage != Stage.IN_SUPPORT:
-            raise ValidationError(
-                {"reason": f"{proposed.label} is a reason for a case receiving Channel support"}
-            )
-        reason = proposed
-    elif referral.stage in (Stage.FOR_PANEL, Stage.DISCUSSED):
-        reason = AgendaReason.NEW
-    elif referral.stage in SUPPORT_STAGES:
-        reason = AgendaReason.REVIEW
-    else:
-        raise ValidationError(
-            f"This referral is {Stage(referral.stage).label.lower()}: it cannot go on the agenda."
-        )
+    why = pathway.agenda_reason(referral.stage, AgendaReason(reason) if reason else None)
     listed = AgendaItem.objects.filter(meeting=meeting, referral=referral).first()
     if listed is not None and listed.removed_at is not None:
         raise ValidationError(
@@ -1661,15 +1370,14 @@ def add_to_agenda(
     if listed is not None:
         raise ValidationError({"referral": "This case is already on the agenda"})
     item = AgendaItem.objects.create(
-        authority_id=meeting.authority_id, meeting=meeting, referral=referral, reason=reason
+        authority_id=meeting.authority_id, meeting=meeting, referral=referral, reason=why
     )
-    _event(
+    _apply(
         referral,
-        EventKind.ADDED_TO_AGENDA,
-        occurred_on=min(periods.today(), max(meeting.held_on, referral.received_on)),
+        pathway.AddedToAgenda(
+            min(periods.today(), max(meeting.held_on, referral.received_on)), why, str(meeting)
+        ),
         acting_user=acting_user,
-        outcome=reason,
-        outcome_label=f"{AgendaReason(reason).label}: {meeting}",
     )
     _audit(AuditAction.CREATE, item, acting_user, meeting=meeting.pk)
     return item
@@ -1758,13 +1466,15 @@ def remove_from_agenda(item: AgendaItem, *, reason: str, acting_user: User) -> A
     item.removed_by = _user(acting_user)
     item.removal_reason = reason
     item.save(update_fields=["is_open", "removed_at", "removed_by", "removal_reason"])
-    _event(
+    _apply(
         item.referral,
-        EventKind.REMOVED_FROM_AGENDA,
-        occurred_on=periods.today(),
+        pathway.Noted(
+            EventKind.REMOVED_FROM_AGENDA,
+            periods.today(),
+            outcome_label=f"Removed from the agenda: {meeting}",
+            reason=reason,
+        ),
         acting_user=acting_user,
-        outcome_label=f"Removed from the agenda: {meeting}",
-        reason=reason,
     )
     _meeting_event(
         meeting,
@@ -1887,8 +1597,7 @@ def record_assessment(
     acting_user: User,
 ) -> VulnerabilityAssessment:
     """The panel's Vulnerability Assessment Framework narrative, as the panel wrote it."""
-    if referral.stage not in PANEL_STAGES:
-        raise ValidationError("The panel assesses cases that have reached it.")
+    pathway.check(referral.stage, EventKind.VAF_RECORDED)
     for field, text in (("engagement", engagement), ("intent", intent), ("capability", capability)):
         _require(text.strip(), field, f"Enter the panel's assessment of {field}")
     _check_date(
@@ -1909,7 +1618,7 @@ def record_assessment(
         conclusion=conclusion.strip(),
         recorded_by=_user(acting_user),
     )
-    _event(referral, EventKind.VAF_RECORDED, occurred_on=assessed_on, acting_user=acting_user)
+    _apply(referral, pathway.Noted(EventKind.VAF_RECORDED, assessed_on), acting_user=acting_user)
     _audit(AuditAction.CREATE, assessment, acting_user)
     return assessment
 

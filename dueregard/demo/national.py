@@ -53,8 +53,9 @@ It writes the rows the services would write and keeps every rule they check:
 - dates are never after yesterday and follow the pathway: received <= triaged = referred
   to police <= gateway outcome < panel discussion = adoption <= consent <= support plan
   < support started <= sessions <= leaving Channel <= 6-month review <= 12-month review
-  <= closure; each stage change is a `StageEvent` with its `from_stage` and `to_stage`, in
-  `TRANSITIONS` order, and the referral's cached milestones equal its events;
+  <= closure; each referral's history rows and cached milestones are what
+  `casework.pathway` gives for its events (the module the services apply, so the
+  dataset cannot take a step the pathway refuses);
 - a referral is discussed at a real meeting of its authority's panel held that day, with
   an agenda item carrying the decision (a deferred decision is taken at the next meeting,
   or left pending); not adopting records the alternative support and
@@ -94,10 +95,10 @@ from dueregard.areas.services import load_authorities
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.audit.services import record
 from dueregard.casework import models as cw
+from dueregard.casework import pathway
 from dueregard.casework.matching import age_on, name_key, soundex
 from dueregard.core.bulk import RowWriter
 from dueregard.core.periods import (
-    add_months,
     financial_quarter_of,
     financial_year,
     financial_year_start,
@@ -578,7 +579,7 @@ def build(
         for n, place in enumerate(places, start=1):
             rng = random.Random(_seed(seed, place.authority.ons_code))
             share = place.weight / total_weight
-            _Casework(writer, place, reference, span, rng).run(factor * share)
+            _Caseload(writer, place, reference, span, rng).run(factor * share)
             people_share = place.population / total_population
             _training(writer, place, span, rng, factor * people_share)
             _engagement(writer, place, span, rng, factor)
@@ -690,7 +691,10 @@ class _Known:
     first_referred: datetime.date
 
 
-class _Casework:
+class _Caseload:
+    """One authority's casework: its Channel panel and meetings, and its referrals, each
+    with the history rows and milestones `casework.pathway` gives for its events."""
+
     def __init__(
         self,
         writer: RowWriter,
@@ -961,73 +965,20 @@ class _Casework:
         concern = self.ref.concern(rng, received_on)
         sector_code = _weighted(rng, SECTOR_WEIGHTS)
         sector, sector_label = self.ref.sectors.get(sector_code, (None, ""))
-        r: dict[str, Any] = {
-            "stage": cw.Stage.RECEIVED.value,
-            "triaged_on": None,
-            "triage_outcome": None,
-            "referred_to_police_on": None,
-            "gateway_outcome": None,
-            "gateway_outcome_on": None,
-            "gateway_concern_id": None,
-            "gateway_police_notes": "",
-            "discussed_at_panel_on": None,
-            "panel_concern_id": None,
-            "adopted_on": None,
-            "not_adopted_on": None,
-            "alternative_support": "",
-            "support_started_on": None,
-            "left_channel_on": None,
-            "exit_reason_id": None,
-            "closed_on": None,
-            "closure_reason": "",
-            "panel_summary": "",
-        }
-        events: list[tuple[Any, ...]] = []
+        journey = pathway.Journey()
+        # The referral's columns the pathway does not decide.
+        r: dict[str, Any] = {"gateway_police_notes": "", "panel_summary": ""}
         after: list[Callable[[int], object]] = []  # rows that need the referral's id
-        minute = [0]
-
-        def event(
-            kind: cw.EventKind,
-            day: datetime.date,
-            *,
-            to_stage: cw.Stage | None = None,
-            outcome: str = "",
-            label: str = "",
-            concern_id: int | None = None,
-            reason: str = "",
-        ) -> None:
-            # As services._event: a stage change records where it came from.
-            from_stage = r["stage"]
-            if to_stage is not None:
-                r["stage"] = to_stage.value
-            minute[0] += 1
-            events.append(
-                (
-                    cw.EventKind(kind).value,
-                    from_stage if to_stage is not None else "",
-                    r["stage"],
-                    outcome,
-                    label,
-                    concern_id,
-                    day,
-                    reason,
-                    w.stamp(day, minute[0]),
-                )
+        journey.add(
+            pathway.Received(
+                received_on,
+                concern_id=concern,
+                sector_code=sector_code if sector else "",
+                sector_label=sector_label,
             )
-
-        def close(day: datetime.date, reason: str) -> None:
-            event(cw.EventKind.CLOSED, day, to_stage=cw.Stage.CLOSED, reason=reason)
-            r["closed_on"] = day
-            r["closure_reason"] = reason
-
-        event(
-            cw.EventKind.RECEIVED,
-            received_on,
-            concern_id=concern,
-            outcome=sector_code if sector else "",
-            label=sector_label,
         )
-        self._pathway(r, event, close, after, received_on, concern, age, known)
+        self._pathway(journey, r, after, received_on, concern, age, known)
+        m = journey.milestones
 
         source = cw.ReferralSource.IMPORT if legacy else cw.ReferralSource.INTAKE
         created = w.stamp(received_on, rng.randint(0, 480))
@@ -1035,16 +986,20 @@ class _Casework:
             self.authority_id, known.person_id, self._reference(received_on), source.value,
             self.lead, received_on, "" if legacy else "Designated safeguarding lead (synthetic)",
             sector, rng.choice(CONCERN_TEXTS), concern, age, known.gender, known.ward_id,
-            r["panel_summary"], r["stage"], r["triaged_on"], r["triage_outcome"],
-            r["referred_to_police_on"], r["gateway_outcome"], r["gateway_outcome_on"],
-            r["gateway_concern_id"], r["gateway_police_notes"], r["discussed_at_panel_on"],
-            r["panel_concern_id"], r["adopted_on"], r["not_adopted_on"],
-            r["alternative_support"], r["support_started_on"], r["left_channel_on"],
-            r["exit_reason_id"], r["closed_on"], r["closure_reason"], self.lead, self.lead,
-            created, w.stamp(events[-1][6], minute[0]),
+            r["panel_summary"], m["stage"], m["triaged_on"], m["triage_outcome"],
+            m["referred_to_police_on"], m["gateway_outcome"], m["gateway_outcome_on"],
+            m["gateway_concern_id"], r["gateway_police_notes"], m["discussed_at_panel_on"],
+            m["panel_concern_id"], m["adopted_on"], m["not_adopted_on"],
+            m["alternative_support"], m["support_started_on"], m["left_channel_on"],
+            m["exit_reason_id"], m["closed_on"], m["closure_reason"], self.lead, self.lead,
+            created, w.stamp(journey.rows[-1].occurred_on, len(journey.rows)),
         )  # fmt: skip
-        for e in events:
-            self.t_event.add(self.authority_id, referral_id, known.person_id, *e, self.lead)
+        # Each history row is entered a minute after the one before, on its own day.
+        for minute, row in enumerate(journey.rows, start=1):
+            self.t_event.add(
+                self.authority_id, referral_id, known.person_id, *row,
+                w.stamp(row.occurred_on, minute), self.lead,
+            )  # fmt: skip
         for code, share in VULNERABILITY_SHARES.items():
             if rng.random() < share and code in self.ref.vulnerabilities:
                 self.t_vulnerability.add(referral_id, self.ref.vulnerabilities[code])
@@ -1053,9 +1008,8 @@ class _Casework:
 
     def _pathway(
         self,
+        journey: pathway.Journey,
         r: dict[str, Any],
-        event: Callable[..., None],
-        close: Callable[[datetime.date, str], None],
         after: list[Callable[[int], object]],
         received_on: datetime.date,
         concern: int | None,
@@ -1069,36 +1023,17 @@ class _Casework:
             return  # awaiting triage
         triage = _weighted(rng, TRIAGE_WEIGHTS)
         reason = TRIAGE_REASONS[triage]
-        event(
-            cw.EventKind.TRIAGED, triaged_on, outcome=triage.value, label=triage.label,
-            reason=reason,
-        )  # fmt: skip
-        r["triaged_on"], r["triage_outcome"] = triaged_on, triage.value
+        journey.add(pathway.Triaged(triaged_on, triage, reason))
         if triage != cw.TriageOutcome.POLICE:
-            close(triaged_on, f"Triaged: {triage.label}. {reason}")
             return
-        event(cw.EventKind.REFERRED_TO_POLICE, triaged_on, to_stage=cw.Stage.WITH_GATEWAY)
-        r["referred_to_police_on"] = triaged_on
         gateway_on = triaged_on + rng.randint(3, 35) * DAY
         if gateway_on > cutoff:
             return  # with the police gateway
         gateway = _weighted(rng, GATEWAY_WEIGHTS)
         reason = GATEWAY_REASONS[gateway]
-        panel = gateway == cw.GatewayOutcome.PANEL
-        event(
-            cw.EventKind.GATEWAY_OUTCOME,
-            gateway_on,
-            to_stage=cw.Stage.FOR_PANEL if panel else cw.Stage.WITH_GATEWAY,
-            outcome=gateway.value,
-            label=gateway.label,
-            concern_id=concern,
-            reason=reason,
-        )
-        r["gateway_outcome"], r["gateway_outcome_on"] = gateway.value, gateway_on
-        r["gateway_concern_id"] = concern
+        journey.add(pathway.GatewayDecided(gateway_on, gateway, reason, concern_id=concern))
         r["gateway_police_notes"] = f"Police checks completed. {SYNTHETIC}"
-        if not panel:
-            close(gateway_on, f"Police gateway: {gateway.label}. {reason}")
+        if gateway != cw.GatewayOutcome.PANEL:
             return
         r["panel_summary"] = f"Aged {age if age is not None else 'unknown'}. {SYNTHETIC}"
         # The panel's papers go out a week before it meets.
@@ -1106,14 +1041,14 @@ class _Casework:
         if index is None:
             # About a third wait for the coordinator to add them to an agenda.
             if rng.random() < 0.7:
-                self._on_upcoming_agenda(after, event, gateway_on, cw.AgendaReason.NEW)
+                self._on_upcoming_agenda(after, journey, gateway_on, cw.AgendaReason.NEW)
             return
-        self._discuss(r, event, close, after, index, concern, age, known, received_on)
+        self._discuss(journey, after, index, concern, age, known, received_on)
 
     def _on_upcoming_agenda(
         self,
         after: list[Callable[[int], object]],
-        event: Callable[..., None],
+        journey: pathway.Journey,
         since: datetime.date,
         reason: cw.AgendaReason,
     ) -> None:
@@ -1122,12 +1057,7 @@ class _Casework:
         if self.upcoming is None or since > self.span.cutoff - 7 * DAY:
             return
         meeting, day = self.upcoming
-        event(
-            cw.EventKind.ADDED_TO_AGENDA,
-            self.span.cutoff,
-            outcome=reason.value,
-            label=f"{reason.label}: {self._meeting_label(day)}",
-        )
+        journey.add(pathway.AddedToAgenda(self.span.cutoff, reason, self._meeting_label(day)))
         after.append(
             lambda rid: self.t_item.add(
                 self.authority_id, meeting, rid, reason.value, True, "", None, "", None, None
@@ -1152,7 +1082,7 @@ class _Casework:
     def _item(
         self,
         after: list[Callable[[int], object]],
-        event: Callable[..., None],
+        journey: pathway.Journey,
         index: int,
         reason: cw.AgendaReason,
         decision: cw.PanelDecision,
@@ -1162,14 +1092,9 @@ class _Casework:
         """An agenda item of a held meeting, decided and closed, with its history row
         and, if given, the panel's assessment recorded at it."""
         meeting, day = self.meeting_ids[index], self.meeting_days[index]
-        event(
-            cw.EventKind.ADDED_TO_AGENDA,
-            day,
-            outcome=reason.value,
-            label=f"{reason.label}: {self._meeting_label(day)}",
-        )
+        journey.add(pathway.AddedToAgenda(day, reason, self._meeting_label(day)))
         if assessment is not None:
-            event(cw.EventKind.VAF_RECORDED, day)
+            journey.add(pathway.Noted(cw.EventKind.VAF_RECORDED, day))
         decided = self.w.stamp(day, 300)
 
         def write(rid: int) -> None:
@@ -1187,9 +1112,7 @@ class _Casework:
 
     def _discuss(
         self,
-        r: dict[str, Any],
-        event: Callable[..., None],
-        close: Callable[[datetime.date, str], None],
+        journey: pathway.Journey,
         after: list[Callable[[int], object]],
         index: int,
         concern: int | None,
@@ -1199,19 +1122,14 @@ class _Casework:
     ) -> None:
         rng, cutoff = self.rng, self.span.cutoff
         day = self.meeting_days[index]
-        r["discussed_at_panel_on"], r["panel_concern_id"] = day, concern
-        first_stage: cw.Stage | None = cw.Stage.DISCUSSED  # the first discussion's change
         if rng.random() < DEFER_SHARE:
             # Deferred for more information: decided at the next meeting, or pending (the
             # coordinator adds it to an agenda once the information is in).
             reason = "More information needed from the school and health before deciding."
-            self._item(after, event, index, cw.AgendaReason.NEW, cw.PanelDecision.DEFER, reason)
-            event(
-                cw.EventKind.DISCUSSED, day, to_stage=cw.Stage.DISCUSSED,
-                outcome=cw.PanelDecision.DEFER.value, label=cw.PanelDecision.DEFER.label,
-                concern_id=concern, reason=reason,
-            )  # fmt: skip
-            first_stage = None
+            self._item(after, journey, index, cw.AgendaReason.NEW, cw.PanelDecision.DEFER, reason)
+            journey.add(
+                pathway.PanelDiscussed(day, cw.PanelDecision.DEFER, reason, concern_id=concern)
+            )
             if index + 1 >= len(self.meeting_days):
                 return  # decision pending
             index += 1
@@ -1220,7 +1138,7 @@ class _Casework:
         decision = cw.PanelDecision.ADOPT if adopt else cw.PanelDecision.NOT_ADOPT
         reason = "Agreed by consensus."
         self._item(
-            after, event, index, cw.AgendaReason.NEW, decision, reason,
+            after, journey, index, cw.AgendaReason.NEW, decision, reason,
             (
                 f"Some engagement with extremist material online. {SYNTHETIC}",
                 "No stated intent to harm.",
@@ -1228,18 +1146,14 @@ class _Casework:
                 "The panel considers support proportionate to explore.",
             ),
         )  # fmt: skip
-        event(
-            cw.EventKind.DISCUSSED, day, to_stage=first_stage, outcome=decision.value,
-            label=decision.label, concern_id=concern, reason=reason,
-        )  # fmt: skip
+        alternative = "" if adopt else "Early help and mental health support arranged."
+        journey.add(
+            pathway.PanelDiscussed(
+                day, decision, reason, concern_id=concern, alternative_support=alternative
+            )
+        )
         if not adopt:
-            alternative = "Early help and mental health support arranged."
-            event(cw.EventKind.NOT_ADOPTED, day, reason=alternative)
-            r["not_adopted_on"], r["alternative_support"] = day, alternative
-            close(day, f"Not adopted by the panel. Alternative support: {alternative}")
             return
-        event(cw.EventKind.ADOPTED, day, to_stage=cw.Stage.ADOPTED, reason=reason)
-        r["adopted_on"] = day
         consent_on = day + rng.randint(3, 28) * DAY
         if consent_on > cutoff:
             return  # adopted, consent not yet recorded
@@ -1252,10 +1166,7 @@ class _Casework:
         declined = rng.random() < CONSENT_DECLINED_SHARE
         status = cw.ConsentStatus.DECLINED if declined else cw.ConsentStatus.GIVEN
         given_by = cw.ConsentGivenBy.PARENT if child else cw.ConsentGivenBy.PERSON
-        event(
-            cw.EventKind.CONSENT, consent_on, outcome=status.value,
-            label=f"{status.label} ({given_by.label.lower()})",
-        )  # fmt: skip
+        journey.add(pathway.ConsentRecorded(consent_on, status, given_by))
         stamp = self.w.stamp(consent_on, 200)
         after.append(
             lambda rid: self.t_consent.add(
@@ -1264,7 +1175,11 @@ class _Casework:
             )
         )  # fmt: skip
         if declined:
-            close(consent_on, "Consent declined. Alternative support offered through early help.")
+            journey.add(
+                pathway.Closed(
+                    consent_on, "Consent declined. Alternative support offered through early help."
+                )
+            )
             return
         agreed_on = consent_on + rng.randint(7, 35) * DAY
         if agreed_on > cutoff:
@@ -1274,10 +1189,7 @@ class _Casework:
         start = agreed_on + rng.randint(1, 14) * DAY
         end = start + support_days * DAY
         sessions_planned = max(4, support_days // interval)
-        event(
-            cw.EventKind.SUPPORT_PLAN, agreed_on, outcome="agreed",
-            label=f"Agreed: {sessions_planned} sessions planned, a contact every {interval} days",
-        )  # fmt: skip
+        journey.add(pathway.PlanAgreed(agreed_on, False, sessions_planned, interval))
         plan_stamp = self.w.stamp(agreed_on, 220)
         plan: dict[str, int] = {}
         kinds = rng.sample(self.ref.interventions, min(2, len(self.ref.interventions)))
@@ -1296,8 +1208,7 @@ class _Casework:
         after.append(write_plan)
         if start > cutoff:
             return  # plan agreed, support starts tomorrow
-        event(cw.EventKind.SUPPORT_STARTED, start, to_stage=cw.Stage.IN_SUPPORT)
-        r["support_started_on"] = start
+        journey.add(pathway.SupportStarted(start))
         # Panel reviews every third meeting until support ends; sessions about every
         # contact interval until the panel agrees the person leaves. Some people still in
         # support stop attending: support lapsing.
@@ -1325,10 +1236,7 @@ class _Casework:
         for day_of, kind, value in timeline:
             if kind == 0:
                 status_value = value
-                event(
-                    cw.EventKind.SESSION, day_of, outcome=status_value,
-                    label=cw.SessionStatus(status_value).label,
-                )  # fmt: skip
+                journey.add(pathway.SessionRecorded(day_of, cw.SessionStatus(status_value)))
                 session_stamp = self.w.stamp(day_of, 120)
 
                 def add_session(
@@ -1350,26 +1258,28 @@ class _Casework:
                 after.append(add_session)  # fmt: skip
             else:
                 self._item(
-                    after, event, value, cw.AgendaReason.REVIEW, cw.PanelDecision.CONTINUE,
+                    after, journey, value, cw.AgendaReason.REVIEW, cw.PanelDecision.CONTINUE,
                     "Continue the support plan.",
                 )  # fmt: skip
-                event(
-                    cw.EventKind.DISCUSSED, self.meeting_days[value],
-                    outcome=cw.PanelDecision.CONTINUE.value,
-                    label=cw.PanelDecision.CONTINUE.label, reason="Continue the support plan.",
-                )  # fmt: skip
+                journey.add(
+                    pathway.PanelDiscussed(
+                        self.meeting_days[value],
+                        cw.PanelDecision.CONTINUE,
+                        "Continue the support plan.",
+                    )
+                )
         if in_support:
             upcoming = len(self.meeting_days)
             leaving_next = self.upcoming is not None and self.upcoming[1] >= end
             if leaving_next or (
                 upcoming >= review_from + 2 and (upcoming - review_from - 2) % 3 == 0
             ):
-                self._on_upcoming_agenda(after, event, start, cw.AgendaReason.REVIEW)
+                self._on_upcoming_agenda(after, journey, start, cw.AgendaReason.REVIEW)
             return
         left_on = self.meeting_days[leave_index]
         decision_reason = "Support plan completed: the panel agreed the person leaves Channel."
         self._item(
-            after, event, leave_index, cw.AgendaReason.REVIEW, cw.PanelDecision.NOTED,
+            after, journey, leave_index, cw.AgendaReason.REVIEW, cw.PanelDecision.NOTED,
             decision_reason,
             (
                 f"Less time on extremist material; engaging with the mentor. {SYNTHETIC}",
@@ -1378,41 +1288,27 @@ class _Casework:
                 "Progress noted by the panel.",
             ),
         )  # fmt: skip
-        event(
-            cw.EventKind.DISCUSSED, left_on, outcome=cw.PanelDecision.NOTED.value,
-            label=cw.PanelDecision.NOTED.label, reason=decision_reason,
-        )  # fmt: skip
+        journey.add(pathway.PanelDiscussed(left_on, cw.PanelDecision.NOTED, decision_reason))
         exit_code = _weighted(rng, EXIT_WEIGHTS)
         exit_id, exit_label = self.ref.exit_reasons[exit_code]
-        event(
-            cw.EventKind.LEFT_CHANNEL, left_on, to_stage=cw.Stage.LEFT_CHANNEL,
-            outcome=exit_code, label=exit_label, reason="Agreed at panel.",
-        )  # fmt: skip
-        r["left_channel_on"], r["exit_reason_id"] = left_on, exit_id
+        journey.add(
+            pathway.LeftChannel(left_on, exit_code, exit_label, exit_id, "Agreed at panel.")
+        )
         held_before = left_on
-        for review_kind, months in (
-            (cw.ReviewKind.SIX_MONTHS, 6),
-            (cw.ReviewKind.TWELVE_MONTHS, 12),
-        ):
-            due = add_months(left_on, months)
+        for review_kind, due in pathway.reviews_due(left_on):
             held = max(due, held_before) + rng.randint(0, 10) * DAY
             concerns = rng.random() < 0.06
             if held > cutoff:
                 after.append(self._review_row(review_kind, due))
                 continue
             notes = f"Checked with the school and family. {SYNTHETIC}"
-            event(
-                cw.EventKind.REVIEW, held, outcome=review_kind.value,
-                label=f"{review_kind.label}: "
-                + ("further concerns" if concerns else "no further concerns"),
-                reason=notes,
-            )  # fmt: skip
+            journey.add(pathway.Reviewed(held, review_kind, concerns, notes))
             after.append(self._review_row(review_kind, due, held, concerns, notes, self.lead))
             held_before = held
             # Closed within four weeks of the last review: a few await closure.
             closed_on = held + rng.randint(0, 28) * DAY
             if review_kind == cw.ReviewKind.TWELVE_MONTHS and closed_on <= cutoff:
-                close(closed_on, "Both post-exit reviews completed.")
+                journey.add(pathway.Closed(closed_on, "Both post-exit reviews completed."))
 
 
 # ---------------------------------------------------------------------------------------

@@ -134,8 +134,9 @@ def test_a_row_becomes_a_referral_with_its_whole_pathway(world) -> None:
     assert reviews == {"6": D(2020, 6, 2), "12": D(2020, 12, 2)}
 
 
-def _through_services(world: Any, *, adopted_later: bool) -> Referral:
-    """The same referral as `adopted_row`, recorded step by step through the services."""
+def received_through_services(world: Any) -> Referral:
+    """The referral `adopted_row` describes, as received through the services (in the
+    other authority, so the two can be compared)."""
     lead = world["coordinator"]
     person = services.create_person(
         authority=world.other_authority,
@@ -143,7 +144,7 @@ def _through_services(world: Any, *, adopted_later: bool) -> Referral:
         unidentified_historical=True,
         acting_user=lead,
     )
-    referral = factories.make_referral(
+    return factories.make_referral(
         world.other_authority,
         lead,
         person=person,
@@ -153,6 +154,12 @@ def _through_services(world: Any, *, adopted_later: bool) -> Referral:
         concern=concern_by_label("Islamist", D(2019, 5, 1)),
         vulnerabilities=[factories.vulnerability("mental-health")],
     )
+
+
+def _through_services(world: Any, *, adopted_later: bool) -> Referral:
+    """The same referral as `adopted_row`, recorded step by step through the services."""
+    lead = world["coordinator"]
+    referral = received_through_services(world)
     services.triage_referral(
         referral,
         outcome=TriageOutcome.POLICE,
