@@ -1,6 +1,6 @@
 """Pages for community engagement, funded projects and council resources.
 
-Most pages come from `RecordType` declarations (see recordkit); the overview pages and a
+Most pages come from `RecordType` declarations (see core.pages); the overview pages and a
 project's quarterly return are written out here.
 """
 
@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.core import periods
+from dueregard.core.pages import Col, RecordType, add_service_errors
 from dueregard.core.periods import financial_quarter_of, financial_year, financial_year_of
 
 from . import metrics, queries, services
@@ -56,7 +57,6 @@ from .models import (
     ProjectOutput,
     VenueCheck,
 )
-from .recordkit import Col, RecordType, add_service_errors
 
 E = Kind.ENGAGEMENT
 

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.core import periods, versions
-from dueregard.engagement.recordkit import Col, RecordType, add_service_errors
+from dueregard.core.pages import Col, RecordType, add_service_errors
 
 from . import queries, services
 from .forms import (
