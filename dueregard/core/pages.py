@@ -767,8 +767,8 @@ def form_page(
 ) -> HttpResponse:
     """A form page: form -> service -> redirect (POST-redirect-GET), or the form again.
 
-    `save` calls one service; on success the page flashes `success` and redirects to
-    `done` (each a string, or a function of what `save` returned). Otherwise it renders
+    `save` calls one service; on success the page flashes `success` (none if empty) and
+    redirects to `done` (each a string, or a function of what `save` returned). Otherwise it renders
     `template` with the form, `context` and, with `edit` (core.versions), the record's
     version and any conflict. `rendering` runs only when the form is shown, before the
     render: where a page of a personal record writes its VIEW audit event. The status is
@@ -776,7 +776,9 @@ def form_page(
     """
     saved = submit(request, form, save, edit=edit)
     if saved is not UNSAVED:
-        messages.success(request, success(saved) if callable(success) else success)
+        text = success(saved) if callable(success) else success
+        if text:
+            messages.success(request, text)
         return redirect(done(saved) if callable(done) else done)
     if rendering is not None:
         rendering()
