@@ -171,7 +171,7 @@ def assessment_create(request: SignedInRequest, pk: int, year: int) -> HttpRespo
             assessed_on=form.cleaned_data["assessed_on"],
             acting_user=request.user,
         ),
-        success=f"Self-assessment of {benchmark.label} for {label} saved",
+        success=lambda _: f"Self-assessment of {benchmark.label} for {label} saved",
         done=resolve_url(f"{reverse('assurance:benchmark_list')}?year={year}"),
         title=f"Self-assessment for {label}",
         caption=str(benchmark),

@@ -605,7 +605,7 @@ def action_update(request: SignedInRequest, pk: int) -> HttpResponse:
         save=lambda: services.record_action_update(
             action, acting_user=request.user, **form.cleaned_data
         ),
-        success=f"Update to action {action.reference} recorded",
+        success=lambda _: f"Update to action {action.reference} recorded",
         done=resolve_url("assurance:action_detail", pk=action.pk),
         edit=edit,
         title="Record a progress update",
@@ -629,7 +629,7 @@ def action_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
         save=lambda: services.withdraw_action(
             action, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
-        success=f"Action {action.reference} withdrawn from the plan",
+        success=lambda _: f"Action {action.reference} withdrawn from the plan",
         done=resolve_url("assurance:action_detail", pk=action.pk),
         title="Withdraw the action from the plan",
         caption=f"Action {action.reference}: {action.title}",

@@ -299,7 +299,7 @@ def recommendation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         save=lambda: services.update_recommendation(
             recommendation, acting_user=request.user, **form.cleaned_data
         ),
-        success=f"Recommendation {recommendation.number} changed",
+        success=lambda _: f"Recommendation {recommendation.number} changed",
         done=resolve_url("assurance:ctlp_detail", pk=ctlp.pk),
         edit=edit,
         title=f"Recommendation {recommendation.number} and the local response",
@@ -502,7 +502,7 @@ def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda: services.review_risk(risk, acting_user=request.user, **form.cleaned_data),
-        success=f"Review of risk {risk.reference} recorded",
+        success=lambda _: f"Review of risk {risk.reference} recorded",
         done=resolve_url("assurance:risk_detail", pk=risk.pk),
         edit=edit,
         title="Record a review",
@@ -526,7 +526,7 @@ def risk_close(request: SignedInRequest, pk: int) -> HttpResponse:
         save=lambda: services.close_risk(
             risk, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
-        success=f"Risk {risk.reference} closed",
+        success=lambda _: f"Risk {risk.reference} closed",
         done=resolve_url("assurance:risk_detail", pk=risk.pk),
         title="Close the risk",
         caption=f"Risk {risk.reference}: {risk.theme}",
