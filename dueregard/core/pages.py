@@ -762,7 +762,7 @@ def form_page(
     template: str,
     context: dict[str, Any] | None = None,
     edit: versions.Edit | None = None,
-    rendering: Callable[[], None] | None = None,
+    rendering: Callable[[], dict[str, Any] | None] | None = None,
     status: int | None = None,
 ) -> HttpResponse:
     """A form page: form -> service -> redirect (POST-redirect-GET), or the form again.
@@ -771,7 +771,8 @@ def form_page(
     redirects to `done` (each a string, or a function of what `save` returned). Otherwise it renders
     `template` with the form, `context` and, with `edit` (core.versions), the record's
     version and any conflict. `rendering` runs only when the form is shown, before the
-    render: where a page of a personal record writes its VIEW audit event. The status is
+    render: where a page of a personal record writes its VIEW audit event, and where
+    context that costs a query is built (what it returns is added). The status is
     400 when a submitted form is shown again with its errors, else 200 (or `status`).
     """
     saved = submit(request, form, save, edit=edit)
@@ -780,11 +781,11 @@ def form_page(
         if text:
             messages.success(request, text)
         return redirect(done(saved) if callable(done) else done)
+    page = {"form": form, **(context or {}), **(edit.context() if edit is not None else {})}
     if rendering is not None:
-        rendering()
+        page.update(rendering() or {})
     if status is None:
         status = 400 if form.is_bound and form.errors else 200
-    page = {"form": form, **(context or {}), **(edit.context() if edit is not None else {})}
     return render(request, template, page, status=status)
 
 
