@@ -52,16 +52,6 @@ INTAKE_SESSION_KEY = "casework_intake"
 # Helpers
 
 
-def _viewed(request: SignedInRequest, obj: Model, **detail: Any) -> None:
-    """One VIEW audit event for a page showing this record (person filled from it)."""
-    record(
-        AuditAction.VIEW,
-        actor=request.user,
-        obj=obj,
-        detail={"path": request.path[:200], **{k: str(v) for k, v in detail.items()}},
-    )
-
-
 def _viewed_list(
     request: SignedInRequest, what: str, person_ids: list[int], authority: Any
 ) -> None:
@@ -110,7 +100,7 @@ def _form_page(
     def rendering() -> dict[str, Any]:
         if record_obj is None:
             return {}
-        _viewed(request, record_obj, form=title)
+        pages.viewed(request, record_obj, form=title)
         if not isinstance(record_obj, Referral):
             return {}
         # "Referred N times" on every page of a referral
@@ -229,16 +219,15 @@ def person(request: SignedInRequest, pk: int) -> HttpResponse:
         .select_related("referral", "recorded_by", "concern")
         .order_by("occurred_on", "pk")
     )
-    _viewed(request, person)
-    return render(
+    return pages.detail_page(
         request,
+        person,
         "casework/person.html",
         {
             "person": person,
             "referrals": referrals,
             "events": events,
             "can_change": can(request.user, Kind.CASEWORK, Action.CHANGE, person.authority),
-            "personal_data": True,
         },
     )
 
@@ -374,7 +363,7 @@ def intake_details(request: SignedInRequest) -> HttpResponse:
         messages.success(request, f"Referral {referral.reference} was recorded.")
         return redirect("casework:referral", pk=referral.pk)
     if known is not None:
-        _viewed(request, known, form="intake")
+        pages.viewed(request, known, form="intake")
     return render(
         request,
         "casework/intake_details.html",
@@ -487,9 +476,9 @@ def referral(request: SignedInRequest, pk: int) -> HttpResponse:
     sessions = list(plan.sessions.all()) if plan else []
     delivered = sum(1 for s in sessions if s.status == "delivered")
     last_contact = max((s.occurred_on for s in sessions if s.status == "delivered"), default=None)
-    _viewed(request, referral)
-    return render(
+    return pages.detail_page(
         request,
+        referral,
         "casework/referral.html",
         {
             "referral": referral,
@@ -521,7 +510,6 @@ def referral(request: SignedInRequest, pk: int) -> HttpResponse:
             "earlier": queries.earlier_referrals(referral),
             "repeat_months": settings.REPEAT_REFERRAL_MONTHS,
             "can_change": can(request.user, Kind.CASEWORK, Action.CHANGE, referral.authority),
-            "personal_data": True,
         },
     )
 
@@ -1514,7 +1502,7 @@ def panel_case(request: SignedInRequest, pk: int) -> HttpResponse:
             meeting__panel__members__user=request.user,  # type: ignore[misc]
             meeting__panel__members__active=True,
         )
-    _viewed(request, referral, view="panel")
+    pages.viewed(request, referral, view="panel")
     return render(
         request,
         "casework/panel_case.html",

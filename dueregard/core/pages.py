@@ -9,6 +9,7 @@ scoped query, call one service, then redirect (POST-redirect-GET) or render
                   save happens only if the record is still at the version the form opened
                   with, and a stale save shows who changed it beside the user's values
 - `posted()`      the submitted data on a POST (an empty POST is still checked), else None
+- `detail_page()` a page of one personal record with its VIEW audit event (`viewed()`)
 - `export_response()` one list export: CSV or XLSX, every cell through `core.csvsafe`
 - `RecordType`    a council record's whole set of pages, declared once:
 
@@ -787,6 +788,35 @@ def form_page(
     if status is None:
         status = 400 if form.is_bound and form.errors else 200
     return render(request, template, page, status=status)
+
+
+# ---------------------------------------------------------------------------------------
+# Detail pages
+
+
+def viewed(request: SignedInRequest, obj: models.Model, **detail: Any) -> None:
+    """The VIEW audit event of a page showing this record (the person filled from it),
+    with the page's path and `detail`. Written by the view, in the request's transaction,
+    before the page is rendered."""
+    record(
+        AuditAction.VIEW,
+        actor=request.user,
+        obj=obj,
+        detail={"path": request.path[:200], **{k: str(v) for k, v in detail.items()}},
+    )
+
+
+def detail_page(
+    request: SignedInRequest,
+    obj: models.Model,
+    template: str,
+    context: dict[str, Any],
+    **detail: Any,
+) -> HttpResponse:
+    """A page of one personal record: its VIEW audit event (`viewed`), then the page,
+    marked OFFICIAL-SENSITIVE (`personal_data`)."""
+    viewed(request, obj, **detail)
+    return render(request, template, {**context, "personal_data": True})
 
 
 # ---------------------------------------------------------------------------------------

@@ -20,7 +20,14 @@ from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.casework import queries as casework_queries
 from dueregard.core import periods, versions
-from dueregard.core.pages import add_service_errors, export_response, form_page, posted
+from dueregard.core.pages import (
+    add_service_errors,
+    detail_page,
+    export_response,
+    form_page,
+    posted,
+    viewed,
+)
 
 from . import forms, queries, services
 from .models import RecordClass, RetentionRule
@@ -32,15 +39,6 @@ REVEALABLE = {"referral": "police information", "person": "health details"}
 
 def _authority(request: SignedInRequest, kind: Kind, action: Action) -> Any:
     return authorities_for(request.user, kind, action).order_by("name").first()
-
-
-def _viewed(request: SignedInRequest, obj: Any, **detail: Any) -> None:
-    record(
-        AuditAction.VIEW,
-        actor=request.user,
-        obj=obj,
-        detail={"path": request.path[:200], **{k: str(v) for k, v in detail.items()}},
-    )
 
 
 def _form_page(request: SignedInRequest, template: str, **context: Any) -> HttpResponse:
@@ -129,7 +127,7 @@ def legal_hold(request: SignedInRequest, pk: int) -> HttpResponse:
         edit=edit,
         success=lambda _: "Legal hold placed" if person.legal_hold else "Legal hold lifted",
         done=reverse("privacy:legal_hold", args=[person.pk]),
-        rendering=lambda: _viewed(request, person, form="legal hold"),
+        rendering=lambda: viewed(request, person, form="legal hold"),
         template="privacy/legal_hold.html",
         context={
             "person": person,
@@ -159,7 +157,7 @@ def sar_start(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         success="",
         done=lambda sar: reverse("privacy:sar", args=[sar.pk]),
-        rendering=lambda: _viewed(request, person, form="subject access request"),
+        rendering=lambda: viewed(request, person, form="subject access request"),
         template="privacy/form.html",
         context={
             "title": "Record a subject access request",
@@ -195,7 +193,7 @@ def sar(request: SignedInRequest, pk: int) -> HttpResponse:
         edit=versions.Edit(request, request_obj, values),
         success="Redactions confirmed: the export is ready",
         done=reverse("privacy:sar", args=[request_obj.pk]),
-        rendering=lambda: _viewed(request, request_obj, form="redaction"),
+        rendering=lambda: viewed(request, request_obj, form="redaction"),
         template="privacy/sar.html",
         context={
             "sar": request_obj,
@@ -269,14 +267,13 @@ def sharing(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.SHARING, Action.VIEW, object_scoped=True, methods=("GET",))
 def sharing_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_sharing_for_user(request, pk)
-    _viewed(request, item)
-    return render(
+    return detail_page(
         request,
+        item,
         "privacy/sharing_detail.html",
         {
             "item": item,
             "can_open_case": can(request.user, Kind.CASEWORK, Action.VIEW, item.authority),
-            "personal_data": True,
         },
     )
 

@@ -433,7 +433,6 @@ def evidence_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             item, acting_user=request.user, **_evidence_changes(form)
         ),
         success="Evidence changed",
-        done=resolve_url("assurance:evidence_detail", pk=item.pk),
         edit=edit,
         title="Change the evidence",
         caption=item.title,
@@ -476,7 +475,6 @@ def evidence_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
             item, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
         success="Evidence withdrawn from the library",
-        done=resolve_url("assurance:evidence_detail", pk=item.pk),
         title="Withdraw the evidence",
         caption=item.title,
         warning="It is kept on record but no longer listed or included in assurance packs.",

@@ -54,11 +54,11 @@ def _form_page(
     *,
     save: Callable[[], Any],
     success: str | Callable[[Any], str],
-    done: str | Callable[[Any], str],
     title: str,
     submit: str,
     cancel: str,
     crumbs: list[tuple[str, str]],
+    done: str | Callable[[Any], str] = "",
     caption: str = "",
     intro: str = "",
     warning: str = "",
@@ -66,15 +66,16 @@ def _form_page(
     personal_data: bool = False,
     edit: versions.Edit | None = None,
 ) -> HttpResponse:
-    """An assurance form page (core.pages.form_page in the assurance layout); `edit`
-    (core.versions) when it changes an existing record: its version in the form and,
-    after a stale save, their version beside the user's."""
+    """An assurance form page (core.pages.form_page in the assurance layout), which goes
+    on to `done` (by default back where `cancel` leads); `edit` (core.versions) when it
+    changes an existing record: its version in the form and, after a stale save, their
+    version beside the user's."""
     return form_page(
         request,
         form,
         save=save,
         success=success,
-        done=done,
+        done=done or cancel,
         edit=edit,
         template="assurance/form.html",
         context={

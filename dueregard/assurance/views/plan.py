@@ -201,7 +201,6 @@ def strategy_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             strategy, acting_user=request.user, **_strategy_form_data(form)
         ),
         success="Strategy changed",
-        done=resolve_url("assurance:strategy_detail", pk=strategy.pk),
         edit=edit,
         title="Change the strategy",
         caption=strategy.title,
@@ -267,7 +266,6 @@ def priority_create(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         save=lambda: services.add_priority(strategy, acting_user=request.user, **form.cleaned_data),
         success="Priority added",
-        done=resolve_url("assurance:strategy_detail", pk=strategy.pk),
         title="Add a priority",
         caption=strategy.title,
         submit="Save priority",
@@ -303,7 +301,6 @@ def priority_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             priority, acting_user=request.user, **form.cleaned_data
         ),
         success="Priority changed",
-        done=resolve_url("assurance:strategy_detail", pk=strategy.pk),
         edit=edit,
         title=f"Change priority {priority.number}",
         caption=strategy.title,
@@ -606,7 +603,6 @@ def action_update(request: SignedInRequest, pk: int) -> HttpResponse:
             action, acting_user=request.user, **form.cleaned_data
         ),
         success=lambda _: f"Update to action {action.reference} recorded",
-        done=resolve_url("assurance:action_detail", pk=action.pk),
         edit=edit,
         title="Record a progress update",
         caption=f"Action {action.reference}: {action.title}",
@@ -630,7 +626,6 @@ def action_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
             action, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
         success=lambda _: f"Action {action.reference} withdrawn from the plan",
-        done=resolve_url("assurance:action_detail", pk=action.pk),
         title="Withdraw the action from the plan",
         caption=f"Action {action.reference}: {action.title}",
         warning="The action stays on record and in the plan as it stood on earlier dates.",

@@ -244,7 +244,6 @@ def ctlp_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         save=lambda: services.update_ctlp(ctlp, acting_user=request.user, **form.cleaned_data),
         success="CTLP changed",
-        done=resolve_url("assurance:ctlp_detail", pk=ctlp.pk),
         edit=edit,
         title="Change the CTLP",
         caption=ctlp.title,
@@ -270,7 +269,6 @@ def recommendation_create(request: SignedInRequest, pk: int) -> HttpResponse:
             ctlp, acting_user=request.user, **form.cleaned_data
         ),
         success="Recommendation added",
-        done=resolve_url("assurance:ctlp_detail", pk=ctlp.pk),
         title="Add a recommendation",
         caption=ctlp.title,
         submit="Save recommendation",
@@ -300,7 +298,6 @@ def recommendation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             recommendation, acting_user=request.user, **form.cleaned_data
         ),
         success=lambda _: f"Recommendation {recommendation.number} changed",
-        done=resolve_url("assurance:ctlp_detail", pk=ctlp.pk),
         edit=edit,
         title=f"Recommendation {recommendation.number} and the local response",
         caption=ctlp.title,
@@ -464,7 +461,6 @@ def risk_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         save=lambda: services.update_risk(risk, acting_user=request.user, **form.cleaned_data),
         success="Risk changed",
-        done=resolve_url("assurance:risk_detail", pk=risk.pk),
         edit=edit,
         title="Change the risk",
         caption=f"Risk {risk.reference}",
@@ -503,7 +499,6 @@ def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         save=lambda: services.review_risk(risk, acting_user=request.user, **form.cleaned_data),
         success=lambda _: f"Review of risk {risk.reference} recorded",
-        done=resolve_url("assurance:risk_detail", pk=risk.pk),
         edit=edit,
         title="Record a review",
         caption=f"Risk {risk.reference}: {risk.theme}",
@@ -527,7 +522,6 @@ def risk_close(request: SignedInRequest, pk: int) -> HttpResponse:
             risk, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
         success=lambda _: f"Risk {risk.reference} closed",
-        done=resolve_url("assurance:risk_detail", pk=risk.pk),
         title="Close the risk",
         caption=f"Risk {risk.reference}: {risk.theme}",
         warning="The risk stays on record with its reviews; it leaves the open register.",
@@ -706,7 +700,6 @@ def incident_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             incident, acting_user=request.user, **form.cleaned_data
         ),
         success="Incident changed",
-        done=resolve_url("assurance:incident_detail", pk=incident.pk),
         edit=edit,
         title="Change the incident",
         caption=str(incident),
@@ -729,7 +722,6 @@ def incident_archive(request: SignedInRequest, pk: int) -> HttpResponse:
             incident, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
         success="Incident removed from the log",
-        done=resolve_url("assurance:incident_detail", pk=incident.pk),
         title="Remove the incident from the log",
         caption=str(incident),
         warning="Use this for an incident logged in error or twice. It is kept on record but "
