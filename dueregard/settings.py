@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "dueregard.core",
     "dueregard.areas",
     "dueregard.accounts",
+    "dueregard.pages",
     "dueregard.audit",
     "dueregard.casework",
     "dueregard.training",

@@ -45,16 +45,6 @@ from .services import MAX_CONTACT_INTERVAL_DAYS, ReopenTo
 NOT_KNOWN = [("", "Not known")]
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: keyed errors on their field when the form has
-    it, everything else at the top of the error summary."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 

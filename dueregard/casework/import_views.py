@@ -18,6 +18,7 @@ from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.core.importing import ImportRejected
+from dueregard.pages.kit import export_response
 
 from .imports import ALL_COLUMNS, REQUIRED_COLUMNS, import_referrals
 
@@ -134,6 +135,6 @@ def import_done(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, methods=("GET",))
 def import_template(request: SignedInRequest) -> HttpResponse:
     """A blank file with every column's heading, to fill in."""
-    response = HttpResponse(",".join(ALL_COLUMNS) + "\r\n", content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="referrals-template.csv"'
-    return response
+    return export_response(
+        "csv", "referrals-template", ALL_COLUMNS, [], filename="referrals-template.csv"
+    )

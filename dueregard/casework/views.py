@@ -27,7 +27,7 @@ from dueregard.accounts.models import Role
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can, roles_in
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
-from dueregard.core import navigation, periods, versions
+from dueregard.core import navigation, pages, periods, versions
 from dueregard.core.pagination import Keyset
 
 from . import forms, queries, services
@@ -52,16 +52,6 @@ INTAKE_SESSION_KEY = "casework_intake"
 # Helpers
 
 
-def _viewed(request: SignedInRequest, obj: Model, **detail: Any) -> None:
-    """One VIEW audit event for a page showing this record (person filled from it)."""
-    record(
-        AuditAction.VIEW,
-        actor=request.user,
-        obj=obj,
-        detail={"path": request.path[:200], **{k: str(v) for k, v in detail.items()}},
-    )
-
-
 def _viewed_list(
     request: SignedInRequest, what: str, person_ids: list[int], authority: Any
 ) -> None:
@@ -82,11 +72,6 @@ def _home_authority(request: SignedInRequest, kind: Kind, action: Action) -> Any
     return authorities_for(request.user, kind, action).order_by("name").first()
 
 
-def _posted(request: SignedInRequest) -> Any:
-    """The submitted data on a POST (even an empty one), None on a GET."""
-    return request.POST if request.method == "POST" else None
-
-
 def _form_page(
     request: SignedInRequest,
     *,
@@ -104,41 +89,72 @@ def _form_page(
     edit: versions.Edit | None = None,
     template: str = "casework/form.html",
 ) -> HttpResponse:
-    """The shape every casework form page shares: validate, call one service, redirect.
+    """A casework form page (pages.kit.form_page): validate, call one service, redirect.
 
     A page that changes an existing record passes `edit`: the save happens only if the
     record is still at the version the form was opened with (core.versions); a stale
-    save is refused with who changed it and when, their values beside the user's.
+    save is refused with who changed it and when, their values beside the user's. A page
+    of a record (`record_obj`) writes its VIEW audit event when the form is shown.
     """
-    if request.method == "POST" and form.is_valid():
-        try:
-            if edit is not None:
-                edit.save(form, lambda: on_valid(form.cleaned_data))
-            else:
-                on_valid(form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(done_url() if callable(done_url) else done_url)
-    if record_obj is not None:
-        _viewed(request, record_obj, form=title)
-    context = {
-        "form": form,
-        "title": title,
-        "caption": caption,
-        "intro": intro,
-        "submit": submit,
-        "back_url": back_url,
-        "personal_data": record_obj is not None,
-        **(edit.context() if edit is not None else {}),
-        **(extra or {}),
-    }
-    if isinstance(record_obj, Referral):  # "Referred N times" on every page of a referral
-        context["earlier"] = queries.earlier_referrals(record_obj)
-        context["repeat_months"] = settings.REPEAT_REFERRAL_MONTHS
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, context, status=status)
+
+    def rendering() -> dict[str, Any]:
+        if record_obj is None:
+            return {}
+        pages.viewed(request, record_obj, form=title)
+        if not isinstance(record_obj, Referral):
+            return {}
+        # "Referred N times" on every page of a referral
+        return {
+            "earlier": queries.earlier_referrals(record_obj),
+            "repeat_months": settings.REPEAT_REFERRAL_MONTHS,
+        }
+
+    return pages.form_page(
+        request,
+        form,
+        save=lambda: on_valid(form.cleaned_data),
+        success=success,
+        done=lambda _: done_url() if callable(done_url) else done_url,
+        template=template,
+        edit=edit,
+        rendering=rendering,
+        context={
+            "title": title,
+            "caption": caption,
+            "intro": intro,
+            "submit": submit,
+            "back_url": back_url,
+            "personal_data": record_obj is not None,
+            **(extra or {}),
+        },
+    )
+
+
+def _referral_page(
+    request: SignedInRequest,
+    referral: Referral,
+    *,
+    form: Any,
+    title: str,
+    on_valid: Callable[[dict[str, Any]], Any],
+    success: str,
+    done_url: str | Callable[[], str] | None = None,
+    **options: Any,
+) -> HttpResponse:
+    """A form page of one referral's pathway: captioned with the person and reference,
+    back to (and, unless `done_url` says otherwise, on to) the referral's page."""
+    return _form_page(
+        request,
+        form=form,
+        title=title,
+        caption=_caption(referral),
+        on_valid=on_valid,
+        success=success,
+        done_url=done_url or _referral_url(referral),
+        back_url=_referral_url(referral),
+        record_obj=referral,
+        **options,
+    )
 
 
 def _caption(referral: Referral) -> str:
@@ -203,16 +219,15 @@ def person(request: SignedInRequest, pk: int) -> HttpResponse:
         .select_related("referral", "recorded_by", "concern")
         .order_by("occurred_on", "pk")
     )
-    _viewed(request, person)
-    return render(
+    return pages.detail_page(
         request,
+        person,
         "casework/person.html",
         {
             "person": person,
             "referrals": referrals,
             "events": events,
             "can_change": can(request.user, Kind.CASEWORK, Action.CHANGE, person.authority),
-            "personal_data": True,
         },
     )
 
@@ -221,7 +236,7 @@ def person(request: SignedInRequest, pk: int) -> HttpResponse:
 def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_user(request, pk, write=True)
     form = forms.PersonForm(
-        _posted(request), initial=_person_values(person), authority=person.authority
+        pages.posted(request), initial=_person_values(person), authority=person.authority
     )
 
     def save(data: dict[str, Any]) -> None:
@@ -260,7 +275,7 @@ def _person_values(person: Person) -> dict[str, Any]:
 
 @requires(Kind.CASEWORK, Action.CHANGE)
 def intake(request: SignedInRequest) -> HttpResponse:
-    form = forms.IntakeNameForm(_posted(request))
+    form = forms.IntakeNameForm(pages.posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         dob = data.get("date_of_birth")
@@ -307,7 +322,7 @@ def intake_match(request: SignedInRequest) -> HttpResponse:
         request.session[INTAKE_SESSION_KEY] = state
         return render(request, "casework/intake_no_matches.html", {"state": state})
     form = forms.MatchChoiceForm(
-        _posted(request), choices=[(str(m.person.pk), m.person.display_name) for m in matches]
+        pages.posted(request), choices=[(str(m.person.pk), m.person.display_name) for m in matches]
     )
     if request.method == "POST" and form.is_valid():
         state["person"] = form.cleaned_data["choice"]
@@ -333,25 +348,22 @@ def intake_details(request: SignedInRequest) -> HttpResponse:
         known = queries.get_person_for_user(request, state["person"], write=True)
         authority = known.authority
         form: Any = forms.KnownPersonReferralForm(
-            _posted(request), authority=authority, initial={"received_on": periods.today()}
+            pages.posted(request), authority=authority, initial={"received_on": periods.today()}
         )
     else:
         form = forms.NewPersonReferralForm(
-            _posted(request), authority=authority, initial={"received_on": periods.today()}
+            pages.posted(request), authority=authority, initial={"received_on": periods.today()}
         )
     form.offer_case_officers(services.case_officers(authority), request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = _create_referral(request, authority, state, known, data)
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            del request.session[INTAKE_SESSION_KEY]
-            messages.success(request, f"Referral {referral.reference} was recorded.")
-            return redirect("casework:referral", pk=referral.pk)
+    referral = pages.submit(
+        request, form, lambda: _create_referral(request, authority, state, known, form.cleaned_data)
+    )
+    if referral is not pages.UNSAVED:
+        del request.session[INTAKE_SESSION_KEY]
+        messages.success(request, f"Referral {referral.reference} was recorded.")
+        return redirect("casework:referral", pk=referral.pk)
     if known is not None:
-        _viewed(request, known, form="intake")
+        pages.viewed(request, known, form="intake")
     return render(
         request,
         "casework/intake_details.html",
@@ -464,9 +476,9 @@ def referral(request: SignedInRequest, pk: int) -> HttpResponse:
     sessions = list(plan.sessions.all()) if plan else []
     delivered = sum(1 for s in sessions if s.status == "delivered")
     last_contact = max((s.occurred_on for s in sessions if s.status == "delivered"), default=None)
-    _viewed(request, referral)
-    return render(
+    return pages.detail_page(
         request,
+        referral,
         "casework/referral.html",
         {
             "referral": referral,
@@ -498,7 +510,6 @@ def referral(request: SignedInRequest, pk: int) -> HttpResponse:
             "earlier": queries.earlier_referrals(referral),
             "repeat_months": settings.REPEAT_REFERRAL_MONTHS,
             "can_change": can(request.user, Kind.CASEWORK, Action.CHANGE, referral.authority),
-            "personal_data": True,
         },
     )
 
@@ -515,13 +526,13 @@ def referral_agenda(request: SignedInRequest, pk: int) -> HttpResponse:
     meetings = queries.meetings_open_for_listing(referral)
     summary_written = bool(referral.panel_summary.strip())
     form = forms.ReferralAgendaForm(
-        _posted(request), meetings=meetings, summary_written=summary_written
+        pages.posted(request), meetings=meetings, summary_written=summary_written
     )
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Add to a panel agenda",
-        caption=_caption(referral),
         intro=(
             "Choose the panel meeting to list the case at. The next planned meeting is "
             "chosen for you. Once listed, the panel's standing members can see what the "
@@ -529,9 +540,6 @@ def referral_agenda(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         on_valid=lambda d: services.add_to_agenda(d["meeting"], referral, acting_user=request.user),
         success="The case was added to the agenda.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
         submit="Add to the agenda",
         template="casework/referral_agenda.html",
         extra={
@@ -552,13 +560,13 @@ def referral_agenda(request: SignedInRequest, pk: int) -> HttpResponse:
 def referral_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.ReferralEditForm(
-        _posted(request), referral=referral, initial=_referral_values(referral)
+        pages.posted(request), referral=referral, initial=_referral_values(referral)
     )
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Change the referral details",
-        caption=_caption(referral),
         on_valid=lambda d: services.update_referral_details(
             referral,
             concern_description=d["concern_description"],
@@ -569,9 +577,6 @@ def referral_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
         success="The referral details were saved.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
         edit=versions.Edit(request, referral, _referral_values),
     )
 
@@ -589,12 +594,12 @@ def _referral_values(referral: Referral) -> dict[str, Any]:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def triage(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.TriageForm(_posted(request), initial={"occurred_on": periods.today()})
-    return _form_page(
+    form = forms.TriageForm(pages.posted(request), initial={"occurred_on": periods.today()})
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Record the triage outcome",
-        caption=_caption(referral),
         intro=(
             "Referred to police moves the referral to the police gateway. Referred on for "
             "other vulnerabilities keeps it open until the service accepts or declines it. "
@@ -611,21 +616,18 @@ def triage(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
         success="The triage outcome was recorded.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
     )
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def gateway(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.GatewayForm(_posted(request), initial={"occurred_on": periods.today()})
-    return _form_page(
+    form = forms.GatewayForm(pages.posted(request), initial={"occurred_on": periods.today()})
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Record the police gateway outcome",
-        caption=_caption(referral),
         intro=(
             "For Channel panel puts the case in the queue for a panel agenda. Referred on "
             "for other vulnerabilities keeps it open until the service accepts or declines "
@@ -643,21 +645,18 @@ def gateway(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
         success="The gateway outcome was recorded.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
     )
 
 
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def consent(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.ConsentForm(_posted(request), initial={"occurred_on": periods.today()})
-    return _form_page(
+    form = forms.ConsentForm(pages.posted(request), initial={"occurred_on": periods.today()})
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Record consent",
-        caption=_caption(referral),
         intro="Channel is voluntary: support cannot start until consent is given.",
         on_valid=lambda d: services.record_consent(
             referral,
@@ -670,9 +669,6 @@ def consent(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
         success="Consent was recorded.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
     )
 
 
@@ -680,18 +676,18 @@ def consent(request: SignedInRequest, pk: int) -> HttpResponse:
 def support_plan(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
-    form = forms.SupportPlanForm(_posted(request), initial=_plan_values(plan))
+    form = forms.SupportPlanForm(pages.posted(request), initial=_plan_values(plan))
     # A revision holds the plan; a first agreement holds the referral (one plan per case).
     edit = versions.Edit(
         request,
         plan or referral,
         lambda _: _plan_values(SupportPlan.objects.filter(referral=referral).first()),
     )
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Revise the support plan" if plan else "Agree the support plan",
-        caption=_caption(referral),
         on_valid=lambda d: services.agree_support_plan(
             referral,
             agreed_on=d["agreed_on"],
@@ -705,9 +701,6 @@ def support_plan(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
         success="The support plan was saved.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
         edit=edit,
     )
 
@@ -734,20 +727,17 @@ def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def start_support(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.StartSupportForm(_posted(request), initial={"started_on": periods.today()})
-    return _form_page(
+    form = forms.StartSupportForm(pages.posted(request), initial={"started_on": periods.today()})
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Record that support has started",
-        caption=_caption(referral),
         intro="Support starts only with an agreed support plan and consent given.",
         on_valid=lambda d: services.start_support(
             referral, started_on=d["started_on"], acting_user=request.user
         ),
         success="Support has started.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
     )
 
 
@@ -755,7 +745,7 @@ def start_support(request: SignedInRequest, pk: int) -> HttpResponse:
 def session(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
-    form = forms.SessionForm(_posted(request), initial={"occurred_on": periods.today()})
+    form = forms.SessionForm(pages.posted(request), initial={"occurred_on": periods.today()})
 
     def save(d: dict[str, Any]) -> None:
         if plan is None:
@@ -769,16 +759,13 @@ def session(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         )
 
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Record a support session",
-        caption=_caption(referral),
         on_valid=save,
         success="The session was recorded.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
     )
 
 
@@ -792,7 +779,7 @@ def review(request: SignedInRequest, pk: int, kind: str) -> HttpResponse:
     target = (
         referral.reviews.filter(kind=kind, held_on__isnull=True).order_by("due_on", "pk").first()
     )
-    form = forms.ReviewForm(_posted(request), initial={"held_on": periods.today()})
+    form = forms.ReviewForm(pages.posted(request), initial={"held_on": periods.today()})
 
     def review_values(current: Referral) -> dict[str, Any]:
         held = current.reviews.filter(kind=kind, held_on__isnull=False).order_by("-pk").first()
@@ -825,11 +812,11 @@ def review(request: SignedInRequest, pk: int, kind: str) -> HttpResponse:
 
     label = ReviewKind(kind).label
     due = f" It is due on {target.due_on:%-d %B %Y}." if target is not None else ""
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title=f"Record the {label}",
-        caption=_caption(referral),
         intro=(
             f"Reviews are recorded in the order they are due.{due} A review held more than "
             "30 days early needs your confirmation and the reason. If the review finds "
@@ -838,8 +825,6 @@ def review(request: SignedInRequest, pk: int, kind: str) -> HttpResponse:
         on_valid=save,
         success=f"The {label} was recorded.",
         done_url=done,
-        back_url=_referral_url(referral),
-        record_obj=referral,
         # A review has no change time of its own: the referral's version holds it.
         edit=versions.Edit(request, referral, review_values),
     )
@@ -850,7 +835,9 @@ def onward(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record whether the service a referral was referred on to accepted or declined it."""
     referral = queries.get_referral_for_user(request, pk, write=True)
     waiting = services.awaiting_onward_referral(referral)
-    form = forms.OnwardResponseForm(_posted(request), initial={"responded_on": periods.today()})
+    form = forms.OnwardResponseForm(
+        pages.posted(request), initial={"responded_on": periods.today()}
+    )
 
     def onward_values(current: Referral) -> dict[str, Any]:
         latest = current.onward_referrals.order_by("-pk").first()
@@ -868,11 +855,11 @@ def onward(request: SignedInRequest, pk: int) -> HttpResponse:
         if waiting is not None
         else "This referral is not awaiting an answer from another service."
     )
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Record the service\u2019s answer to the onward referral",
-        caption=_caption(referral),
         intro=intro,
         on_valid=lambda d: services.record_onward_response(
             referral,
@@ -882,9 +869,6 @@ def onward(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
         success="The service\u2019s answer was recorded and the referral closed.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
         # The answer has no change time of its own: the referral's version holds it.
         edit=versions.Edit(request, referral, onward_values),
     )
@@ -893,17 +877,17 @@ def onward(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def review_extend(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.ExtendReviewForm(_posted(request))
+    form = forms.ExtendReviewForm(pages.posted(request))
     limit = (
         periods.add_months(referral.left_channel_on, REVIEW_LIMIT_MONTHS)
         if referral.left_channel_on
         else None
     )
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Extend the reviews",
-        caption=_caption(referral),
         intro=(
             "Record a further review the panel decided on. The guidance allows review up to "
             f"{REVIEW_LIMIT_MONTHS} months after the person left Channel"
@@ -913,9 +897,6 @@ def review_extend(request: SignedInRequest, pk: int) -> HttpResponse:
             referral, due_on=d["due_on"], reason=d["reason"], acting_user=request.user
         ),
         success="The further review was scheduled.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
         submit="Schedule the review",
         edit=versions.Edit(request, referral, lambda r: {}),
     )
@@ -924,12 +905,12 @@ def review_extend(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def close(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.CloseForm(_posted(request), initial={"closed_on": periods.today()})
-    return _form_page(
+    form = forms.CloseForm(pages.posted(request), initial={"closed_on": periods.today()})
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Close the referral",
-        caption=_caption(referral),
         intro=(
             "Nothing is deleted. The person can be referred again later; their history "
             "stays on their record."
@@ -938,9 +919,6 @@ def close(request: SignedInRequest, pk: int) -> HttpResponse:
             referral, closed_on=d["closed_on"], reason=d["reason"], acting_user=request.user
         ),
         success="The referral was closed.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
         submit="Close the referral",
     )
 
@@ -949,23 +927,20 @@ def close(request: SignedInRequest, pk: int) -> HttpResponse:
 def case_officer(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.CaseOfficerForm(
-        _posted(request),
+        pages.posted(request),
         officers=services.case_officers(referral.authority),
         initial={"officer": referral.coordinator_id},
     )
-    return _form_page(
+    return _referral_page(
         request,
+        referral,
         form=form,
         title="Change the case officer",
-        caption=_caption(referral),
         intro="The change is recorded in the referral's history.",
         on_valid=lambda d: services.assign_case_officer(
             referral, d["officer"], acting_user=request.user
         ),
         success="The case officer was changed.",
-        done_url=_referral_url(referral),
-        back_url=_referral_url(referral),
-        record_obj=referral,
         submit="Change the case officer",
         edit=versions.Edit(request, referral, lambda r: {"officer": r.coordinator_id}),
     )
@@ -994,35 +969,24 @@ def panels(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.PANEL, Action.CHANGE)
 def panel_new(request: SignedInRequest) -> HttpResponse:
     authority = _home_authority(request, Kind.PANEL, Action.CHANGE)
-    form = forms.PanelForm(_posted(request), initial={"panel_type": "channel"})
-    created: dict[str, Any] = {}
-
-    def save(d: dict[str, Any]) -> None:
-        created["panel"] = services.create_panel(
-            authority=authority,
-            name=d["name"],
-            panel_type=d["panel_type"],
-            acting_user=request.user,
-        )
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, "The panel was created. Add its standing members.")
-            return redirect("casework:panel", pk=created["panel"].pk)
-    return render(
+    form = forms.PanelForm(pages.posted(request), initial={"panel_type": "channel"})
+    return pages.form_page(
         request,
-        "casework/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.create_panel(
+            authority=authority,
+            name=form.cleaned_data["name"],
+            panel_type=form.cleaned_data["panel_type"],
+            acting_user=request.user,
+        ),
+        success="The panel was created. Add its standing members.",
+        done=lambda panel: reverse("casework:panel", args=[panel.pk]),
+        template="casework/form.html",
+        context={
             "title": "Set up a panel",
             "submit": "Create the panel",
             "back_url": reverse("casework:panels"),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -1046,7 +1010,7 @@ def panel(request: SignedInRequest, pk: int) -> HttpResponse:
 def panel_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
     form = forms.PanelSettingsForm(
-        _posted(request), initial={"support_review_months": panel.support_review_months}
+        pages.posted(request), initial={"support_review_months": panel.support_review_months}
     )
     return _form_page(
         request,
@@ -1069,7 +1033,7 @@ def panel_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
 def member_new(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
-    form = forms.MemberForm(_posted(request), authority=panel.authority)
+    form = forms.MemberForm(pages.posted(request), authority=panel.authority)
     return _form_page(
         request,
         form=form,
@@ -1109,7 +1073,7 @@ def member_end(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
 def meeting_new(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
-    form = forms.MeetingForm(_posted(request))
+    form = forms.MeetingForm(pages.posted(request))
     created: dict[str, Any] = {}
 
     def save(d: dict[str, Any]) -> None:
@@ -1225,19 +1189,19 @@ def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
 def agenda_add(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     form = forms.AgendaAddForm(request.POST, cases=queries.cases_for_agenda(meeting))
-    if form.is_valid():
-        try:
-            services.add_to_agenda(
-                meeting,
-                form.cleaned_data["referral"],
-                reason=form.cleaned_data["reason"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, "The case was added to the agenda.")
-            return redirect("casework:meeting", pk=meeting.pk)
+    saved = pages.submit(
+        request,
+        form,
+        lambda: services.add_to_agenda(
+            meeting,
+            form.cleaned_data["referral"],
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        ),
+    )
+    if saved is not pages.UNSAVED:
+        messages.success(request, "The case was added to the agenda.")
+        return redirect("casework:meeting", pk=meeting.pk)
     return _meeting_form_error(request, meeting, "agenda_form", form)
 
 
@@ -1267,23 +1231,20 @@ def action_new(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     if meeting.minutes_approved:
         forms.add_correction_reason(form, "an action")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_panel_action(
-                meeting,
-                description=d["description"],
-                owner=d["owner"],
-                due_on=d["due_on"],
-                referral=d["referral"],
-                correction_reason=d.get("correction_reason", ""),
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, "The action was added.")
-            return redirect("casework:meeting", pk=meeting.pk)
+    fields = ("description", "owner", "due_on", "referral")
+    saved = pages.submit(
+        request,
+        form,
+        lambda: services.add_panel_action(
+            meeting,
+            **{name: form.cleaned_data[name] for name in fields},
+            correction_reason=form.cleaned_data.get("correction_reason", ""),
+            acting_user=request.user,
+        ),
+    )
+    if saved is not pages.UNSAVED:
+        messages.success(request, "The action was added.")
+        return redirect("casework:meeting", pk=meeting.pk)
     return _meeting_form_error(request, meeting, "action_form", form)
 
 
@@ -1292,7 +1253,9 @@ def attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     members = meeting.panel.members.filter(active=True)
     present = [a.member_id for a in meeting.attendance.filter(attended=True)]
-    form = forms.AttendanceForm(_posted(request), members=members, initial={"present": present})
+    form = forms.AttendanceForm(
+        pages.posted(request), members=members, initial={"present": present}
+    )
     if meeting.minutes_approved:
         forms.add_correction_reason(form, "the attendance")
 
@@ -1374,7 +1337,7 @@ def minutes_approve(request: SignedInRequest, pk: int) -> HttpResponse:
 def item_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     """Remove a case from a planned meeting's agenda, with the reason (kept, not deleted)."""
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
-    form = forms.RemoveFromAgendaForm(_posted(request))
+    form = forms.RemoveFromAgendaForm(pages.posted(request))
     meeting_url = reverse("casework:meeting", args=[item.meeting_id])
     return _form_page(
         request,
@@ -1404,7 +1367,7 @@ def item_correct(request: SignedInRequest, pk: int) -> HttpResponse:
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
     meeting = item.meeting
     form = forms.DecisionCorrectionForm(
-        _posted(request),
+        pages.posted(request),
         correcting=meeting.minutes_approved,
         initial={"discussion": item.discussion, "decision_reason": item.decision_reason},
     )
@@ -1454,7 +1417,7 @@ def action_correct(request: SignedInRequest, pk: int) -> HttpResponse:
         }
 
     form = forms.ActionCorrectionForm(
-        _posted(request),
+        pages.posted(request),
         members=meeting.panel.members.filter(active=True),
         correcting=meeting.minutes_approved,
         initial=values(action),
@@ -1539,7 +1502,7 @@ def panel_case(request: SignedInRequest, pk: int) -> HttpResponse:
             meeting__panel__members__user=request.user,  # type: ignore[misc]
             meeting__panel__members__active=True,
         )
-    _viewed(request, referral, view="panel")
+    pages.viewed(request, referral, view="panel")
     return render(
         request,
         "casework/panel_case.html",
@@ -1563,7 +1526,7 @@ def assessment(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_panel_case_for_user(request, pk, write=True)
     initial = _assessment_values(referral)
     item = referral.agenda_items.filter(is_open=True).order_by("-meeting__held_on").first()
-    form = forms.AssessmentForm(_posted(request), initial=initial)
+    form = forms.AssessmentForm(pages.posted(request), initial=initial)
     return _form_page(
         request,
         form=form,
@@ -1616,7 +1579,7 @@ def item_decision(request: SignedInRequest, pk: int) -> HttpResponse:
         # Refused before the notes are typed: the page does not offer it either.
         messages.error(request, " ".join(error.messages))
         return redirect("casework:meeting", pk=item.meeting_id)
-    form = forms.DecisionForm(_posted(request))
+    form = forms.DecisionForm(pages.posted(request))
     return _form_page(
         request,
         form=form,
@@ -1696,7 +1659,7 @@ def action(request: SignedInRequest, pk: int) -> HttpResponse:
             "completed_on": current.completed_on,
         }
 
-    form = forms.ActionUpdateForm(_posted(request), initial=values(action))
+    form = forms.ActionUpdateForm(pages.posted(request), initial=values(action))
     return _form_page(
         request,
         form=form,

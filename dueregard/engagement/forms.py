@@ -8,6 +8,7 @@ from django import forms
 
 from dueregard.areas.models import Ward
 from dueregard.core.forms import choice_field, model_choice_field
+from dueregard.pages.kit import CheckboxSelectMultiple, RecordForm, govuk_formfield
 
 from .models import (
     Bid,
@@ -26,7 +27,6 @@ from .models import (
     VenueCheck,
     VenueCheckKind,
 )
-from .recordkit import CheckboxSelectMultiple, RecordForm, govuk_formfield
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 3})

@@ -21,6 +21,7 @@ from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of, financial_quarters
+from dueregard.pages.kit import archive_record, create_record, update_record
 
 from .models import (
     Bid,
@@ -43,7 +44,6 @@ from .models import (
     VenueCheckKind,
     VenueDecision,
 )
-from .recordkit import archive_record, create_record, update_record
 
 
 def _same_authority(authority_id: int, **related: Any) -> None:

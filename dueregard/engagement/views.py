@@ -1,6 +1,6 @@
 """Pages for community engagement, funded projects and council resources.
 
-Most pages come from `RecordType` declarations (see recordkit); the overview pages and a
+Most pages come from `RecordType` declarations (see pages.kit); the overview pages and a
 project's quarterly return are written out here.
 """
 
@@ -11,16 +11,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, Sum
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.core import periods
 from dueregard.core.periods import financial_quarter_of, financial_year, financial_year_of
+from dueregard.pages.kit import Col, RecordType, form_page
 
 from . import metrics, queries, services
 from .forms import (
@@ -56,7 +55,6 @@ from .models import (
     ProjectOutput,
     VenueCheck,
 )
-from .recordkit import Col, RecordType, add_service_errors
 
 E = Kind.ENGAGEMENT
 
@@ -808,28 +806,23 @@ def quarterly_return(request: SignedInRequest, pk: int) -> HttpResponse:
     form = QuarterlyReturnForm(
         request.POST or None, project=project, quarters=quarters, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_quarterly_return(
-                project,
-                quarter_start=data["quarter"],
-                figures=form.figures(),
-                spend=data["spend"],
-                progress=data["progress"],
-                issues=data["issues"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Quarterly return saved")
-            return redirect(PROJECT.detail_url(project))
-    return render(
+    return form_page(
         request,
-        "engagement/quarterly_return.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.record_quarterly_return(
+            project,
+            quarter_start=form.cleaned_data["quarter"],
+            figures=form.figures(),
+            spend=form.cleaned_data["spend"],
+            progress=form.cleaned_data["progress"],
+            issues=form.cleaned_data["issues"],
+            acting_user=request.user,
+        ),
+        success="Quarterly return saved",
+        done=PROJECT.detail_url(project),
+        template="engagement/quarterly_return.html",
+        status=200,
+        context={
             "project": project,
             "quarters": quarters,
             "chosen": chosen,

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from dueregard.core.forms import GovUKDateField, choice_field, model_choice_field
-from dueregard.engagement.recordkit import RecordForm, govuk_formfield
+from dueregard.pages.kit import RecordForm, govuk_formfield
 
 from .models import (
     AttendanceStatus,

@@ -15,7 +15,7 @@ from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.core import periods
 from dueregard.core.periods import add_months
-from dueregard.engagement.recordkit import archive_record, create_record, update_record
+from dueregard.pages.kit import archive_record, create_record, update_record
 
 from .models import (
     FREQUENCY_MONTHS,

@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.core import periods, versions
-from dueregard.engagement.recordkit import Col, RecordType, add_service_errors
+from dueregard.pages.kit import Col, RecordType, form_page
 
 from . import queries, services
 from .forms import (
@@ -383,28 +381,15 @@ def meeting_attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     edit = versions.Edit(
         request, meeting, lambda m: {b.name: b.initial for b in AttendanceForm(meeting=m)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            statuses = form.statuses()
-            edit.save(
-                form,
-                lambda: services.record_attendance(meeting, statuses, acting_user=request.user),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Attendance saved")
-            return redirect(MEETING.detail_url(meeting))
-    return render(
+    return form_page(
         request,
-        "governance/attendance.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "back_url": MEETING.detail_url(meeting),
-            **edit.context(),
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda: services.record_attendance(meeting, form.statuses(), acting_user=request.user),
+        success="Attendance saved",
+        done=MEETING.detail_url(meeting),
+        template="governance/attendance.html",
+        context={"meeting": meeting, "back_url": MEETING.detail_url(meeting)},
+        edit=edit,
     )
 
 
@@ -412,26 +397,22 @@ def meeting_attendance(request: SignedInRequest, pk: int) -> HttpResponse:
 def commitment_presented(request: SignedInRequest, pk: int) -> HttpResponse:
     commitment = queries.get_for(request, ReportingCommitment, pk, write=True)
     form = PresentedForm(request.POST or None, commitment=commitment)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_report_presented(
-                commitment,
-                presented_on=data["presented_on"],
-                meeting=data["meeting"],
-                next_due_on=data["next_due_on"],
-                note=data["note"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Report recorded as presented")
-            return redirect(COMMITMENT.detail_url(commitment))
-    return render(
+    return form_page(
         request,
-        "governance/presented.html",
-        {"form": form, "commitment": commitment, "back_url": COMMITMENT.detail_url(commitment)},
+        form,
+        save=lambda: services.record_report_presented(
+            commitment,
+            presented_on=form.cleaned_data["presented_on"],
+            meeting=form.cleaned_data["meeting"],
+            next_due_on=form.cleaned_data["next_due_on"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        ),
+        success="Report recorded as presented",
+        done=COMMITMENT.detail_url(commitment),
+        template="governance/presented.html",
+        context={"commitment": commitment, "back_url": COMMITMENT.detail_url(commitment)},
+        status=200,
     )
 
 
@@ -446,27 +427,15 @@ def commitment_next_due(request: SignedInRequest, pk: int) -> HttpResponse:
 
     form = NextDueForm(request.POST or None, initial=values(commitment))
     edit = versions.Edit(request, commitment, values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.set_next_due_date(
-                    commitment, form.cleaned_data["due_on"], acting_user=request.user
-                ),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Next due date saved")
-            return redirect(COMMITMENT.detail_url(commitment))
-    return render(
+    return form_page(
         request,
-        "governance/next_due.html",
-        {
-            "form": form,
-            "commitment": commitment,
-            "back_url": COMMITMENT.detail_url(commitment),
-            **edit.context(),
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda: services.set_next_due_date(
+            commitment, form.cleaned_data["due_on"], acting_user=request.user
+        ),
+        success="Next due date saved",
+        done=COMMITMENT.detail_url(commitment),
+        template="governance/next_due.html",
+        context={"commitment": commitment, "back_url": COMMITMENT.detail_url(commitment)},
+        edit=edit,
     )

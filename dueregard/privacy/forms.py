@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from dueregard.core.forms import GovUKDateField, choice_field
 
@@ -13,14 +12,6 @@ from .models import Direction, LawfulBasis, RecordClass
 
 if TYPE_CHECKING:
     from dueregard.casework.models import Referral
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class RetentionRuleForm(forms.Form):

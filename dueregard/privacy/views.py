@@ -3,7 +3,6 @@ review and the step-up reveal. Thin views over `queries` and `services`."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import time
 from typing import Any
@@ -21,6 +20,14 @@ from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.casework import queries as casework_queries
 from dueregard.core import periods, versions
+from dueregard.pages.kit import (
+    add_service_errors,
+    detail_page,
+    export_response,
+    form_page,
+    posted,
+    viewed,
+)
 
 from . import forms, queries, services
 from .models import RecordClass, RetentionRule
@@ -34,20 +41,9 @@ def _authority(request: SignedInRequest, kind: Kind, action: Action) -> Any:
     return authorities_for(request.user, kind, action).order_by("name").first()
 
 
-def _viewed(request: SignedInRequest, obj: Any, **detail: Any) -> None:
-    record(
-        AuditAction.VIEW,
-        actor=request.user,
-        obj=obj,
-        detail={"path": request.path[:200], **{k: str(v) for k, v in detail.items()}},
-    )
-
-
-def _form_page(
-    request: SignedInRequest, template: str, status: int | None = None, **context: Any
-) -> HttpResponse:
-    if status is None:
-        status = 400 if request.method == "POST" else 200
+def _form_page(request: SignedInRequest, template: str, **context: Any) -> HttpResponse:
+    """A page of a form without a service behind it (the step-up reveal)."""
+    status = 400 if request.method == "POST" else 200
     return render(request, template, context, status=status)
 
 
@@ -91,64 +87,53 @@ def retention(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.RETENTION, Action.CHANGE)
 def rule_edit(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.RETENTION, Action.CHANGE)
-    form = forms.RetentionRuleForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_retention_rule(
-                authority,
-                record_class=form.cleaned_data["record_class"],
-                review_after_years=form.cleaned_data["review_after_years"],
-                note=form.cleaned_data["note"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, "Retention rule saved")
-            return redirect("privacy:retention")
-    return _form_page(
+    form = forms.RetentionRuleForm(posted(request))
+    return form_page(
         request,
-        "privacy/form.html",
-        form=form,
-        title="Change a retention rule",
-        back_url=reverse("privacy:retention"),
-        submit="Save the rule",
+        form,
+        save=lambda: services.set_retention_rule(
+            authority,
+            record_class=form.cleaned_data["record_class"],
+            review_after_years=form.cleaned_data["review_after_years"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        ),
+        success="Retention rule saved",
+        done=reverse("privacy:retention"),
+        template="privacy/form.html",
+        context={
+            "title": "Change a retention rule",
+            "back_url": reverse("privacy:retention"),
+            "submit": "Save the rule",
+        },
     )
 
 
 @requires(Kind.RETENTION, Action.CHANGE, object_scoped=True)
 def legal_hold(request: SignedInRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_retention(request, pk, write=True)
-    form = forms.LegalHoldForm(request.POST if request.method == "POST" else None)
+    form = forms.LegalHoldForm(posted(request))
     # The form toggles the hold: a stale one would undo what another user just did.
     edit = versions.Edit(request, person, lambda p: {"reason": p.legal_hold_reason})
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.set_legal_hold(
-                    person,
-                    on=not person.legal_hold,
-                    reason=form.cleaned_data["reason"],
-                    acting_user=request.user,
-                ),
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, "Legal hold placed" if person.legal_hold else "Legal hold lifted"
-            )
-            return redirect("privacy:legal_hold", pk=person.pk)
-    _viewed(request, person, form="legal hold")
-    return _form_page(
+    return form_page(
         request,
-        "privacy/legal_hold.html",
-        form=form,
-        person=person,
-        personal_data=True,
-        back_url=reverse("privacy:retention"),
-        **edit.context(),
+        form,
+        save=lambda: services.set_legal_hold(
+            person,
+            on=not person.legal_hold,
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        ),
+        edit=edit,
+        success=lambda _: "Legal hold placed" if person.legal_hold else "Legal hold lifted",
+        done=reverse("privacy:legal_hold", args=[person.pk]),
+        rendering=lambda: viewed(request, person, form="legal hold"),
+        template="privacy/legal_hold.html",
+        context={
+            "person": person,
+            "personal_data": True,
+            "back_url": reverse("privacy:retention"),
+        },
     )
 
 
@@ -163,28 +148,26 @@ def sar_start(request: SignedInRequest, pk: int) -> HttpResponse:
         from dueregard.accounts.access import deny
 
         deny(request, kind=Kind.CASEWORK, action=Action.EXPORT, hidden=False, object_id=pk)
-    form = forms.SubjectAccessStartForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sar = services.start_subject_access_request(
-                person, received_on=form.cleaned_data["received_on"], acting_user=request.user
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            return redirect("privacy:sar", pk=sar.pk)
-    _viewed(request, person, form="subject access request")
-    return _form_page(
+    form = forms.SubjectAccessStartForm(posted(request))
+    return form_page(
         request,
-        "privacy/form.html",
-        form=form,
-        title="Record a subject access request",
-        caption=person.display_name,
-        intro="Record when the request was received; next you choose what to withhold "
-        "to protect other people, then download the export.",
-        back_url=reverse("casework:person", args=[person.pk]),
-        submit="Continue",
-        personal_data=True,
+        form,
+        save=lambda: services.start_subject_access_request(
+            person, received_on=form.cleaned_data["received_on"], acting_user=request.user
+        ),
+        success="",
+        done=lambda sar: reverse("privacy:sar", args=[sar.pk]),
+        rendering=lambda: viewed(request, person, form="subject access request"),
+        template="privacy/form.html",
+        context={
+            "title": "Record a subject access request",
+            "caption": person.display_name,
+            "intro": "Record when the request was received; next you choose what to withhold "
+            "to protect other people, then download the export.",
+            "back_url": reverse("casework:person", args=[person.pk]),
+            "submit": "Continue",
+            "personal_data": True,
+        },
     )
 
 
@@ -197,38 +180,27 @@ def sar(request: SignedInRequest, pk: int) -> HttpResponse:
     def values(current: Any) -> dict[str, Any]:
         return {"redact": current.redacted, "phrases": "\n".join(current.phrases)}
 
-    form = forms.RedactionForm(
-        request.POST if request.method == "POST" else None,
-        choices=choices,
-        initial=values(request_obj),
-    )
-    edit = versions.Edit(request, request_obj, values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.set_redactions(
-                    request_obj,
-                    keys=form.cleaned_data["redact"],
-                    phrases=form.cleaned_data["phrases"].splitlines(),
-                    acting_user=request.user,
-                ),
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, "Redactions confirmed: the export is ready")
-            return redirect("privacy:sar", pk=request_obj.pk)
-    _viewed(request, request_obj, form="redaction")
-    return _form_page(
+    form = forms.RedactionForm(posted(request), choices=choices, initial=values(request_obj))
+    return form_page(
         request,
-        "privacy/sar.html",
-        form=form,
-        sar=request_obj,
-        person=request_obj.person,
-        items=items,
-        personal_data=True,
-        **edit.context(),
+        form,
+        save=lambda: services.set_redactions(
+            request_obj,
+            keys=form.cleaned_data["redact"],
+            phrases=form.cleaned_data["phrases"].splitlines(),
+            acting_user=request.user,
+        ),
+        edit=versions.Edit(request, request_obj, values),
+        success="Redactions confirmed: the export is ready",
+        done=reverse("privacy:sar", args=[request_obj.pk]),
+        rendering=lambda: viewed(request, request_obj, form="redaction"),
+        template="privacy/sar.html",
+        context={
+            "sar": request_obj,
+            "person": request_obj.person,
+            "items": items,
+            "personal_data": True,
+        },
     )
 
 
@@ -295,14 +267,13 @@ def sharing(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.SHARING, Action.VIEW, object_scoped=True, methods=("GET",))
 def sharing_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_sharing_for_user(request, pk)
-    _viewed(request, item)
-    return render(
+    return detail_page(
         request,
+        item,
         "privacy/sharing_detail.html",
         {
             "item": item,
             "can_open_case": can(request.user, Kind.CASEWORK, Action.VIEW, item.authority),
-            "personal_data": True,
         },
     )
 
@@ -313,42 +284,26 @@ def sharing_new(request: SignedInRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("referral", "").isdigit():
         initial["referral"] = int(request.GET["referral"])
-    form = forms.SharingForm(
-        request.POST if request.method == "POST" else None, referrals=referrals, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            item = services.record_sharing(
-                d["referral"],
-                direction=d["direction"],
-                partner=d["partner"],
-                purpose=d["purpose"],
-                lawful_basis=d["lawful_basis"],
-                what_was_shared=d["what_was_shared"],
-                shared_on=d["shared_on"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, "Sharing recorded")
-            return redirect("privacy:sharing_detail", pk=item.pk)
-    return _form_page(
+    form = forms.SharingForm(posted(request), referrals=referrals, initial=initial)
+    fields = ("direction", "partner", "purpose", "lawful_basis", "what_was_shared", "shared_on")
+    return form_page(
         request,
-        "privacy/form.html",
-        form=form,
-        title="Record information sharing",
-        back_url=reverse("privacy:sharing"),
-        submit="Save",
-        personal_data=True,
+        form,
+        save=lambda: services.record_sharing(
+            form.cleaned_data["referral"],
+            **{name: form.cleaned_data[name] for name in fields},
+            acting_user=request.user,
+        ),
+        success="Sharing recorded",
+        done=lambda item: reverse("privacy:sharing_detail", args=[item.pk]),
+        template="privacy/form.html",
+        context={
+            "title": "Record information sharing",
+            "back_url": reverse("privacy:sharing"),
+            "submit": "Save",
+            "personal_data": True,
+        },
     )
-
-
-def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Formula injection: a cell starting with these is taken as a formula by spreadsheets.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @requires(Kind.SHARING, Action.EXPORT, methods=("GET",))
@@ -357,38 +312,33 @@ def sharing_csv(request: SignedInRequest) -> HttpResponse:
     records = list(
         queries.sharing_visible_to(request.user, Action.EXPORT).order_by("shared_on", "pk")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="information-sharing.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(
+    headers = [
+        "shared_on",
+        "direction",
+        "partner",
+        "referral",
+        "purpose",
+        "lawful_basis",
+        "what_was_shared",
+        "shared_by",
+    ]
+    rows = [
         [
-            "shared_on",
-            "direction",
-            "partner",
-            "referral",
-            "purpose",
-            "lawful_basis",
-            "what_was_shared",
-            "shared_by",
+            r.shared_on.isoformat(),
+            r.get_direction_display(),
+            r.partner,
+            r.referral.reference,
+            r.purpose,
+            r.get_lawful_basis_display(),
+            r.what_was_shared,
+            r.shared_by.get_username(),
         ]
+        for r in records
+    ]
+    response = export_response(
+        "csv", "information-sharing", headers, rows, filename="information-sharing.csv"
     )
-    for r in records:
-        writer.writerow(
-            [
-                _csv_cell(c)
-                for c in (
-                    r.shared_on.isoformat(),
-                    r.get_direction_display(),
-                    r.partner,
-                    r.referral.reference,
-                    r.purpose,
-                    r.get_lawful_basis_display(),
-                    r.what_was_shared,
-                    r.shared_by.get_username(),
-                )
-            ]
-        )
+    response["Cache-Control"] = "no-store"
     record(
         AuditAction.EXPORT,
         actor=request.user,
@@ -422,29 +372,23 @@ def agreements(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.SHARING, Action.CHANGE)
 def agreement_new(request: SignedInRequest) -> HttpResponse:
     authority = _authority(request, Kind.SHARING, Action.CHANGE)
-    form = forms.AgreementForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.record_agreement(
-                authority,
-                partner=d["partner"],
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                document_reference=d["document_reference"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            forms.apply_service_errors(form, error)
-        else:
-            messages.success(request, "Data-sharing agreement recorded")
-            return redirect("privacy:agreements")
-    return _form_page(
+    form = forms.AgreementForm(posted(request))
+    fields = ("partner", "starts_on", "ends_on", "document_reference")
+    return form_page(
         request,
-        "privacy/form.html",
-        form=form,
-        title="Record a data-sharing agreement",
-        back_url=reverse("privacy:agreements"),
+        form,
+        save=lambda: services.record_agreement(
+            authority,
+            **{name: form.cleaned_data[name] for name in fields},
+            acting_user=request.user,
+        ),
+        success="Data-sharing agreement recorded",
+        done=reverse("privacy:agreements"),
+        template="privacy/form.html",
+        context={
+            "title": "Record a data-sharing agreement",
+            "back_url": reverse("privacy:agreements"),
+        },
     )
 
 
@@ -489,7 +433,7 @@ def access_review(request: SignedInRequest) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                forms.apply_service_errors(review_form, error)
+                add_service_errors(review_form, error)
             else:
                 messages.success(request, "Your review of this report is recorded")
                 return redirect(
@@ -552,7 +496,7 @@ def reveal(request: SignedInRequest, what: str, pk: int) -> HttpResponse:
         from django.http import Http404
 
         raise Http404
-    form = forms.RevealForm(request.POST if request.method == "POST" else None)
+    form = forms.RevealForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"].strip())
         if device is None:

@@ -13,12 +13,10 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
 
 from dueregard.accounts.access import SignedInRequest, requires
@@ -29,6 +27,7 @@ from dueregard.audit.services import record
 from dueregard.core import periods, versions
 from dueregard.core.importing import ImportRejected
 from dueregard.core.pagination import Keyset
+from dueregard.pages.kit import form_page, posted
 
 from . import charts, imports, metrics, queries, services
 from .forms import (
@@ -60,21 +59,11 @@ T = Kind.TRAINING
 DASHBOARD_YEARS = 2
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e.messages[0])
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _posted(request: SignedInRequest) -> Any:
-    """The submitted data, so that an empty submission is still checked (and refused)."""
-    return request.POST if request.method == "POST" else None
+def _then_another(request: SignedInRequest, another: str, pk: int) -> str:
+    """Where a session's form goes after saving: the same form again ("Save and add
+    another") or the session."""
+    name = another if "add_another" in request.POST else "training:session"
+    return reverse(name, kwargs={"pk": pk})
 
 
 def _authority(request: SignedInRequest, action: Action = Action.LIST) -> Authority:
@@ -194,24 +183,23 @@ def organisation_list(request: SignedInRequest) -> HttpResponse:
 def organisation_add(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
     form = OrganisationForm(
-        _posted(request), authorities=authorities, initial={"sector": Sector.COUNCIL}
+        posted(request), authorities=authorities, initial={"sector": Sector.COUNCIL}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.create_organisation(
-                form.authority(),
-                name=form.cleaned_data["name"],
-                sector=form.cleaned_data["sector"],
-                notes=form.cleaned_data["notes"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, f"{organisation} added")
-            return redirect("training:organisation", pk=organisation.pk)
-    return render(
-        request, "training/form.html", {"form": form, "title": "Add an organisation", **_back()}
+    return form_page(
+        request,
+        form,
+        save=lambda: services.create_organisation(
+            form.authority(),
+            name=form.cleaned_data["name"],
+            sector=form.cleaned_data["sector"],
+            notes=form.cleaned_data["notes"],
+            acting_user=request.user,
+        ),
+        success=lambda organisation: f"{organisation} added",
+        done=lambda organisation: resolve_url("training:organisation", pk=organisation.pk),
+        template="training/form.html",
+        context={"title": "Add an organisation", **_back()},
+        status=200,
     )
 
 
@@ -258,98 +246,86 @@ def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         return {"name": current.name, "sector": current.sector, "notes": current.notes}
 
     form = OrganisationForm(
-        _posted(request),
+        posted(request),
         authorities=Authority.objects.filter(pk=organisation.authority_id),
         initial=values(organisation),
     )
     edit = versions.Edit(request, organisation, values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_organisation(
-                    organisation,
-                    name=form.cleaned_data["name"],
-                    sector=form.cleaned_data["sector"],
-                    notes=form.cleaned_data["notes"],
-                    acting_user=request.user,
-                ),
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, f"{organisation} updated")
-            return redirect("training:organisation", pk=pk)
-    return render(
+    return form_page(
         request,
-        "training/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.update_organisation(
+            organisation,
+            name=form.cleaned_data["name"],
+            sector=form.cleaned_data["sector"],
+            notes=form.cleaned_data["notes"],
+            acting_user=request.user,
+        ),
+        success=lambda _: f"{organisation} updated",
+        done=resolve_url("training:organisation", pk=pk),
+        edit=edit,
+        template="training/form.html",
+        context={
             "title": f"Change {organisation}",
             "back_url": reverse("training:organisation", kwargs={"pk": pk}),
             "back_label": str(organisation),
-            **edit.context(),
         },
-        status=400 if form.errors else 200,
     )
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
 def requirement_set(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = queries.get_organisation_for_user(request, pk, write=True)
-    form = RequirementForm(_posted(request), authority=organisation.authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_requirement(
-                organisation,
-                form.cleaned_data["level"],
-                target=form.cleaned_data["target"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, f"Training level and target saved for {organisation}")
-            return redirect("training:organisation", pk=pk)
-    return render(
+    form = RequirementForm(posted(request), authority=organisation.authority)
+    return form_page(
         request,
-        "training/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.set_requirement(
+            organisation,
+            form.cleaned_data["level"],
+            target=form.cleaned_data["target"],
+            acting_user=request.user,
+        ),
+        success=lambda _: f"Training level and target saved for {organisation}",
+        done=resolve_url("training:organisation", pk=pk),
+        template="training/form.html",
+        context={
             "title": "Set a training level and target",
             "caption": str(organisation),
             "hint": "Setting a level that already applies changes its target.",
             "back_url": reverse("training:organisation", kwargs={"pk": pk}),
             "back_label": str(organisation),
         },
+        status=200,
     )
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
 def snapshot_add(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = queries.get_organisation_for_user(request, pk, write=True)
-    form = SnapshotForm(_posted(request), authority=organisation.authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, created = services.record_snapshot(
-                organisation,
-                form.cleaned_data["level"],
-                as_of=form.cleaned_data["as_of"],
-                eligible=form.cleaned_data["eligible"],
-                compliant=form.cleaned_data["compliant"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            verb = "recorded" if created else "updated (one already existed for that date)"
-            messages.success(request, f"Headcount {verb}")
-            return redirect("training:organisation", pk=pk)
-    return render(
+    form = SnapshotForm(posted(request), authority=organisation.authority)
+
+    def saved(result: tuple[Any, bool]) -> str:
+        _, created = result
+        verb = "recorded" if created else "updated (one already existed for that date)"
+        return f"Headcount {verb}"
+
+    return form_page(
         request,
-        "training/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.record_snapshot(
+            organisation,
+            form.cleaned_data["level"],
+            as_of=form.cleaned_data["as_of"],
+            eligible=form.cleaned_data["eligible"],
+            compliant=form.cleaned_data["compliant"],
+            acting_user=request.user,
+        ),
+        success=saved,
+        done=reverse("training:organisation", kwargs={"pk": pk}),
+        template="training/form.html",
+        status=200,
+        context={
             "title": "Record a headcount",
             "caption": str(organisation),
             "hint": "How many staff needed the level of training on the date, and how many "
@@ -384,19 +360,18 @@ def _archive_page(
     if getattr(obj, "archived", False):
         messages.success(request, "That was already done")
         return redirect(back_url)
-    form = ArchiveForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(obj, reason=form.cleaned_data["reason"], acting_user=request.user)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, done)
-            return redirect(back_url)
-    return render(
+    form = ArchiveForm(posted(request))
+    return form_page(
         request,
-        "training/form.html",
-        {"form": form, "back_url": back_url, "warning": True, **context},
+        form,
+        save=lambda: (
+            service(obj, reason=form.cleaned_data["reason"], acting_user=request.user) or True
+        ),
+        success=done,
+        done=back_url,
+        template="training/form.html",
+        context={"back_url": back_url, "warning": True, **context},
+        status=200,
     )
 
 
@@ -407,7 +382,7 @@ def _archive_page(
 def import_file(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
     form = ImportForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         authorities=authorities,
     )
@@ -494,36 +469,31 @@ def session_list(request: SignedInRequest) -> HttpResponse:
 @requires(T, Action.CHANGE)
 def session_add(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
-    form = SessionForm(_posted(request), authorities=authorities)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session = services.record_session(
-                form.authority(),
-                held_on=data["held_on"],
-                course=data["course"],
-                audiences=[(data["organisation"], data["attendees"])],
-                trainer=data["trainer"],
-                venue=data["venue"],
-                online=data["online"],
-                notes=data["notes"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, f"Session {session.reference} recorded")
-            return redirect("training:session", pk=session.pk)
+    form = SessionForm(posted(request), authorities=authorities)
     # Adding an organisation gives the authority its standard courses too.
     no_organisations = not Organisation.objects.filter(authority__in=authorities).exists()
-    return render(
+    return form_page(
         request,
-        "training/session_form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.record_session(
+            form.authority(),
+            held_on=form.cleaned_data["held_on"],
+            course=form.cleaned_data["course"],
+            audiences=[(form.cleaned_data["organisation"], form.cleaned_data["attendees"])],
+            trainer=form.cleaned_data["trainer"],
+            venue=form.cleaned_data["venue"],
+            online=form.cleaned_data["online"],
+            notes=form.cleaned_data["notes"],
+            acting_user=request.user,
+        ),
+        success=lambda session: f"Session {session.reference} recorded",
+        done=lambda session: resolve_url("training:session", pk=session.pk),
+        template="training/session_form.html",
+        context={
             "no_organisations": no_organisations,
             **_back("training:sessions", "Sessions"),
         },
+        status=200,
     )
 
 
@@ -586,57 +556,47 @@ def _session_back(session: Session) -> dict[str, str]:
 @requires(T, Action.CHANGE, object_scoped=True)
 def session_audience(request: SignedInRequest, pk: int) -> HttpResponse:
     session = queries.get_session_for_user(request, pk, write=True)
-    form = AudienceForm(_posted(request), authority=session.authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_session_audience(
-                session,
-                form.cleaned_data["organisation"],
-                attendees=form.cleaned_data["attendees"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, "Attendance saved")
-            return redirect("training:session", pk=pk)
-    return render(
+    form = AudienceForm(posted(request), authority=session.authority)
+    return form_page(
         request,
-        "training/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.set_session_audience(
+            session,
+            form.cleaned_data["organisation"],
+            attendees=form.cleaned_data["attendees"],
+            acting_user=request.user,
+        ),
+        success="Attendance saved",
+        done=resolve_url("training:session", pk=pk),
+        template="training/form.html",
+        context={
             "title": "Add an organisation or change its attendance",
             "hint": "Choosing an organisation already listed changes how many came from it.",
             **_session_back(session),
         },
+        status=200,
     )
 
 
 @requires(T, Action.CHANGE, object_scoped=True)
 def attendee_add(request: SignedInRequest, pk: int) -> HttpResponse:
     session = queries.get_session_for_user(request, pk, write=True)
-    form = AttendeeForm(_posted(request), session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendee = services.add_attendee(
-                session,
-                name=form.cleaned_data["name"],
-                job_title=form.cleaned_data["job_title"],
-                organisation=form.cleaned_data["organisation"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, f"{attendee} added to the attendees")
-            if "add_another" in request.POST:
-                return redirect("training:attendee_add", pk=pk)
-            return redirect("training:session", pk=pk)
-    return render(
+    form = AttendeeForm(posted(request), session=session)
+    return form_page(
         request,
-        "training/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.add_attendee(
+            session,
+            name=form.cleaned_data["name"],
+            job_title=form.cleaned_data["job_title"],
+            organisation=form.cleaned_data["organisation"],
+            acting_user=request.user,
+        ),
+        success=lambda attendee: f"{attendee} added to the attendees",
+        done=_then_another(request, "training:attendee_add", pk),
+        template="training/form.html",
+        status=200,
+        context={
             "title": "Name an attendee",
             "hint": "Names are personal data: record them only where you need to, for example "
             "to send certificates or follow up training.",
@@ -671,32 +631,26 @@ def feedback_add(request: SignedInRequest, pk: int) -> HttpResponse:
             authority_id=session.authority_id, disabled_on__isnull=True
         )
     )
-    form = FeedbackForm(_posted(request), session=session, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_evaluations(
-                session,
-                [
-                    services.Feedback(
-                        answers=form.answers(),
-                        organisation=form.cleaned_data.get("organisation"),
-                        needs=form.cleaned_data["needs"],
-                    )
-                ],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, "Feedback form recorded")
-            if "add_another" in request.POST:
-                return redirect("training:feedback_add", pk=pk)
-            return redirect("training:session", pk=pk)
-    return render(
+    form = FeedbackForm(posted(request), session=session, questions=questions)
+    return form_page(
         request,
-        "training/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.record_evaluations(
+            session,
+            [
+                services.Feedback(
+                    answers=form.answers(),
+                    organisation=form.cleaned_data.get("organisation"),
+                    needs=form.cleaned_data["needs"],
+                )
+            ],
+            acting_user=request.user,
+        ),
+        success="Feedback form recorded",
+        done=_then_another(request, "training:feedback_add", pk),
+        template="training/form.html",
+        status=200,
+        context={
             "title": "Record a feedback form",
             "hint": "Copy one attendee's answers from their form. Forms are anonymous.",
             "add_another": True,
@@ -751,28 +705,24 @@ def trainer_list(request: SignedInRequest) -> HttpResponse:
 @requires(T, Action.CHANGE)
 def trainer_add(request: SignedInRequest) -> HttpResponse:
     authorities = queries.training_authorities(request.user, Action.CHANGE)
-    form = TrainerForm(_posted(request), authorities=authorities)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            trainer = services.create_trainer(
-                form.authority(),
-                name=data["name"],
-                organisation=data["organisation"],
-                accredited_level=data["accredited_level"],
-                accreditation=data["accreditation"],
-                accredited_on=data["accredited_on"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, f"{trainer} added")
-            return redirect("training:trainer", pk=trainer.pk)
-    return render(
+    form = TrainerForm(posted(request), authorities=authorities)
+    return form_page(
         request,
-        "training/form.html",
-        {"form": form, "title": "Add a trainer", **_back("training:trainers", "Trainers")},
+        form,
+        save=lambda: services.create_trainer(
+            form.authority(),
+            name=form.cleaned_data["name"],
+            organisation=form.cleaned_data["organisation"],
+            accredited_level=form.cleaned_data["accredited_level"],
+            accreditation=form.cleaned_data["accreditation"],
+            accredited_on=form.cleaned_data["accredited_on"],
+            acting_user=request.user,
+        ),
+        success=lambda trainer: f"{trainer} added",
+        done=lambda trainer: resolve_url("training:trainer", pk=trainer.pk),
+        template="training/form.html",
+        context={"title": "Add a trainer", **_back("training:trainers", "Trainers")},
+        status=200,
     )
 
 
@@ -842,24 +792,21 @@ def _first_changeable(request: SignedInRequest) -> Authority:
 
 @requires(T, Action.CHANGE)
 def level_add(request: SignedInRequest) -> HttpResponse:
-    form = LevelForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_level(
-                _first_changeable(request),
-                label=form.cleaned_data["label"],
-                default_target=form.cleaned_data["default_target"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, "Level added")
-            return redirect("training:lists")
-    return render(
+    form = LevelForm(posted(request))
+    return form_page(
         request,
-        "training/form.html",
-        {"form": form, "title": "Add a training level", **_back("training:lists", "Lists")},
+        form,
+        save=lambda: services.create_level(
+            _first_changeable(request),
+            label=form.cleaned_data["label"],
+            default_target=form.cleaned_data["default_target"],
+            acting_user=request.user,
+        ),
+        success="Level added",
+        done=resolve_url("training:lists"),
+        template="training/form.html",
+        context={"title": "Add a training level", **_back("training:lists", "Lists")},
+        status=200,
     )
 
 
@@ -868,53 +815,46 @@ def course_add(request: SignedInRequest) -> HttpResponse:
     authority = queries.training_authorities(request.user, Action.CHANGE).first()
     if authority is None:  # pragma: no cover
         raise Http404
-    form = CourseForm(_posted(request), authority=authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_course(
-                _first_changeable(request),
-                label=form.cleaned_data["label"],
-                level=form.cleaned_data["level"],
-                audience=form.cleaned_data["audience"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, "Course added")
-            return redirect("training:lists")
-    return render(
+    form = CourseForm(posted(request), authority=authority)
+    return form_page(
         request,
-        "training/form.html",
-        {"form": form, "title": "Add a course", **_back("training:lists", "Lists")},
+        form,
+        save=lambda: services.create_course(
+            _first_changeable(request),
+            label=form.cleaned_data["label"],
+            level=form.cleaned_data["level"],
+            audience=form.cleaned_data["audience"],
+            acting_user=request.user,
+        ),
+        success="Course added",
+        done=resolve_url("training:lists"),
+        template="training/form.html",
+        context={"title": "Add a course", **_back("training:lists", "Lists")},
+        status=200,
     )
 
 
 @requires(T, Action.CHANGE)
 def question_add(request: SignedInRequest) -> HttpResponse:
-    form = QuestionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_question(
-                _first_changeable(request),
-                label=form.cleaned_data["label"],
-                kind=form.cleaned_data["kind"],
-                asks_before=form.cleaned_data["asks_before"],
-                acting_user=request.user,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, "Question added to the feedback form")
-            return redirect("training:lists")
-    return render(
+    form = QuestionForm(posted(request))
+    return form_page(
         request,
-        "training/form.html",
-        {
-            "form": form,
+        form,
+        save=lambda: services.create_question(
+            _first_changeable(request),
+            label=form.cleaned_data["label"],
+            kind=form.cleaned_data["kind"],
+            asks_before=form.cleaned_data["asks_before"],
+            acting_user=request.user,
+        ),
+        success="Question added to the feedback form",
+        done=resolve_url("training:lists"),
+        template="training/form.html",
+        context={
             "title": "Add a feedback question",
             **_back("training:lists", "Lists"),
         },
+        status=200,
     )
 
 

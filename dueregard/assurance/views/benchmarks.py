@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse
 
 from dueregard.accounts.access import SignedInRequest, requires
@@ -48,7 +46,6 @@ from .common import (
     _export_format,
     _form_page,
     _many_authorities,
-    _service_errors,
 )
 
 # --- Benchmarks and self-assessment ----------------------------------------------------------
@@ -160,28 +157,22 @@ def assessment_create(request: SignedInRequest, pk: int, year: int) -> HttpRespo
             ),
             **form.fields,
         }
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_self_assessment(
-                authority=_create_authority(request, form),
-                benchmark=benchmark,
-                year=year,
-                rating=data["rating"],
-                commentary=data["commentary"],
-                next_steps=data["next_steps"],
-                assessed_on=data["assessed_on"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Self-assessment of {benchmark.label} for {label} saved")
-            return redirect(f"{reverse('assurance:benchmark_list')}?year={year}")
     page = reverse("assurance:benchmark_detail", args=[benchmark.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.record_self_assessment(
+            authority=_create_authority(request, form),
+            benchmark=benchmark,
+            year=year,
+            rating=form.cleaned_data["rating"],
+            commentary=form.cleaned_data["commentary"],
+            next_steps=form.cleaned_data["next_steps"],
+            assessed_on=form.cleaned_data["assessed_on"],
+            acting_user=request.user,
+        ),
+        success=lambda _: f"Self-assessment of {benchmark.label} for {label} saved",
+        done=resolve_url(f"{reverse('assurance:benchmark_list')}?year={year}"),
         title=f"Self-assessment for {label}",
         caption=str(benchmark),
         intro=benchmark.description,
@@ -200,23 +191,15 @@ def assessment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={f: getattr(assessment, f) for f in fields}
     )
     edit = versions.Edit(request, assessment, lambda o: {f: getattr(o, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_self_assessment(
-                    assessment, acting_user=request.user, **form.cleaned_data
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Self-assessment changed")
-            return redirect(f"{reverse('assurance:benchmark_list')}?year={assessment.year}")
     page = reverse("assurance:benchmark_detail", args=[benchmark.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_self_assessment(
+            assessment, acting_user=request.user, **form.cleaned_data
+        ),
+        success="Self-assessment changed",
+        done=resolve_url(f"{reverse('assurance:benchmark_list')}?year={assessment.year}"),
         edit=edit,
         title=f"Change the self-assessment for {assessment.year_label}",
         caption=str(benchmark),
@@ -388,21 +371,16 @@ def evidence_create(request: SignedInRequest) -> HttpResponse:
         authorities=_authority_choices(request),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.add_evidence(
-                authority=_create_authority(request, form),
-                acting_user=request.user,
-                **_evidence_changes(form),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"{item.title} added to the evidence library")
-            return redirect("assurance:evidence_detail", pk=item.pk)
     return _form_page(
         request,
         form,
+        save=lambda: services.add_evidence(
+            authority=_create_authority(request, form),
+            acting_user=request.user,
+            **_evidence_changes(form),
+        ),
+        success=lambda item: f"{item.title} added to the evidence library",
+        done=lambda item: resolve_url("assurance:evidence_detail", pk=item.pk),
         title="Add evidence",
         intro="Upload a document, or link to a record in Due Regard (panel minutes, training "
         "records, a report, terms of reference) or to a web page.",
@@ -447,23 +425,14 @@ def evidence_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             form.fields["file"].help_text
         )
     edit = versions.Edit(request, item, _evidence_values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_evidence(
-                    item, acting_user=request.user, **_evidence_changes(form)
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Evidence changed")
-            return redirect("assurance:evidence_detail", pk=item.pk)
     page = reverse("assurance:evidence_detail", args=[item.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_evidence(
+            item, acting_user=request.user, **_evidence_changes(form)
+        ),
+        success="Evidence changed",
         edit=edit,
         title="Change the evidence",
         caption=item.title,
@@ -498,20 +467,14 @@ def evidence_file(request: SignedInRequest, pk: int) -> HttpResponse:
 def evidence_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     item = queries.get_evidence_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_evidence(
-                item, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Evidence withdrawn from the library")
-            return redirect("assurance:evidence_detail", pk=item.pk)
     page = reverse("assurance:evidence_detail", args=[item.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.withdraw_evidence(
+            item, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        success="Evidence withdrawn from the library",
         title="Withdraw the evidence",
         caption=item.title,
         warning="It is kept on record but no longer listed or included in assurance packs.",

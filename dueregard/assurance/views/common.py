@@ -1,5 +1,5 @@
-"""What every assurance page shares: its access rules, breadcrumbs, the form page and
-the authority a page is for."""
+"""What every assurance page shares: its access rules, breadcrumbs, the form page's
+layout (over pages.kit.form_page) and the authority a page is for."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 
 from dueregard.accounts.access import requires
@@ -22,6 +20,7 @@ from dueregard.core.periods import (
     financial_year,
     financial_year_start,
 )
+from dueregard.pages.kit import form_page
 
 from .. import exports, queries
 from ..forms import (
@@ -49,26 +48,17 @@ def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
     return [("Home", reverse("home")), ("Assurance", reverse("assurance:index")), *items]
 
 
-def _service_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's refusal on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e.message % (e.params or {}) if e.params else e.message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _form_page(
     request: HttpRequest,
     form: Any,
     *,
+    save: Callable[[], Any],
+    success: str | Callable[[Any], str],
     title: str,
     submit: str,
     cancel: str,
     crumbs: list[tuple[str, str]],
+    done: str | Callable[[Any], str] = "",
     caption: str = "",
     intro: str = "",
     warning: str = "",
@@ -76,13 +66,19 @@ def _form_page(
     personal_data: bool = False,
     edit: versions.Edit | None = None,
 ) -> HttpResponse:
-    """An assurance form page; `edit` (core.versions) when it changes an existing record:
-    its version in the form and, after a stale save, their version beside the user's."""
-    return render(
+    """An assurance form page (pages.kit.form_page in the assurance layout), which goes
+    on to `done` (by default back where `cancel` leads); `edit` (core.versions) when it
+    changes an existing record: its version in the form and, after a stale save, their
+    version beside the user's."""
+    return form_page(
         request,
-        "assurance/form.html",
-        {
-            "form": form,
+        form,
+        save=save,
+        success=success,
+        done=done or cancel,
+        edit=edit,
+        template="assurance/form.html",
+        context={
             "title": title,
             "submit": submit,
             "cancel": cancel,
@@ -92,9 +88,7 @@ def _form_page(
             "warning": warning,
             "multipart": multipart,
             "personal_data": personal_data,
-            **(edit.context() if edit is not None else {}),
         },
-        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 
 from dueregard.accounts.access import SignedInRequest
@@ -53,7 +51,6 @@ from .common import (
     _export_format,
     _form_page,
     _many_authorities,
-    _service_errors,
 )
 
 # --- Overview ------------------------------------------------------------------------------
@@ -139,21 +136,16 @@ def _strategy_form_data(form: StrategyForm) -> dict[str, Any]:
 @CHANGE
 def strategy_create(request: SignedInRequest) -> HttpResponse:
     form = StrategyForm(request.POST or None, authorities=_authority_choices(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            strategy = services.create_strategy(
-                authority=_create_authority(request, form),
-                acting_user=request.user,
-                **_strategy_form_data(form),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Strategy {strategy.title} added")
-            return redirect("assurance:strategy_detail", pk=strategy.pk)
     return _form_page(
         request,
         form,
+        save=lambda: services.create_strategy(
+            authority=_create_authority(request, form),
+            acting_user=request.user,
+            **_strategy_form_data(form),
+        ),
+        success=lambda strategy: f"Strategy {strategy.title} added",
+        done=lambda strategy: resolve_url("assurance:strategy_detail", pk=strategy.pk),
         title="Add a strategy",
         submit="Save strategy",
         cancel=reverse("assurance:strategy_list"),
@@ -201,23 +193,14 @@ def strategy_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={name: getattr(strategy, name) for name in fields}
     )
     edit = versions.Edit(request, strategy, lambda s: {name: getattr(s, name) for name in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_strategy(
-                    strategy, acting_user=request.user, **_strategy_form_data(form)
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Strategy changed")
-            return redirect("assurance:strategy_detail", pk=strategy.pk)
     detail = reverse("assurance:strategy_detail", args=[strategy.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_strategy(
+            strategy, acting_user=request.user, **_strategy_form_data(form)
+        ),
+        success="Strategy changed",
         edit=edit,
         title="Change the strategy",
         caption=strategy.title,
@@ -277,18 +260,12 @@ def priority_create(request: SignedInRequest, pk: int) -> HttpResponse:
         or 0
     ) + 1
     form = PriorityForm(request.POST or None, initial={"number": next_number})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_priority(strategy, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Priority added")
-            return redirect("assurance:strategy_detail", pk=strategy.pk)
     detail = reverse("assurance:strategy_detail", args=[strategy.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.add_priority(strategy, acting_user=request.user, **form.cleaned_data),
+        success="Priority added",
         title="Add a priority",
         caption=strategy.title,
         submit="Save priority",
@@ -316,23 +293,14 @@ def priority_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         priority,
         lambda p: {"number": p.number, "title": p.title, "description": p.description},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_priority(
-                    priority, acting_user=request.user, **form.cleaned_data
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Priority changed")
-            return redirect("assurance:strategy_detail", pk=strategy.pk)
     detail = reverse("assurance:strategy_detail", args=[strategy.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_priority(
+            priority, acting_user=request.user, **form.cleaned_data
+        ),
+        success="Priority changed",
         edit=edit,
         title=f"Change priority {priority.number}",
         caption=strategy.title,
@@ -529,33 +497,27 @@ def action_create(request: SignedInRequest, pk: int) -> HttpResponse:
             "priority": request.GET.get("priority"),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = services.add_action(
-                strategy,
-                priority=data.get("priority"),
-                reference=data["reference"],
-                title=data["title"],
-                description=data["description"],
-                success_measure=data["success_measure"],
-                owner=data["owner"],
-                agency=data["agency"],
-                target_date=data["target_date"],
-                status=data["status"],
-                added_on=data["added_on"],
-                acting_user=request.user,
-                **_action_links(form),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} added")
-            return redirect("assurance:action_detail", pk=action.pk)
     detail = reverse("assurance:strategy_detail", args=[strategy.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.add_action(
+            strategy,
+            priority=form.cleaned_data.get("priority"),
+            reference=form.cleaned_data["reference"],
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            success_measure=form.cleaned_data["success_measure"],
+            owner=form.cleaned_data["owner"],
+            agency=form.cleaned_data["agency"],
+            target_date=form.cleaned_data["target_date"],
+            status=form.cleaned_data["status"],
+            added_on=form.cleaned_data["added_on"],
+            acting_user=request.user,
+            **_action_links(form),
+        ),
+        success=lambda action: f"Action {action.reference} added",
+        done=lambda action: resolve_url("assurance:action_detail", pk=action.pk),
         title="Add an action",
         caption=strategy.title,
         submit="Save action",
@@ -594,27 +556,23 @@ def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = action.strategy
     form = ActionForm(request.POST or None, strategy=strategy, initial=_action_values(action))
     edit = versions.Edit(request, action, _action_values)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Any:
         data = form.cleaned_data
         changes = {k: data[k] for k in ("reference", "title", "description", "success_measure")}
         if "priority" in form.fields:
             changes["priority"] = data["priority"]
-        try:
-            edit.save(
-                form,
-                lambda: services.edit_action(
-                    action, acting_user=request.user, **changes, **_action_links(form)
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Action changed")
-            return redirect("assurance:action_detail", pk=action.pk)
+        return services.edit_action(
+            action, acting_user=request.user, **changes, **_action_links(form)
+        )
+
     page = reverse("assurance:action_detail", args=[action.pk])
     return _form_page(
         request,
         form,
+        save=save,
+        success="Action changed",
+        done=page,
         edit=edit,
         title="Change the action",
         caption=f"Action {action.reference}",
@@ -637,23 +595,14 @@ def action_update(request: SignedInRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"recorded_on": periods.today(), **_action_state(action)}
     )
     edit = versions.Edit(request, action, _action_state)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.record_action_update(
-                    action, acting_user=request.user, **form.cleaned_data
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Update to action {action.reference} recorded")
-            return redirect("assurance:action_detail", pk=action.pk)
     page = reverse("assurance:action_detail", args=[action.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.record_action_update(
+            action, acting_user=request.user, **form.cleaned_data
+        ),
+        success=lambda _: f"Update to action {action.reference} recorded",
         edit=edit,
         title="Record a progress update",
         caption=f"Action {action.reference}: {action.title}",
@@ -669,20 +618,14 @@ def action_update(request: SignedInRequest, pk: int) -> HttpResponse:
 def action_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     action = queries.get_action_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_action(
-                action, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} withdrawn from the plan")
-            return redirect("assurance:action_detail", pk=action.pk)
     page = reverse("assurance:action_detail", args=[action.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.withdraw_action(
+            action, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        success=lambda _: f"Action {action.reference} withdrawn from the plan",
         title="Withdraw the action from the plan",
         caption=f"Action {action.reference}: {action.title}",
         warning="The action stays on record and in the plan as it stood on earlier dates.",

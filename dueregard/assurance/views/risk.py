@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse
 
 from dueregard.accounts.access import SignedInRequest, requires, signed_in
@@ -50,7 +48,6 @@ from .common import (
     _form_page,
     _initial_period,
     _many_authorities,
-    _service_errors,
     _writable,
 )
 
@@ -107,17 +104,12 @@ def threat_level_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _threat_level_create(request: SignedInRequest) -> HttpResponse:
     form = ThreatLevelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            level = services.record_threat_level(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Threat level {level.get_level_display()} recorded")
-            return redirect("assurance:threat_level_list")
     return _form_page(
         request,
         form,
+        save=lambda: services.record_threat_level(acting_user=request.user, **form.cleaned_data),
+        success=lambda level: f"Threat level {level.get_level_display()} recorded",
+        done=resolve_url("assurance:threat_level_list"),
         title="Record a change of national threat level",
         intro="The UK national threat level is set by the Joint Terrorism Analysis Centre "
         "and published by the Security Service (MI5).",
@@ -135,22 +127,14 @@ def _threat_level_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     fields = ("level", "starts_on", "source_url", "note")
     form = ThreatLevelForm(request.POST or None, initial={f: getattr(level, f) for f in fields})
     edit = versions.Edit(request, level, lambda o: {f: getattr(o, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_threat_level(
-                    level, acting_user=request.user, **form.cleaned_data
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Threat level corrected")
-            return redirect("assurance:threat_level_detail", pk=level.pk)
     return _form_page(
         request,
         form,
+        save=lambda: services.update_threat_level(
+            level, acting_user=request.user, **form.cleaned_data
+        ),
+        success="Threat level corrected",
+        done=resolve_url("assurance:threat_level_detail", pk=level.pk),
         edit=edit,
         title="Correct a recorded threat level",
         caption=str(level),
@@ -208,21 +192,16 @@ CTLP_FIELDS = ("title", "issued_on", "area", "produced_by", "key_points")
 @CHANGE
 def ctlp_create(request: SignedInRequest) -> HttpResponse:
     form = CTLPForm(request.POST or None, authorities=_authority_choices(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            ctlp = services.create_ctlp(
-                authority=_create_authority(request, form),
-                acting_user=request.user,
-                **{f: form.cleaned_data[f] for f in CTLP_FIELDS},
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "CTLP added: now add its recommendations")
-            return redirect("assurance:ctlp_detail", pk=ctlp.pk)
     return _form_page(
         request,
         form,
+        save=lambda: services.create_ctlp(
+            authority=_create_authority(request, form),
+            acting_user=request.user,
+            **{f: form.cleaned_data[f] for f in CTLP_FIELDS},
+        ),
+        success="CTLP added: now add its recommendations",
+        done=lambda ctlp: resolve_url("assurance:ctlp_detail", pk=ctlp.pk),
         title="Add a Counter-Terrorism Local Profile",
         submit="Save CTLP",
         cancel=reverse("assurance:ctlp_list"),
@@ -259,21 +238,12 @@ def ctlp_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     ctlp = queries.get_ctlp_for_user(request, pk, write=True)
     form = CTLPForm(request.POST or None, initial={f: getattr(ctlp, f) for f in CTLP_FIELDS})
     edit = versions.Edit(request, ctlp, lambda o: {f: getattr(o, f) for f in CTLP_FIELDS})
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_ctlp(ctlp, acting_user=request.user, **form.cleaned_data),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "CTLP changed")
-            return redirect("assurance:ctlp_detail", pk=ctlp.pk)
     page = reverse("assurance:ctlp_detail", args=[ctlp.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_ctlp(ctlp, acting_user=request.user, **form.cleaned_data),
+        success="CTLP changed",
         edit=edit,
         title="Change the CTLP",
         caption=ctlp.title,
@@ -291,18 +261,14 @@ RECOMMENDATION_FIELDS = ("number", "text", "response", "response_status", "respo
 def recommendation_create(request: SignedInRequest, pk: int) -> HttpResponse:
     ctlp = queries.get_ctlp_for_user(request, pk, write=True)
     form = RecommendationForm(request.POST or None, initial={"response_status": "not_started"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_recommendation(ctlp, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Recommendation added")
-            return redirect("assurance:ctlp_detail", pk=ctlp.pk)
     page = reverse("assurance:ctlp_detail", args=[ctlp.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.add_recommendation(
+            ctlp, acting_user=request.user, **form.cleaned_data
+        ),
+        success="Recommendation added",
         title="Add a recommendation",
         caption=ctlp.title,
         submit="Save recommendation",
@@ -324,23 +290,14 @@ def recommendation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     edit = versions.Edit(
         request, recommendation, lambda o: {f: getattr(o, f) for f in RECOMMENDATION_FIELDS}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_recommendation(
-                    recommendation, acting_user=request.user, **form.cleaned_data
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Recommendation {recommendation.number} changed")
-            return redirect("assurance:ctlp_detail", pk=ctlp.pk)
     page = reverse("assurance:ctlp_detail", args=[ctlp.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_recommendation(
+            recommendation, acting_user=request.user, **form.cleaned_data
+        ),
+        success=lambda _: f"Recommendation {recommendation.number} changed",
         edit=edit,
         title=f"Recommendation {recommendation.number} and the local response",
         caption=ctlp.title,
@@ -445,29 +402,23 @@ def risk_create(request: SignedInRequest) -> HttpResponse:
         authorities=_authority_choices(request),
         initial={"identified_on": periods.today(), "trend": "new"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            risk = services.add_risk(
-                authority=_create_authority(request, form),
-                identified_on=data["identified_on"],
-                likelihood=data["likelihood"],
-                impact=data["impact"],
-                trend=data["trend"],
-                rating=data["rating"],
-                review_date=data["review_date"],
-                note=data["note"],
-                acting_user=request.user,
-                **{f: data[f] for f in RISK_FIELDS},
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Risk {risk.reference} added to the register")
-            return redirect("assurance:risk_detail", pk=risk.pk)
     return _form_page(
         request,
         form,
+        save=lambda: services.add_risk(
+            authority=_create_authority(request, form),
+            identified_on=form.cleaned_data["identified_on"],
+            likelihood=form.cleaned_data["likelihood"],
+            impact=form.cleaned_data["impact"],
+            trend=form.cleaned_data["trend"],
+            rating=form.cleaned_data["rating"],
+            review_date=form.cleaned_data["review_date"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+            **{f: form.cleaned_data[f] for f in RISK_FIELDS},
+        ),
+        success=lambda risk: f"Risk {risk.reference} added to the register",
+        done=lambda risk: resolve_url("assurance:risk_detail", pk=risk.pk),
         title="Add a risk to the register",
         intro="Likelihood, impact and rating are your council's own judgement, recorded as "
         "you enter them.",
@@ -504,21 +455,12 @@ def risk_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         initial={f: getattr(risk, f) for f in RISK_FIELDS},
     )
     edit = versions.Edit(request, risk, lambda o: {f: getattr(o, f) for f in RISK_FIELDS})
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_risk(risk, acting_user=request.user, **form.cleaned_data),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Risk changed")
-            return redirect("assurance:risk_detail", pk=risk.pk)
     page = reverse("assurance:risk_detail", args=[risk.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_risk(risk, acting_user=request.user, **form.cleaned_data),
+        success="Risk changed",
         edit=edit,
         title="Change the risk",
         caption=f"Risk {risk.reference}",
@@ -551,21 +493,12 @@ def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
         risk,
         lambda o: {f: getattr(o, f) for f in ("likelihood", "impact", "trend", "rating")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.review_risk(risk, acting_user=request.user, **form.cleaned_data),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Review of risk {risk.reference} recorded")
-            return redirect("assurance:risk_detail", pk=risk.pk)
     page = reverse("assurance:risk_detail", args=[risk.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.review_risk(risk, acting_user=request.user, **form.cleaned_data),
+        success=lambda _: f"Review of risk {risk.reference} recorded",
         edit=edit,
         title="Record a review",
         caption=f"Risk {risk.reference}: {risk.theme}",
@@ -581,18 +514,14 @@ def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
 def risk_close(request: SignedInRequest, pk: int) -> HttpResponse:
     risk = queries.get_risk_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.close_risk(risk, reason=form.cleaned_data["reason"], acting_user=request.user)
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, f"Risk {risk.reference} closed")
-            return redirect("assurance:risk_detail", pk=risk.pk)
     page = reverse("assurance:risk_detail", args=[risk.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.close_risk(
+            risk, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        success=lambda _: f"Risk {risk.reference} closed",
         title="Close the risk",
         caption=f"Risk {risk.reference}: {risk.theme}",
         warning="The risk stays on record with its reviews; it leaves the open register.",
@@ -717,21 +646,16 @@ def incident_create(request: SignedInRequest) -> HttpResponse:
         wards=_wards_for(request),
         authorities=_authority_choices(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.record_incident(
-                authority=_create_authority(request, form),
-                acting_user=request.user,
-                **{f: form.cleaned_data[f] for f in INCIDENT_FIELDS},
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Incident logged")
-            return redirect("assurance:incident_detail", pk=incident.pk)
     return _form_page(
         request,
         form,
+        save=lambda: services.record_incident(
+            authority=_create_authority(request, form),
+            acting_user=request.user,
+            **{f: form.cleaned_data[f] for f in INCIDENT_FIELDS},
+        ),
+        success="Incident logged",
+        done=lambda incident: resolve_url("assurance:incident_detail", pk=incident.pk),
         title="Log an incident",
         intro="Terrorism-related arrests and convictions connected to the area, extremist "
         "stickering and graffiti, hoaxes against schools and community tension events.",
@@ -768,23 +692,14 @@ def incident_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         initial={f: getattr(incident, f) for f in INCIDENT_FIELDS},
     )
     edit = versions.Edit(request, incident, lambda o: {f: getattr(o, f) for f in INCIDENT_FIELDS})
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit.save(
-                form,
-                lambda: services.update_incident(
-                    incident, acting_user=request.user, **form.cleaned_data
-                ),
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Incident changed")
-            return redirect("assurance:incident_detail", pk=incident.pk)
     page = reverse("assurance:incident_detail", args=[incident.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.update_incident(
+            incident, acting_user=request.user, **form.cleaned_data
+        ),
+        success="Incident changed",
         edit=edit,
         title="Change the incident",
         caption=str(incident),
@@ -799,20 +714,14 @@ def incident_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 def incident_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     incident = queries.get_incident_for_user(request, pk, write=True)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.archive_incident(
-                incident, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, "Incident removed from the log")
-            return redirect("assurance:incident_detail", pk=incident.pk)
     page = reverse("assurance:incident_detail", args=[incident.pk])
     return _form_page(
         request,
         form,
+        save=lambda: services.archive_incident(
+            incident, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        success="Incident removed from the log",
         title="Remove the incident from the log",
         caption=str(incident),
         warning="Use this for an incident logged in error or twice. It is kept on record but "

@@ -14,6 +14,7 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dueregard
 
@@ -21,22 +22,23 @@ PACKAGE = Path(dueregard.__file__).resolve().parent
 REPOSITORY = PACKAGE.parent
 ARCHITECTURE_DOC = REPOSITORY / "docs" / "architecture.md"
 
-SPINE = frozenset({"core", "areas", "audit", "accounts", "api"})
+SPINE = frozenset({"core", "areas", "audit", "accounts", "pages", "api"})
 DOMAINS = frozenset({"casework", "training", "assurance", "engagement", "governance"})
 
 # What each app may import besides itself. An entry is an app ("casework") or one module of
-# an app ("engagement.recordkit"), which allows that module and nothing else of its app.
+# an app ("casework.metrics"), which allows that module and nothing else of its app.
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
     "areas": frozenset({"core"}),
     "audit": frozenset({"core", "areas"}),
     "accounts": frozenset({"core", "areas", "audit"}),
+    "pages": frozenset({"core", "areas", "audit", "accounts"}),
     "api": frozenset({"core", "areas", "audit", "accounts"}),
     "casework": SPINE,
     "training": SPINE,
     "assurance": SPINE,
     "engagement": SPINE,
-    "governance": SPINE | {"engagement.recordkit"},
+    "governance": SPINE,
     "privacy": SPINE | {"casework"},
     "reports": SPINE | DOMAINS,
     "demo": SPINE | DOMAINS | {"privacy", "reports"},
@@ -183,8 +185,9 @@ def test_imports_inside_functions_and_relative_imports_are_read() -> None:
     }
 
 
-def test_a_module_entry_allows_that_module_only() -> None:
-    allowed = "from dueregard.engagement.recordkit import RecordForm\n"
+def test_a_module_entry_allows_that_module_only(monkeypatch: Any) -> None:
+    monkeypatch.setitem(MAY_IMPORT, "governance", SPINE | {"engagement.metrics"})
+    allowed = "from dueregard.engagement.metrics import counts\n"
     forbidden = "from dueregard.engagement import services\n"
     assert violations("dueregard/governance/forms.py", allowed) == []
     (found,) = violations("dueregard/governance/forms.py", forbidden)

@@ -1,8 +1,17 @@
-"""List, detail, create, edit, archive and export pages for a domain's council records.
+"""The page kit: the pages every domain app builds from a form, a scoped query and a service.
 
-Governance, community engagement, funded projects and council resources are many small
-record types with the same pages. A `RecordType` declares one of them (model, form,
-services, columns, who may do what) and `RecordType.urls()` builds its pages:
+A view here does four things and no more: parse with a form, fetch through the app's
+scoped query, call one service, then redirect (POST-redirect-GET) or render
+([ADR 0018](../../docs/adr/0018-page-kit.md)). The kit gives each its one place:
+
+- `form_page()`   a form page: form -> service -> redirect; a service's `ValidationError`
+                  onto the form (`add_service_errors`); with `edit=` (core.versions) the
+                  save happens only if the record is still at the version the form opened
+                  with, and a stale save shows who changed it beside the user's values
+- `posted()`      the submitted data on a POST (an empty POST is still checked), else None
+- `detail_page()` a page of one personal record with its VIEW audit event (`viewed()`)
+- `export_response()` one list export: CSV or XLSX, every cell through `core.csvsafe`
+- `RecordType`    a council record's whole set of pages, declared once:
 
 - list      GET  <slug>/                 LIST   filters: ?q=, ?year=<FY start>, ?archived=1
 - export    GET  <slug>/export/?format=  EXPORT CSV or XLSX of the list as filtered; audited
@@ -11,12 +20,14 @@ services, columns, who may do what) and `RecordType.urls()` builds its pages:
 - edit      GET/POST <slug>/<pk>/edit/    CHANGE
 - archive   GET/POST <slug>/<pk>/archive/ CHANGE archived with a reason, never deleted
 
-Views stay thin: the form parses, the app's `queries.py` scopes, one service writes and
-audits, then POST-redirect-GET. Access comes only from `accounts.permissions` through the
-app's scope functions. Pages of record types that name people (`personal_data=True`)
-carry the OFFICIAL-SENSITIVE marking and their detail page writes a VIEW audit event.
+Access comes only from `accounts.permissions` through the app's scope functions. Pages of
+record types that name people (`personal_data=True`) carry the OFFICIAL-SENSITIVE marking
+and their detail page writes a VIEW audit event; a page of a personal record that is not a
+`RecordType` writes its own VIEW event, in the view, as before (the kit never moves it).
 
-This module is domain-neutral; it lives here until it earns a place in `core`.
+The kit knows no domain: it reads the access rules and writes audit events, which is why
+it is the one module of `core` that imports `accounts`, `areas` and `audit`
+(docs/adr/0018-page-kit.md).
 """
 
 from __future__ import annotations
@@ -554,14 +565,14 @@ class RecordType:
             "can_export": authorities_for(user, self.kind, Action.EXPORT).exists(),
             "has_archive": hasattr(self.model, "archived"),
         }
-        return render(request, "recordkit/list.html", context)
+        return render(request, "pages/list.html", context)
 
     def _export_view(self, request: HttpRequest) -> HttpResponse:
         queryset, _state = self.filtered(request, Action.EXPORT)
         fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
         columns = self.export or self.fields
         header = [c.id or c.title for c in columns]
-        rows = [safe_row(export_value(c.get(obj)) for c in columns) for obj in queryset]
+        rows = [[export_value(c.get(obj)) for c in columns] for obj in queryset]
         for authority in authorities_for(request.user, self.kind, Action.EXPORT):
             record(
                 AuditAction.EXPORT,
@@ -570,21 +581,7 @@ class RecordType:
                 authority=authority,
                 detail={"format": fmt, "rows": len(rows), "filter": request.GET.urlencode()[:300]},
             )
-        stamp = periods.today().isoformat()
-        filename = f"{self.prefix}-{stamp}.{fmt}"
-        if fmt == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(header)
-            writer.writerows(rows)
-            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                xlsx_bytes(self.plural.capitalize(), header, rows),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return export_response(fmt, self.prefix, header, rows, sheet=self.plural.capitalize())
 
     def _detail_view(self, request: SignedInRequest, pk: int) -> HttpResponse:
         obj = self.fetch(request, pk)
@@ -604,7 +601,7 @@ class RecordType:
         }
         if self.detail_context is not None:
             context.update(self.detail_context(request, obj))
-        return render(request, "recordkit/detail.html", context)
+        return render(request, "pages/detail.html", context)
 
     def _form_page(
         self,
@@ -624,7 +621,7 @@ class RecordType:
             "parent": parent,
             "back_url": self.detail_url(obj) if obj else self.back_url(parent=parent),
         }
-        return render(request, "recordkit/form.html", context, status=status)
+        return render(request, "pages/form.html", context, status=status)
 
     def _authority_for_create(self, request: HttpRequest) -> Authority | None:
         # A user who changes records in several authorities works in the first; the
@@ -639,17 +636,17 @@ class RecordType:
         else:
             authority = self._authority_for_create(request)
         form = self.form(request.POST or None, authority=authority, parent=parent)
-        if request.method == "POST" and form.is_valid():
-            try:
-                target = parent if parent is not None else authority
-                obj = self.create(target, form.service_data(), acting_user=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{self.singular.capitalize()} saved")
-                if self.after_create == "parent" and self.parent and parent is not None:
-                    return redirect(self.parent.detail_url(parent))
-                return redirect(self.detail_url(obj))
+        target = parent if parent is not None else authority
+        obj = submit(
+            request,
+            form,
+            lambda: self.create(target, form.service_data(), acting_user=request.user),
+        )
+        if obj is not UNSAVED:
+            messages.success(request, f"{self.singular.capitalize()} saved")
+            if self.after_create == "parent" and self.parent and parent is not None:
+                return redirect(self.parent.detail_url(parent))
+            return redirect(self.detail_url(obj))
         return self._form_page(request, form, obj=None, parent=parent)
 
     def _edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -666,15 +663,15 @@ class RecordType:
             return {bound.name: bound.initial for bound in fresh}
 
         edit = versions.Edit(request, obj, values)
-        if request.method == "POST" and form.is_valid():
-            try:
-                data = form.service_data()
-                obj = edit.save(form, lambda: self.update(obj, data, acting_user=request.user))
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{self.singular.capitalize()} updated")
-                return redirect(self.detail_url(obj))
+        saved = submit(
+            request,
+            form,
+            lambda: self.update(obj, form.service_data(), acting_user=request.user),
+            edit=edit,
+        )
+        if saved is not UNSAVED:
+            messages.success(request, f"{self.singular.capitalize()} updated")
+            return redirect(self.detail_url(saved))
         return self._form_page(
             request,
             form,
@@ -687,25 +684,30 @@ class RecordType:
     def _archive_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.fetch(request, pk, write=True)
         form = ArchiveForm(request.POST or None)
-        if request.method == "POST" and form.is_valid() and self.archive is not None:
-            try:
-                self.archive(obj, form.cleaned_data["reason"], acting_user=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{self.singular.capitalize()} archived")
-                return redirect(self.detail_url(obj))
+        archive = self.archive
+        if archive is not None and submit(
+            request,
+            form,
+            lambda: archive(obj, form.cleaned_data["reason"], acting_user=request.user) or True,
+        ):
+            messages.success(request, f"{self.singular.capitalize()} archived")
+            return redirect(self.detail_url(obj))
         context = {
             **self._base_context(request),
             "form": form,
             "obj": obj,
             "back_url": self.detail_url(obj),
         }
-        return render(request, "recordkit/archive.html", context)
+        return render(request, "pages/archive.html", context)
+
+
+# ---------------------------------------------------------------------------------------
+# Form pages
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where it names one."""
+    """Put a service's ValidationError on the form: on the field it names when the form
+    has that field, everything else above the form (in the page's error summary)."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             target = name if name in form.fields else None
@@ -715,15 +717,166 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST (even an empty one, so it is checked and refused),
+    None on a GET (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
+class _Unsaved:
+    """What `submit` returns when nothing was saved (a service may return None)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSAVED: Any = _Unsaved()
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], Any],
+    *,
+    edit: versions.Edit | None = None,
+) -> Any:
+    """On a POST of a valid form, call `save` (the one service) and return what it returns;
+    else `UNSAVED`. A service's `ValidationError` goes onto the form (`UNSAVED`). With
+    `edit`, `save` runs only if the record is still at the version the form was opened
+    with; a stale save is refused onto the form with who changed it and when."""
+    if request.method != "POST" or not form.is_valid():
+        return UNSAVED
+    try:
+        return edit.save(form, save) if edit is not None else save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return UNSAVED
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    save: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    done: str | Callable[[Any], str],
+    template: str,
+    context: dict[str, Any] | None = None,
+    edit: versions.Edit | None = None,
+    rendering: Callable[[], dict[str, Any] | None] | None = None,
+    status: int | None = None,
+) -> HttpResponse:
+    """A form page: form -> service -> redirect (POST-redirect-GET), or the form again.
+
+    `save` calls one service; on success the page flashes `success` (none if empty) and
+    redirects to `done` (each a string, or a function of what `save` returned). Otherwise it renders
+    `template` with the form, `context` and, with `edit` (core.versions), the record's
+    version and any conflict. `rendering` runs only when the form is shown, before the
+    render: where a page of a personal record writes its VIEW audit event, and where
+    context that costs a query is built (what it returns is added). The status is
+    400 when a submitted form is shown again with its errors, else 200 (or `status`).
+    """
+    saved = submit(request, form, save, edit=edit)
+    if saved is not UNSAVED:
+        text = success(saved) if callable(success) else success
+        if text:
+            messages.success(request, text)
+        return redirect(done(saved) if callable(done) else done)
+    page = {"form": form, **(context or {}), **(edit.context() if edit is not None else {})}
+    if rendering is not None:
+        page.update(rendering() or {})
+    if status is None:
+        status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, page, status=status)
+
+
+# ---------------------------------------------------------------------------------------
+# Detail pages
+
+
+def viewed(request: SignedInRequest, obj: models.Model, **detail: Any) -> None:
+    """The VIEW audit event of a page showing this record (the person filled from it),
+    with the page's path and `detail`. Written by the view, in the request's transaction,
+    before the page is rendered."""
+    record(
+        AuditAction.VIEW,
+        actor=request.user,
+        obj=obj,
+        detail={"path": request.path[:200], **{k: str(v) for k, v in detail.items()}},
+    )
+
+
+def detail_page(
+    request: SignedInRequest,
+    obj: models.Model,
+    template: str,
+    context: dict[str, Any],
+    **detail: Any,
+) -> HttpResponse:
+    """A page of one personal record: its VIEW audit event (`viewed`), then the page,
+    marked OFFICIAL-SENSITIVE (`personal_data`)."""
+    viewed(request, obj, **detail)
+    return render(request, template, {**context, "personal_data": True})
+
+
+# ---------------------------------------------------------------------------------------
+# One list export
+
+FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_bytes(
+    export_format: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str
+) -> bytes:
+    """The table as CSV (UTF-8) or an XLSX workbook of one sheet with a bold header; every
+    cell escaped against formula injection (core.csvsafe)."""
+    cleaned = [safe_row(row) for row in rows]
+    if export_format == "xlsx":
+        return xlsx_bytes(sheet, headers, cleaned)
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    writer.writerows(cleaned)
+    return text.getvalue().encode("utf-8")
+
+
+def export_response(
+    export_format: str,
+    name: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "",
+    filename: str = "",
+) -> HttpResponse:
+    """A list as a CSV or XLSX download named `<name>-<today>.<format>` (or `filename`).
+    The view that calls it writes the EXPORT audit event."""
+    content = table_bytes(export_format, headers, rows, sheet=sheet or name)
+    if export_format == "xlsx":
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = filename or f"{name}-{periods.today().isoformat()}.{export_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """An XLSX workbook of one sheet: a bold, frozen header row, then `rows` as given."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None
     sheet.title = title[:31]
     sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
