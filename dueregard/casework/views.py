@@ -27,8 +27,9 @@ from dueregard.accounts.models import Role
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can, roles_in
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
-from dueregard.core import navigation, pages, periods, versions
+from dueregard.core import navigation, periods, versions
 from dueregard.core.pagination import Keyset
+from dueregard.pages import kit
 
 from . import forms, queries, services
 from .models import (
@@ -100,7 +101,7 @@ def _form_page(
     def rendering() -> dict[str, Any]:
         if record_obj is None:
             return {}
-        pages.viewed(request, record_obj, form=title)
+        kit.viewed(request, record_obj, form=title)
         if not isinstance(record_obj, Referral):
             return {}
         # "Referred N times" on every page of a referral
@@ -109,7 +110,7 @@ def _form_page(
             "repeat_months": settings.REPEAT_REFERRAL_MONTHS,
         }
 
-    return pages.form_page(
+    return kit.form_page(
         request,
         form,
         save=lambda: on_valid(form.cleaned_data),
@@ -219,7 +220,7 @@ def person(request: SignedInRequest, pk: int) -> HttpResponse:
         .select_related("referral", "recorded_by", "concern")
         .order_by("occurred_on", "pk")
     )
-    return pages.detail_page(
+    return kit.detail_page(
         request,
         person,
         "casework/person.html",
@@ -236,7 +237,7 @@ def person(request: SignedInRequest, pk: int) -> HttpResponse:
 def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_user(request, pk, write=True)
     form = forms.PersonForm(
-        pages.posted(request), initial=_person_values(person), authority=person.authority
+        kit.posted(request), initial=_person_values(person), authority=person.authority
     )
 
     def save(data: dict[str, Any]) -> None:
@@ -275,7 +276,7 @@ def _person_values(person: Person) -> dict[str, Any]:
 
 @requires(Kind.CASEWORK, Action.CHANGE)
 def intake(request: SignedInRequest) -> HttpResponse:
-    form = forms.IntakeNameForm(pages.posted(request))
+    form = forms.IntakeNameForm(kit.posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         dob = data.get("date_of_birth")
@@ -322,7 +323,7 @@ def intake_match(request: SignedInRequest) -> HttpResponse:
         request.session[INTAKE_SESSION_KEY] = state
         return render(request, "casework/intake_no_matches.html", {"state": state})
     form = forms.MatchChoiceForm(
-        pages.posted(request), choices=[(str(m.person.pk), m.person.display_name) for m in matches]
+        kit.posted(request), choices=[(str(m.person.pk), m.person.display_name) for m in matches]
     )
     if request.method == "POST" and form.is_valid():
         state["person"] = form.cleaned_data["choice"]
@@ -348,22 +349,22 @@ def intake_details(request: SignedInRequest) -> HttpResponse:
         known = queries.get_person_for_user(request, state["person"], write=True)
         authority = known.authority
         form: Any = forms.KnownPersonReferralForm(
-            pages.posted(request), authority=authority, initial={"received_on": periods.today()}
+            kit.posted(request), authority=authority, initial={"received_on": periods.today()}
         )
     else:
         form = forms.NewPersonReferralForm(
-            pages.posted(request), authority=authority, initial={"received_on": periods.today()}
+            kit.posted(request), authority=authority, initial={"received_on": periods.today()}
         )
     form.offer_case_officers(services.case_officers(authority), request.user)
-    referral = pages.submit(
+    referral = kit.submit(
         request, form, lambda: _create_referral(request, authority, state, known, form.cleaned_data)
     )
-    if referral is not pages.UNSAVED:
+    if referral is not kit.UNSAVED:
         del request.session[INTAKE_SESSION_KEY]
         messages.success(request, f"Referral {referral.reference} was recorded.")
         return redirect("casework:referral", pk=referral.pk)
     if known is not None:
-        pages.viewed(request, known, form="intake")
+        kit.viewed(request, known, form="intake")
     return render(
         request,
         "casework/intake_details.html",
@@ -476,7 +477,7 @@ def referral(request: SignedInRequest, pk: int) -> HttpResponse:
     sessions = list(plan.sessions.all()) if plan else []
     delivered = sum(1 for s in sessions if s.status == "delivered")
     last_contact = max((s.occurred_on for s in sessions if s.status == "delivered"), default=None)
-    return pages.detail_page(
+    return kit.detail_page(
         request,
         referral,
         "casework/referral.html",
@@ -526,7 +527,7 @@ def referral_agenda(request: SignedInRequest, pk: int) -> HttpResponse:
     meetings = queries.meetings_open_for_listing(referral)
     summary_written = bool(referral.panel_summary.strip())
     form = forms.ReferralAgendaForm(
-        pages.posted(request), meetings=meetings, summary_written=summary_written
+        kit.posted(request), meetings=meetings, summary_written=summary_written
     )
     return _referral_page(
         request,
@@ -560,7 +561,7 @@ def referral_agenda(request: SignedInRequest, pk: int) -> HttpResponse:
 def referral_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.ReferralEditForm(
-        pages.posted(request), referral=referral, initial=_referral_values(referral)
+        kit.posted(request), referral=referral, initial=_referral_values(referral)
     )
     return _referral_page(
         request,
@@ -594,7 +595,7 @@ def _referral_values(referral: Referral) -> dict[str, Any]:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def triage(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.TriageForm(pages.posted(request), initial={"occurred_on": periods.today()})
+    form = forms.TriageForm(kit.posted(request), initial={"occurred_on": periods.today()})
     return _referral_page(
         request,
         referral,
@@ -622,7 +623,7 @@ def triage(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def gateway(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.GatewayForm(pages.posted(request), initial={"occurred_on": periods.today()})
+    form = forms.GatewayForm(kit.posted(request), initial={"occurred_on": periods.today()})
     return _referral_page(
         request,
         referral,
@@ -651,7 +652,7 @@ def gateway(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def consent(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.ConsentForm(pages.posted(request), initial={"occurred_on": periods.today()})
+    form = forms.ConsentForm(kit.posted(request), initial={"occurred_on": periods.today()})
     return _referral_page(
         request,
         referral,
@@ -676,7 +677,7 @@ def consent(request: SignedInRequest, pk: int) -> HttpResponse:
 def support_plan(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
-    form = forms.SupportPlanForm(pages.posted(request), initial=_plan_values(plan))
+    form = forms.SupportPlanForm(kit.posted(request), initial=_plan_values(plan))
     # A revision holds the plan; a first agreement holds the referral (one plan per case).
     edit = versions.Edit(
         request,
@@ -727,7 +728,7 @@ def _plan_values(plan: SupportPlan | None) -> dict[str, Any]:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def start_support(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.StartSupportForm(pages.posted(request), initial={"started_on": periods.today()})
+    form = forms.StartSupportForm(kit.posted(request), initial={"started_on": periods.today()})
     return _referral_page(
         request,
         referral,
@@ -745,7 +746,7 @@ def start_support(request: SignedInRequest, pk: int) -> HttpResponse:
 def session(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     plan = getattr(referral, "support_plan", None) if hasattr(referral, "support_plan") else None
-    form = forms.SessionForm(pages.posted(request), initial={"occurred_on": periods.today()})
+    form = forms.SessionForm(kit.posted(request), initial={"occurred_on": periods.today()})
 
     def save(d: dict[str, Any]) -> None:
         if plan is None:
@@ -779,7 +780,7 @@ def review(request: SignedInRequest, pk: int, kind: str) -> HttpResponse:
     target = (
         referral.reviews.filter(kind=kind, held_on__isnull=True).order_by("due_on", "pk").first()
     )
-    form = forms.ReviewForm(pages.posted(request), initial={"held_on": periods.today()})
+    form = forms.ReviewForm(kit.posted(request), initial={"held_on": periods.today()})
 
     def review_values(current: Referral) -> dict[str, Any]:
         held = current.reviews.filter(kind=kind, held_on__isnull=False).order_by("-pk").first()
@@ -835,9 +836,7 @@ def onward(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record whether the service a referral was referred on to accepted or declined it."""
     referral = queries.get_referral_for_user(request, pk, write=True)
     waiting = services.awaiting_onward_referral(referral)
-    form = forms.OnwardResponseForm(
-        pages.posted(request), initial={"responded_on": periods.today()}
-    )
+    form = forms.OnwardResponseForm(kit.posted(request), initial={"responded_on": periods.today()})
 
     def onward_values(current: Referral) -> dict[str, Any]:
         latest = current.onward_referrals.order_by("-pk").first()
@@ -877,7 +876,7 @@ def onward(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def review_extend(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.ExtendReviewForm(pages.posted(request))
+    form = forms.ExtendReviewForm(kit.posted(request))
     limit = (
         periods.add_months(referral.left_channel_on, REVIEW_LIMIT_MONTHS)
         if referral.left_channel_on
@@ -905,7 +904,7 @@ def review_extend(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.CASEWORK, Action.CHANGE, object_scoped=True)
 def close(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
-    form = forms.CloseForm(pages.posted(request), initial={"closed_on": periods.today()})
+    form = forms.CloseForm(kit.posted(request), initial={"closed_on": periods.today()})
     return _referral_page(
         request,
         referral,
@@ -927,7 +926,7 @@ def close(request: SignedInRequest, pk: int) -> HttpResponse:
 def case_officer(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.CaseOfficerForm(
-        pages.posted(request),
+        kit.posted(request),
         officers=services.case_officers(referral.authority),
         initial={"officer": referral.coordinator_id},
     )
@@ -969,8 +968,8 @@ def panels(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.PANEL, Action.CHANGE)
 def panel_new(request: SignedInRequest) -> HttpResponse:
     authority = _home_authority(request, Kind.PANEL, Action.CHANGE)
-    form = forms.PanelForm(pages.posted(request), initial={"panel_type": "channel"})
-    return pages.form_page(
+    form = forms.PanelForm(kit.posted(request), initial={"panel_type": "channel"})
+    return kit.form_page(
         request,
         form,
         save=lambda: services.create_panel(
@@ -1010,7 +1009,7 @@ def panel(request: SignedInRequest, pk: int) -> HttpResponse:
 def panel_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
     form = forms.PanelSettingsForm(
-        pages.posted(request), initial={"support_review_months": panel.support_review_months}
+        kit.posted(request), initial={"support_review_months": panel.support_review_months}
     )
     return _form_page(
         request,
@@ -1033,7 +1032,7 @@ def panel_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
 def member_new(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
-    form = forms.MemberForm(pages.posted(request), authority=panel.authority)
+    form = forms.MemberForm(kit.posted(request), authority=panel.authority)
     return _form_page(
         request,
         form=form,
@@ -1073,7 +1072,7 @@ def member_end(request: SignedInRequest, pk: int) -> HttpResponse:
 @requires(Kind.PANEL, Action.CHANGE, object_scoped=True)
 def meeting_new(request: SignedInRequest, pk: int) -> HttpResponse:
     panel = queries.get_panel_for_user(request, pk, write=True)
-    form = forms.MeetingForm(pages.posted(request))
+    form = forms.MeetingForm(kit.posted(request))
     created: dict[str, Any] = {}
 
     def save(d: dict[str, Any]) -> None:
@@ -1189,7 +1188,7 @@ def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
 def agenda_add(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     form = forms.AgendaAddForm(request.POST, cases=queries.cases_for_agenda(meeting))
-    saved = pages.submit(
+    saved = kit.submit(
         request,
         form,
         lambda: services.add_to_agenda(
@@ -1199,7 +1198,7 @@ def agenda_add(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
     )
-    if saved is not pages.UNSAVED:
+    if saved is not kit.UNSAVED:
         messages.success(request, "The case was added to the agenda.")
         return redirect("casework:meeting", pk=meeting.pk)
     return _meeting_form_error(request, meeting, "agenda_form", form)
@@ -1232,7 +1231,7 @@ def action_new(request: SignedInRequest, pk: int) -> HttpResponse:
     if meeting.minutes_approved:
         forms.add_correction_reason(form, "an action")
     fields = ("description", "owner", "due_on", "referral")
-    saved = pages.submit(
+    saved = kit.submit(
         request,
         form,
         lambda: services.add_panel_action(
@@ -1242,7 +1241,7 @@ def action_new(request: SignedInRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
         ),
     )
-    if saved is not pages.UNSAVED:
+    if saved is not kit.UNSAVED:
         messages.success(request, "The action was added.")
         return redirect("casework:meeting", pk=meeting.pk)
     return _meeting_form_error(request, meeting, "action_form", form)
@@ -1253,9 +1252,7 @@ def attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request, pk, write=True)
     members = meeting.panel.members.filter(active=True)
     present = [a.member_id for a in meeting.attendance.filter(attended=True)]
-    form = forms.AttendanceForm(
-        pages.posted(request), members=members, initial={"present": present}
-    )
+    form = forms.AttendanceForm(kit.posted(request), members=members, initial={"present": present})
     if meeting.minutes_approved:
         forms.add_correction_reason(form, "the attendance")
 
@@ -1337,7 +1334,7 @@ def minutes_approve(request: SignedInRequest, pk: int) -> HttpResponse:
 def item_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     """Remove a case from a planned meeting's agenda, with the reason (kept, not deleted)."""
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
-    form = forms.RemoveFromAgendaForm(pages.posted(request))
+    form = forms.RemoveFromAgendaForm(kit.posted(request))
     meeting_url = reverse("casework:meeting", args=[item.meeting_id])
     return _form_page(
         request,
@@ -1367,7 +1364,7 @@ def item_correct(request: SignedInRequest, pk: int) -> HttpResponse:
     item: AgendaItem = queries.get_agenda_item_for_user(request, pk, write=True)
     meeting = item.meeting
     form = forms.DecisionCorrectionForm(
-        pages.posted(request),
+        kit.posted(request),
         correcting=meeting.minutes_approved,
         initial={"discussion": item.discussion, "decision_reason": item.decision_reason},
     )
@@ -1417,7 +1414,7 @@ def action_correct(request: SignedInRequest, pk: int) -> HttpResponse:
         }
 
     form = forms.ActionCorrectionForm(
-        pages.posted(request),
+        kit.posted(request),
         members=meeting.panel.members.filter(active=True),
         correcting=meeting.minutes_approved,
         initial=values(action),
@@ -1502,7 +1499,7 @@ def panel_case(request: SignedInRequest, pk: int) -> HttpResponse:
             meeting__panel__members__user=request.user,  # type: ignore[misc]
             meeting__panel__members__active=True,
         )
-    pages.viewed(request, referral, view="panel")
+    kit.viewed(request, referral, view="panel")
     return render(
         request,
         "casework/panel_case.html",
@@ -1526,7 +1523,7 @@ def assessment(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_panel_case_for_user(request, pk, write=True)
     initial = _assessment_values(referral)
     item = referral.agenda_items.filter(is_open=True).order_by("-meeting__held_on").first()
-    form = forms.AssessmentForm(pages.posted(request), initial=initial)
+    form = forms.AssessmentForm(kit.posted(request), initial=initial)
     return _form_page(
         request,
         form=form,
@@ -1579,7 +1576,7 @@ def item_decision(request: SignedInRequest, pk: int) -> HttpResponse:
         # Refused before the notes are typed: the page does not offer it either.
         messages.error(request, " ".join(error.messages))
         return redirect("casework:meeting", pk=item.meeting_id)
-    form = forms.DecisionForm(pages.posted(request))
+    form = forms.DecisionForm(kit.posted(request))
     return _form_page(
         request,
         form=form,
@@ -1659,7 +1656,7 @@ def action(request: SignedInRequest, pk: int) -> HttpResponse:
             "completed_on": current.completed_on,
         }
 
-    form = forms.ActionUpdateForm(pages.posted(request), initial=values(action))
+    form = forms.ActionUpdateForm(kit.posted(request), initial=values(action))
     return _form_page(
         request,
         form=form,
