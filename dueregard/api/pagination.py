@@ -8,3 +8,9 @@ class NewestFirstCursorPagination(CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
     ordering = "-id"
+
+
+class OldestFirstCursorPagination(NewestFirstCursorPagination):
+    """A record's history, oldest first: by the day it happened, then as recorded."""
+
+    ordering = ("occurred_on", "id")
