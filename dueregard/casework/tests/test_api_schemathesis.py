@@ -11,10 +11,9 @@ schema.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
-
-import datetime
 
 import pytest
 import schemathesis
