@@ -7,7 +7,7 @@ class NewestFirstCursorPagination(CursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
-    ordering = "-id"
+    ordering: str | tuple[str, ...] = "-id"
 
 
 class OldestFirstCursorPagination(NewestFirstCursorPagination):

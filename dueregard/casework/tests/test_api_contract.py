@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def partner(world: Any) -> Api:
-    scopes = [ApiScope.CASEWORK_READ, ApiScope.REFERRALS_CREATE]
+    scopes: list[str] = [ApiScope.CASEWORK_READ, ApiScope.REFERRALS_CREATE]
     return Api(token_for(world, Role.PREVENT_LEAD, scopes))
 
 
