@@ -51,7 +51,11 @@ test-pg: setup sysdeps  ## the whole suite against a throwaway PostgreSQL server
 	@set -e; eval "$$(scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
 	  trap 'scripts/pg-throwaway.sh stop' EXIT; .venv/bin/pytest -n $(TEST_WORKERS)
 
-.PHONY: bench bench-pg
+production-start: setup  ## start as production does (docs/deployment.md) on a throwaway PostgreSQL: gunicorn, collected static files, a runtime role; sign in, open pages, stop
+	@set -e; eval "$$(PGPORT=55439 scripts/pg-throwaway.sh start | grep '^DATABASE_URL=' | sed 's/^/export /')"; \
+	  trap 'PGPORT=55439 scripts/pg-throwaway.sh stop' EXIT; $(PY) scripts/production_start.py
+
+.PHONY: bench bench-pg production-start
 BENCH_ARGS ?=
 
 bench: setup  ## benchmarks of every report and busy page, one JSON line each (docs/benchmarks.md); SQLite in build/bench.sqlite3 unless DATABASE_URL is set; BENCH_ARGS="--factor 10"

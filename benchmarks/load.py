@@ -287,11 +287,13 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S)
         self.cookies: dict[str, str] = {}
         self.last_page = ""
+        self.extra_headers: dict[str, str] = {}  # sent with every request
+        self.last_headers: http.client.HTTPMessage = http.client.HTTPMessage()
 
     def request(
         self, method: str, path: str, form: list[tuple[str, str]] | None = None
     ) -> tuple[int, str, str]:
-        headers = {"Host": "127.0.0.1"}
+        headers = {"Host": "127.0.0.1", **self.extra_headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -305,6 +307,7 @@ class Browser:
         except (OSError, http.client.HTTPException):
             self.connection.close()
             raise
+        self.last_headers = response.headers
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]

@@ -14,8 +14,6 @@ not served by the API at all.
 
 from __future__ import annotations
 
-import datetime
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -32,9 +30,8 @@ from dueregard.accounts.access import Access, signed_in_user
 from dueregard.accounts.models import ApiScope
 from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.api.mixins import AuditedAPIMixin
+from dueregard.api.pagination import OldestFirstCursorPagination
 from dueregard.areas.models import Authority, Ward
-from dueregard.audit.models import AuditAction
-from dueregard.audit.services import record
 from dueregard.core import versions
 
 from . import queries, services
@@ -515,6 +512,28 @@ class EditConflictSerializer(serializers.Serializer[dict[str, Any]]):
     current = ReferralSerializer(help_text="The record as it is now; its ETag is in the header.")
 
 
+class AlreadyReceivedSerializer(serializers.Serializer[dict[str, Any]]):
+    """409: the reference sent is already used in the authority (a referral sent twice)."""
+
+    detail = serializers.CharField()
+    reference = serializers.CharField(help_text="The reference as recorded.")
+    existing = serializers.CharField(
+        allow_null=True,
+        help_text="The earlier referral's address, when the caller may read it (also in "
+        "the Location header); null otherwise.",
+    )
+
+
+LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    description="201: the new referral's address. 409: the earlier referral's, when the "
+    "caller may read it.",
+    response=[201, 409],
+)
+
+
 class DetailSerializer(serializers.Serializer[dict[str, Any]]):
     detail = serializers.CharField()
 
@@ -539,8 +558,10 @@ ETAG = OpenApiParameter(
 
 
 @transaction.atomic
+@transaction.atomic
 def _receive(data: dict[str, Any], user: Any) -> Referral:
-    """A new referral (and, if given, a new person) through the intake services."""
+    """A new referral (and, if given, a new person) through the intake services: both or
+    neither (a refused referral leaves no new person behind)."""
     person = data.get("person_id")
     if person is None:
         details = data["person"]
@@ -586,21 +607,7 @@ def _receive(data: dict[str, Any], user: Any) -> Referral:
 
 
 class _Base(AuditedAPIMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
-    def list_audit(self, people: list[int], authority_ids: set[int]) -> None:
-        """As the list pages: one VIEW event naming the people listed (besides the call)."""
-        if not people:
-            return
-        record(
-            AuditAction.VIEW,
-            actor=self.request.user,
-            object_type=f"{self.audit_object_type}_list",
-            authority=next(iter(authority_ids)) if len(authority_ids) == 1 else None,
-            person_id=people[0] if len(set(people)) == 1 else None,
-            detail={
-                "api": self.request.path[:200],
-                "people": ",".join(map(str, sorted(set(people))[:500])),
-            },
-        )
+    pass
 
 
 @extend_schema_view(
@@ -632,31 +639,64 @@ class PersonViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
-        self.list_audit([p.pk for p in page], {p.authority_id for p in page})
+        self.audit_listed([p.pk for p in page], {p.authority_id for p in page})
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-REFERRAL_FILTERS = [
-    OpenApiParameter("reference", str, description="Only the referral with this reference."),
-    OpenApiParameter("person", int, description="Only the referrals of this person."),
-    OpenApiParameter("stage", str, enum=Stage.values, description="Only referrals at this stage."),
-    OpenApiParameter("received_from", datetime.date, description="Received on or after."),
-    OpenApiParameter("received_to", datetime.date, description="Received on or before."),
-]
+# An id is a whole number within 64 bits, answered the same on SQLite and PostgreSQL.
+_ID_LIMIT = 10**18 - 1
+
+
+class ReferralFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    """The list's query parameters: each checked, so an unknown stage or a date that is not
+    a date is refused with 400 naming the parameter, never answered with an empty list."""
+
+    reference = serializers.CharField(
+        required=False, max_length=40, help_text="Only the referral with this reference."
+    )
+    person = serializers.IntegerField(
+        required=False,
+        min_value=-_ID_LIMIT,
+        max_value=_ID_LIMIT,
+        help_text="Only the referrals of this person.",
+        error_messages={
+            key: "Enter a person's id: a whole number."
+            for key in ("invalid", "max_value", "min_value", "max_string_length")
+        },
+    )
+    stage = serializers.ChoiceField(
+        Stage.choices,
+        required=False,
+        help_text="Only referrals at this stage.",
+        error_messages={"invalid_choice": "'{input}' is not a stage. Use one of the codes listed."},
+    )
+    received_from = serializers.DateField(required=False, help_text="Received on or after.")
+    received_to = serializers.DateField(required=False, help_text="Received on or before.")
+
+
+_FILTER_LOOKUPS = {
+    "reference": "reference",
+    "person": "person_id",
+    "stage": "stage",
+    "received_from": "received_on__gte",
+    "received_to": "received_on__lte",
+}
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Referrals in your authorities, newest first", parameters=REFERRAL_FILTERS
+        summary="Referrals in your authorities, newest first",
+        parameters=[ReferralFilterSerializer],
     ),
     retrieve=extend_schema(summary="A referral with its stages", parameters=[ETAG]),
     create=extend_schema(
         summary="Send a referral",
         request=NewReferralSerializer,
-        responses={201: ReferralSerializer},
+        parameters=[LOCATION],
+        responses={201: ReferralSerializer, 409: AlreadyReceivedSerializer},
     ),
     stages=extend_schema(
-        summary="The stages (history) of a referral, oldest first",
+        summary="The stages (history) of a referral, oldest first, a page at a time",
         responses=StageEventSerializer(many=True),
     ),
     partial_update=extend_schema(
@@ -715,24 +755,12 @@ class ReferralViewSet(
         )
         if self.action != "list":
             return referrals
-        params = self.request.query_params
-        filters: dict[str, Any] = {}
-        for name, lookup in (
-            ("reference", "reference"),
-            ("person", "person_id"),
-            ("stage", "stage"),
-            ("received_from", "received_on__gte"),
-            ("received_to", "received_on__lte"),
-        ):
-            if params.get(name):
-                filters[lookup] = params[name]
-        # An id is a whole number within 64 bits, answered the same on SQLite and PostgreSQL.
-        if "person_id" in filters and not re.fullmatch(r"-?[0-9]{1,18}", filters["person_id"]):
-            raise serializers.ValidationError({"person": ["Enter a person's id: a whole number."]})
-        try:
-            return referrals.filter(**filters)
-        except (ValueError, DjangoValidationError):
-            raise serializers.ValidationError("A filter's value is not valid.") from None
+        given = {k: v for k, v in self.request.query_params.items() if k in _FILTER_LOOKUPS and v}
+        wanted_filters = ReferralFilterSerializer(data=given)
+        wanted_filters.is_valid(raise_exception=True)
+        return referrals.filter(
+            **{_FILTER_LOOKUPS[k]: v for k, v in wanted_filters.validated_data.items()}
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         referral = self.get_object()
@@ -824,12 +852,31 @@ class ReferralViewSet(
         except DjangoValidationError:
             raise serializers.ValidationError("A filter's value is not valid.") from None
         assert page is not None
-        self.list_audit([r.person_id for r in page], {r.authority_id for r in page})
+        self.audit_listed([r.person_id for r in page], {r.authority_id for r in page})
         return self.get_paginated_response(ReferralSerializer(page, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A referral whose `reference` is already used in the authority is not received
+        again: the answer is 409 with the reference as recorded and, if the caller may read
+        it, the earlier referral's address (a partner retrying after a lost answer can take
+        the earlier one). Nothing is saved."""
         incoming = NewReferralSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
+        earlier = self._already_received(incoming.validated_data)
+        if earlier is not None:
+            readable = queries.referrals_visible_to(request.user, Action.VIEW).filter(pk=earlier.pk)
+            address = f"{request.path.rstrip('/')}/{earlier.pk}/" if readable.exists() else None
+            return Response(
+                {
+                    "detail": f"Reference {earlier.reference} is already used: a referral "
+                    f"with it was received on {earlier.received_on:%-d %B %Y}. Nothing was "
+                    "saved.",
+                    "reference": earlier.reference,
+                    "existing": address,
+                },
+                status=status.HTTP_409_CONFLICT,
+                headers={"Location": address} if address else None,
+            )
         try:
             referral = _receive(incoming.validated_data, request.user)
         except DjangoValidationError as error:
@@ -842,12 +889,23 @@ class ReferralViewSet(
         location = f"{request.path.rstrip('/')}/{referral.pk}/"
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
-    @action(detail=True, methods=["get"])
+    @staticmethod
+    def _already_received(data: dict[str, Any]) -> Referral | None:
+        reference = data.get("reference", "").strip()
+        if not reference:
+            return None
+        return Referral.objects.filter(
+            authority=data["authority"], reference__iexact=reference
+        ).first()
+
+    @action(detail=True, methods=["get"], pagination_class=OldestFirstCursorPagination)
     def stages(self, request: Request, pk: Any = None) -> Response:
+        """Pages as every list does (`next`, `previous`, `results`; `page_size` up to 200)."""
         referral = self.get_object()
         self.audited_object = referral
-        events = referral.events.select_related("concern").order_by("occurred_on", "pk")
-        return Response(StageEventSerializer(events, many=True).data)
+        page = self.paginate_queryset(referral.events.select_related("concern"))
+        assert page is not None
+        return self.get_paginated_response(StageEventSerializer(page, many=True).data)
 
 
 @extend_schema_view(

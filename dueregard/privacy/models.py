@@ -79,9 +79,22 @@ class ChildProtectionLink(AuthorityOwned):
     noted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    reason = models.TextField(blank=True, help_text="Why the records are linked.")
+    # Unlinking keeps the row (nothing is deleted outside retention): the longer rule stops
+    # applying, and the link's history stays with who ended it and why.
+    unlinked_on = models.DateField(null=True, blank=True)
+    unlinked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unlink_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
-        return f"Person {self.person_id} linked to child protection"
+        state = "linked to" if self.active else "no longer linked to"
+        return f"Person {self.person_id} {state} child protection"
+
+    @property
+    def active(self) -> bool:
+        return self.unlinked_on is None
 
     @property
     def audit_person_id(self) -> int | None:

@@ -28,7 +28,8 @@ from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dueregard.accounts.models import User
+from dueregard.accounts.models import Role, User
+from dueregard.accounts.permissions import Action, Kind, can, roles_allowed
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.audit.services import record
@@ -169,21 +170,68 @@ def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: User) 
     return casework_services.set_legal_hold(person, on=on, reason=reason, acting_user=acting_user)
 
 
+def _may_change_retention(user: User | None, authority: Authority) -> User:
+    """The user, if they may change retention (run it, hold, link) in the authority."""
+    if user is None or not user.is_authenticated:
+        raise ValidationError("This needs the user responsible for it.")
+    if not can(user, Kind.RETENTION, Action.CHANGE, authority):
+        roles = ", ".join(
+            sorted(Role(r).label for r in roles_allowed(Kind.RETENTION, Action.CHANGE))
+        )
+        raise ValidationError(
+            f"{user.username} may not change retention in {authority.name}: only a user "
+            f"with the role {roles} there may."
+        )
+    return user
+
+
 @transaction.atomic
-def mark_child_protection(
-    person: Person, *, noted_on: datetime.date, acting_user: User
+def link_child_protection(
+    person: Person, *, noted_on: datetime.date, reason: str, acting_user: User
 ) -> ChildProtectionLink:
-    """Note that the person's records are linked to child protection (longer rule)."""
+    """Note that the person's records are linked to child protection, so the longer rule
+    applies. Linking a person already linked changes nothing."""
+    _may_change_retention(acting_user, person.authority)
     _not_future(noted_on, "noted_on", "The date")
-    link, _ = ChildProtectionLink.objects.get_or_create(
-        person=person,
-        defaults={
-            "authority_id": person.authority_id,
-            "noted_on": noted_on,
-            "noted_by": acting_user,
-        },
+    _require(reason.strip(), "reason", "Enter why the records are linked to child protection")
+    link = ChildProtectionLink.objects.select_for_update().filter(person=person).first()
+    if link is not None and link.active:
+        return link
+    if link is None:
+        link = ChildProtectionLink(person=person, authority_id=person.authority_id)
+    link.noted_on, link.noted_by, link.reason = noted_on, acting_user, reason.strip()
+    link.unlinked_on, link.unlinked_by, link.unlink_reason = None, None, ""
+    link.save()
+    record(
+        AuditAction.CHANGE,
+        actor=acting_user,
+        obj=person,
+        detail={"fields": "child_protection", "linked": True, "reason": link.reason},
     )
-    record(AuditAction.CHANGE, actor=acting_user, obj=person, detail={"fields": "child_protection"})
+    return link
+
+
+@transaction.atomic
+def unlink_child_protection(
+    person: Person, *, reason: str, acting_user: User
+) -> ChildProtectionLink:
+    """End the link (the usual rule applies again); the link's record is kept."""
+    _may_change_retention(acting_user, person.authority)
+    _require(reason.strip(), "reason", "Enter why the link to child protection ends")
+    link = ChildProtectionLink.objects.select_for_update().filter(person=person).first()
+    if link is None or not link.active:
+        raise ValidationError(
+            {"person": "This person's records are not linked to child protection."}
+        )
+    link.unlinked_on, link.unlinked_by = periods.today(), acting_user
+    link.unlink_reason = reason.strip()
+    link.save(update_fields=["unlinked_on", "unlinked_by", "unlink_reason"])
+    record(
+        AuditAction.CHANGE,
+        actor=acting_user,
+        obj=person,
+        detail={"fields": "child_protection", "linked": False, "reason": link.unlink_reason},
+    )
     return link
 
 
@@ -268,7 +316,8 @@ def retention_schedule(
                 best = (due, cls)
         if best is None or latest_basis is None:
             continue
-        if hasattr(person, "child_protection_link"):
+        link = getattr(person, "child_protection_link", None)
+        if link is not None and link.active:
             start = person.date_of_birth or latest_basis
             cls = RecordClass.CHILD_PROTECTION
             due = periods.add_months(start, 12 * years[cls])
@@ -482,6 +531,7 @@ def apply_retention(
     if not dry_run:
         if acting_user is None or not acting_user.is_authenticated:
             raise ValidationError("A real run needs the user responsible for it.")
+        acting_user = _may_change_retention(acting_user, authority)
         for due in run.due:
             run.destroyed.append(destroy_personal_details(due, acting_user=acting_user))
     return run

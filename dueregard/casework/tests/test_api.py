@@ -132,7 +132,7 @@ def test_the_referral_is_read_back_with_its_stages(world, sender, reader) -> Non
     assert detail.json()["reference"] == created["reference"]
     stages = reader.get(f"{REFERRALS}{created['id']}/stages/")
     assert stages.status_code == 200
-    assert [s["kind"] for s in stages.json()] == ["received"]
+    assert [s["kind"] for s in stages.json()["results"]] == ["received"]
     person = reader.get(f"/api/v1/people/{created['person']}/").json()
     assert person["referrals"] == [created["id"]]
     listed = reader.get(REFERRALS, reference=created["reference"]).json()

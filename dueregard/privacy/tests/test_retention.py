@@ -113,8 +113,11 @@ def test_repeat_referral_restarts_the_clock(world) -> None:
 
 def test_child_protection_link_keeps_records_longer(world) -> None:
     referral = closed_nfa(world, received_days_ago=4 * 365)
-    services.mark_child_protection(
-        referral.person, noted_on=days_ago(1), acting_user=world["coordinator"]
+    services.link_child_protection(
+        referral.person,
+        noted_on=days_ago(1),
+        reason="Named in a child protection plan (test).",
+        acting_user=world["coordinator"],
     )
     assert services.retention_schedule(world.authority, on=days_ago(0)) == []
     due = services.retention_schedule(world.authority, on=datetime.date(2034, 5, 18))

@@ -2,7 +2,9 @@
 
 Applies each authority's retention schedule. `--dry-run` lists what would go and why
 (person record number, referral ids, rule, due date) and changes nothing; a real run
-needs `--user`, the person responsible, who is named on each destruction record.
+needs `--user`, the person responsible, who is named on each destruction record and must
+be allowed to change retention (the permission rules) in each authority it covers: without
+`--authority`, a real run covers the authorities where the user may.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dueregard.accounts.models import User
+from dueregard.accounts.permissions import Action, Kind, authorities_for
 from dueregard.areas.models import Authority
 from dueregard.core import periods
 from dueregard.privacy import services
@@ -40,6 +43,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No active user is called {options['user']}")
         elif not dry_run:
             raise CommandError("A real run needs --user (who is responsible); or use --dry-run")
+        if user is not None and not dry_run and not options["authority"]:
+            authorities = authorities.filter(
+                pk__in=authorities_for(user, Kind.RETENTION, Action.CHANGE)
+            )
+            if not authorities.exists():
+                raise CommandError(f"{user.username} may not change retention in any authority")
         on = periods.today()
         for authority in authorities:
             try:
