@@ -254,12 +254,18 @@ def update_person(person: Person, *, details: PersonDetails, acting_user: User) 
 
 @transaction.atomic
 def set_legal_hold(person: Person, *, on: bool, reason: str, acting_user: User) -> Person:
+    """Place (`on`) or lift the hold, with the reason in the audit event. Placing a hold
+    already placed, or lifting one already lifted, changes nothing and records nothing."""
     _require(reason.strip(), "reason", "Enter why the legal hold is being changed")
+    if person.legal_hold == on:
+        return person
     person.legal_hold = on
     person.legal_hold_reason = reason.strip() if on else ""
     person.modified_by = _user(acting_user)
     person.save(update_fields=["legal_hold", "legal_hold_reason", "modified_by", "modified_at"])
-    _audit(AuditAction.CHANGE, person, acting_user, fields="legal_hold", on=on)
+    _audit(
+        AuditAction.CHANGE, person, acting_user, fields="legal_hold", on=on, reason=reason.strip()
+    )
     return person
 
 

@@ -38,6 +38,15 @@ class RetentionRuleForm(forms.Form):
 
 
 class LegalHoldForm(forms.Form):
+    # What the user chose, as the page offered it: placing twice places once (no toggle).
+    change = forms.ChoiceField(
+        choices=[("place", "Place the hold"), ("lift", "Lift the hold")],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose to place or lift the legal hold",
+            "invalid_choice": "Choose to place or lift the legal hold",
+        },
+    )
     reason = forms.CharField(
         label="Reason",
         help_text="For example the claim, complaint or inquiry the records are held for.",

@@ -112,15 +112,17 @@ def rule_edit(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.RETENTION, Action.CHANGE, object_scoped=True)
 def legal_hold(request: SignedInRequest, pk: int) -> HttpResponse:
     person = queries.get_person_for_retention(request, pk, write=True)
-    form = forms.LegalHoldForm(posted(request))
-    # The form toggles the hold: a stale one would undo what another user just did.
+    offered = "lift" if person.legal_hold else "place"
+    form = forms.LegalHoldForm(posted(request), initial={"change": offered})
+    # The form names its change (place or lift), so a form posted twice places once; the
+    # version check still refuses a form opened before another user changed the hold.
     edit = versions.Edit(request, person, lambda p: {"reason": p.legal_hold_reason})
     return form_page(
         request,
         form,
         save=lambda: services.set_legal_hold(
             person,
-            on=not person.legal_hold,
+            on=form.cleaned_data["change"] == "place",
             reason=form.cleaned_data["reason"],
             acting_user=request.user,
         ),

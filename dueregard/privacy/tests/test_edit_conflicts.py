@@ -24,9 +24,16 @@ def test_a_stale_legal_hold_form_does_not_lift_the_hold_another_user_placed(worl
     url = reverse("privacy:legal_hold", args=[person.pk])
     one, two = sign_in(Client(), lead), sign_in(Client(), second)
     v1, v2 = one.get(url).context["version"], two.get(url).context["version"]
-    assert one.post(url, {"reason": "Civil claim (test)", "version": v1}).status_code == 302
+    assert (
+        one.post(
+            url, {"change": "place", "reason": "Civil claim (test)", "version": v1}
+        ).status_code
+        == 302
+    )
     # The second user also meant to place a hold; their stale form would lift it.
-    refused = two.post(url, {"reason": "Complaint typed second (test)", "version": v2})
+    refused = two.post(
+        url, {"change": "place", "reason": "Complaint typed second (test)", "version": v2}
+    )
     assert refused.status_code == 400
     page = refused.content.decode()
     conflict = refused.context["edit_conflict"]

@@ -153,3 +153,40 @@ def test_the_command_refuses_clearly_and_writes_nothing(
 
     assert not ChildProtectionLink.objects.exists()
     assert AuditEvent.objects.count() == events
+
+
+def test_a_legal_hold_placed_twice_is_placed_once_and_each_change_keeps_its_reason(
+    world: Any, as_user: Any
+) -> None:
+    person = closed_nfa(world, received_days_ago=4 * 365).person
+    web = as_user(world["coordinator"])
+    url = f"/privacy/retention/people/{person.pk}/legal-hold/"
+    form = web.get(url).content.decode()
+    assert 'name="change" value="place"' in form
+
+    for _ in range(2):
+        assert web.post(url, {"change": "place", "reason": "Civil claim (test)"}).status_code == 302
+
+    person.refresh_from_db()
+    assert person.legal_hold and person.legal_hold_reason == "Civil claim (test)"
+    assert 'name="change" value="lift"' in web.get(url).content.decode()
+    assert web.post(url, {"change": "lift", "reason": "Claim settled (test)"}).status_code == 302
+    assert web.post(url, {"change": "lift", "reason": "Claim settled (test)"}).status_code == 302
+    person.refresh_from_db()
+    assert not person.legal_hold
+    changes = AuditEvent.objects.filter(person_id=person.pk, detail__fields="legal_hold")
+    assert [(e.detail["on"], e.detail["reason"]) for e in changes.order_by("pk")] == [
+        ("True", "Civil claim (test)"),
+        ("False", "Claim settled (test)"),
+    ]
+
+
+def test_a_legal_hold_form_without_its_change_is_refused(world: Any, as_user: Any) -> None:
+    person = closed_nfa(world, received_days_ago=4 * 365).person
+    response = as_user(world["coordinator"]).post(
+        f"/privacy/retention/people/{person.pk}/legal-hold/", {"reason": "Claim (test)"}
+    )
+    assert response.status_code == 400
+    assert "Choose to place or lift the legal hold" in response.content.decode()
+    person.refresh_from_db()
+    assert not person.legal_hold

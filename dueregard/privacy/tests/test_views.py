@@ -286,13 +286,17 @@ def test_legal_hold_is_placed_and_lifted_with_a_reason(world, as_user) -> None:
     )
     assert (
         web.post(
-            f"/privacy/retention/people/{person.pk}/legal-hold/", {"reason": "Complaint (test)"}
+            f"/privacy/retention/people/{person.pk}/legal-hold/",
+            {"change": "place", "reason": "Complaint (test)"},
         ).status_code
         == 302
     )
     person.refresh_from_db()
     assert person.legal_hold and person.legal_hold_reason == "Complaint (test)"
-    web.post(f"/privacy/retention/people/{person.pk}/legal-hold/", {"reason": "Closed (test)"})
+    web.post(
+        f"/privacy/retention/people/{person.pk}/legal-hold/",
+        {"change": "lift", "reason": "Closed (test)"},
+    )
     person.refresh_from_db()
     assert not person.legal_hold
     assert (
@@ -303,7 +307,9 @@ def test_legal_hold_is_placed_and_lifted_with_a_reason(world, as_user) -> None:
     )
     assert (
         as_user(world["auditor"])
-        .post(f"/privacy/retention/people/{person.pk}/legal-hold/", {"reason": "x"})
+        .post(
+            f"/privacy/retention/people/{person.pk}/legal-hold/", {"change": "place", "reason": "x"}
+        )
         .status_code
         == 403
     )
