@@ -40,6 +40,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "privacy": SPINE | {"casework"},
     "reports": SPINE | DOMAINS,
     "demo": SPINE | DOMAINS | {"privacy", "reports"},
+    "notifications": SPINE | DOMAINS,
 }
 
 # Imports that break the direction today and are being removed (docs/adr/0009). Each entry
