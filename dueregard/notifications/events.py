@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from dueregard.accounts.models import User
@@ -44,7 +44,6 @@ from dueregard.casework.models import (
     Review,
     SessionStatus,
     Stage,
-    SupportSession,
 )
 
 from .backends import absolute
@@ -65,15 +64,23 @@ class Event:
     may_see: Callable[[User], bool]
 
 
-def _case_people(referral: Referral) -> list[User]:
-    """Who hears about a case: its case officer, else the authority's leads and chairs."""
+def _case_event(kind: NotificationKind, key: str, referral: Referral) -> Event:
+    """An event about a case: for its case officer, else the authority's leads and chairs,
+    each of whom must still see the referral through casework's scoped queries."""
     if referral.coordinator is not None:
-        return [referral.coordinator]
-    return list(users_who_can(Kind.CASEWORK, Action.CHANGE, referral.authority))
-
-
-def _sees_referral(pk: int) -> Callable[[User], bool]:
-    return lambda user: casework.referrals_visible_to(user).filter(pk=pk).exists()
+        people = [referral.coordinator]
+    else:
+        people = list(users_who_can(Kind.CASEWORK, Action.CHANGE, referral.authority))
+    pk = referral.pk
+    return Event(
+        kind=kind,
+        key=key,
+        authority=referral.authority,
+        reference=referral.reference,
+        link=absolute(reverse("casework:referral", args=[pk])),
+        recipients=people,
+        may_see=lambda user: casework.referrals_visible_to(user).filter(pk=pk).exists(),
+    )
 
 
 def review_events(day: datetime.date) -> Iterator[Event]:
@@ -87,32 +94,22 @@ def review_events(day: datetime.date) -> Iterator[Event]:
         .order_by("due_on", "pk")
     )
     for review in reviews:
-        referral = review.referral
         overdue = review.due_on < day
-        yield Event(
-            kind=NotificationKind.REVIEW_OVERDUE if overdue else NotificationKind.REVIEW_DUE,
-            key=f"review:{review.pk}:{review.due_on.isoformat()}",
-            authority=referral.authority,
-            reference=referral.reference,
-            link=absolute(reverse("casework:referral", args=[referral.pk])),
-            recipients=_case_people(referral),
-            may_see=_sees_referral(referral.pk),
+        yield _case_event(
+            NotificationKind.REVIEW_OVERDUE if overdue else NotificationKind.REVIEW_DUE,
+            f"review:{review.pk}:{review.due_on.isoformat()}",
+            review.referral,
         )
 
 
 def lapsing_events(day: datetime.date) -> Iterator[Event]:
     """Cases in support that are lapsing on `day`; each lapse (from the day it began) is
     one event, so a case that lapses again after a delivered contact is told again."""
+    delivered = Q(support_plan__sessions__status=SessionStatus.DELIVERED)
     cases: QuerySet[Referral] = (
         Referral.objects.filter(stage=Stage.IN_SUPPORT)
         .annotate(
-            last_contact=Subquery(
-                SupportSession.objects.filter(
-                    plan__referral=OuterRef("pk"), status=SessionStatus.DELIVERED
-                )
-                .order_by("-occurred_on")
-                .values("occurred_on")[:1]
-            ),
+            last_contact=Max("support_plan__sessions__occurred_on", filter=delivered),
             contact_interval=F("support_plan__contact_interval_days"),
         )
         .select_related("coordinator", "authority")
@@ -126,15 +123,7 @@ def lapsing_events(day: datetime.date) -> Iterator[Event]:
         last = last_contact or case.support_started_on
         allowed = (interval or casework.CONTACT_INTERVAL_DAYS) + LAPSING_GRACE_DAYS
         began = (last + datetime.timedelta(days=allowed + 1)).isoformat() if last else "start"
-        yield Event(
-            kind=NotificationKind.SUPPORT_LAPSING,
-            key=f"lapsing:{case.pk}:{began}",
-            authority=case.authority,
-            reference=case.reference,
-            link=absolute(reverse("casework:referral", args=[case.pk])),
-            recipients=_case_people(case),
-            may_see=_sees_referral(case.pk),
-        )
+        yield _case_event(NotificationKind.SUPPORT_LAPSING, f"lapsing:{case.pk}:{began}", case)
 
 
 def agenda_events(day: datetime.date) -> Iterator[Event]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from dueregard.accounts.access import SignedInRequest, requires, signed_in
 from dueregard.accounts.permissions import Action, Kind
@@ -15,6 +17,7 @@ from .models import MANDATORY_KINDS, NotificationKind
 
 # Newest first: ids grow with time, and `?before=<id>` reaches older messages.
 OUTBOX_PAGES = Keyset(("-id",))
+OUTBOX_HEADINGS = ["Created", "To", "Subject", "Message"]
 
 
 @signed_in
@@ -43,4 +46,12 @@ def preferences(request: SignedInRequest) -> HttpResponse:
 @requires(Kind.USERS, Action.LIST, methods=("GET",))
 def outbox(request: SignedInRequest) -> HttpResponse:
     page = OUTBOX_PAGES.page(queries.outbox_visible_to(request.user), request.GET)
-    return render(request, "notifications/outbox.html", {"outbox": page.items, "page": page})
+    rows = [
+        [date_format(localtime(m.created_at), "j M Y H:i"), m.email_address, m.subject, m.body]
+        for m in page.items
+    ]
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"headings": OUTBOX_HEADINGS, "rows": rows, "page": page},
+    )
