@@ -14,4 +14,5 @@ class PreferencesForm(GovUKForm):
         choices=[(kind.value, kind.label) for kind in OPTIONAL_KINDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={"invalid_choice": "Select only the e-mails listed"},
     )

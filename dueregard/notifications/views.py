@@ -53,5 +53,5 @@ def outbox(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "notifications/outbox.html",
-        {"headings": OUTBOX_HEADINGS, "rows": rows, "page": page},
+        {"outbox": page.items, "headings": OUTBOX_HEADINGS, "rows": rows, "page": page},
     )

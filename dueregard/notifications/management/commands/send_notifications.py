@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from dueregard.notifications.backends import OutboxBackend
 from dueregard.notifications.services import send_notifications
 
 
@@ -22,13 +23,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="List what would be sent; send nothing."
         )
+        parser.add_argument(
+            "--outbox",
+            action="store_true",
+            help="Write to the local outbox whatever NOTIFY_BACKEND says (the demo uses it).",
+        )
 
-    def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
-        result = send_notifications(dry_run=dry_run)
+    def handle(self, *args: Any, dry_run: bool, outbox: bool, **options: Any) -> None:
+        result = send_notifications(dry_run=dry_run, backend=OutboxBackend() if outbox else None)
         verb = "Would send" if dry_run else "Sent"
         if options["verbosity"] > 1 or dry_run:
             for message in result.sent:
                 self.stdout.write(f"{message.kind}\t{message.email_address}\t{message.reference}")
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(
             f"{verb} {len(result.sent)}; already sent {result.already_sent}; "
             f"turned off {result.turned_off}; not allowed {result.not_allowed}."
