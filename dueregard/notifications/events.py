@@ -64,6 +64,11 @@ class Event:
     may_see: Callable[[User], bool]
 
 
+def _sees(visible_to: Callable[[User], QuerySet[Any]], pk: int) -> Callable[[User], bool]:
+    """Whether a user may see record `pk` now, asked of the owning domain's scoped query."""
+    return lambda user: visible_to(user).filter(pk=pk).exists()
+
+
 def _case_event(kind: NotificationKind, key: str, referral: Referral) -> Event:
     """An event about a case: for its case officer, else the authority's leads and chairs,
     each of whom must still see the referral through casework's scoped queries."""
@@ -79,7 +84,7 @@ def _case_event(kind: NotificationKind, key: str, referral: Referral) -> Event:
         reference=referral.reference,
         link=absolute(reverse("casework:referral", args=[pk])),
         recipients=people,
-        may_see=lambda user: casework.referrals_visible_to(user).filter(pk=pk).exists(),
+        may_see=_sees(casework.referrals_visible_to, pk),
     )
 
 
@@ -151,7 +156,7 @@ def agenda_events(day: datetime.date) -> Iterator[Event]:
             reference=str(meeting),
             link=absolute(reverse("casework:meeting", args=[pk])),
             recipients=[m.user for m in members if m.user is not None],
-            may_see=lambda user, pk=pk: casework.meetings_visible_to(user).filter(pk=pk).exists(),
+            may_see=_sees(casework.meetings_visible_to, pk),
         )
 
 
@@ -177,7 +182,7 @@ def action_events(day: datetime.date) -> Iterator[Event]:
             reference=f"Action {pk} from {action.meeting}",
             link=absolute(reverse("casework:action", args=[pk])),
             recipients=[owner],
-            may_see=lambda user, pk=pk: casework.actions_visible_to(user).filter(pk=pk).exists(),
+            may_see=_sees(casework.actions_visible_to, pk),
         )
 
 
