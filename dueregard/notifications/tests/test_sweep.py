@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from dueregard.accounts.models import Membership
+from dueregard.notifications.events import Event
 from dueregard.notifications.models import Notification, NotificationKind, OptOut, OutboxMessage
 from dueregard.notifications.services import send_notifications, set_preferences
 
@@ -138,3 +139,36 @@ def test_users_without_an_email_address_are_skipped(world: Any, records: Any) ->
     type(world["coordinator"]).objects.update(email="")
     result = send_notifications()
     assert OutboxMessage.objects.count() == 0 and result.not_allowed > 0
+
+
+def test_a_sweep_that_loses_the_race_to_another_sends_nothing(world: Any) -> None:
+    """Another sweep records the message after this one read the ledger and before it
+    sends: the unique constraint stops the second send, and nothing reaches the outbox."""
+    with_emails(world)
+    lead = world["coordinator"]
+
+    def another_sweep_got_there_first(user: Any) -> bool:
+        Notification.objects.create(
+            kind=K.AGENDA,
+            event_key="agenda:1",
+            recipient=user,
+            authority=world.authority,
+            reference="Panel, 1 March 2026",
+            link="http://localhost:8000/casework/meetings/1/",
+            backend="outbox",
+        )
+        return True
+
+    event = Event(
+        kind=K.AGENDA,
+        key="agenda:1",
+        authority=world.authority,
+        reference="Panel, 1 March 2026",
+        link="http://localhost:8000/casework/meetings/1/",
+        recipients=[lead],
+        may_see=another_sweep_got_there_first,
+    )
+    result = send_notifications(events=[event])
+    assert result.sent == [] and result.already_sent == 1
+    assert OutboxMessage.objects.count() == 0
+    assert Notification.objects.count() == 1
