@@ -3,38 +3,39 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 
+from dueregard.core.navigation import Entry, register
 
-class NotificationsConfig(AppConfig):
-    name = "dueregard.notifications"
-    label = "notifications"
-    verbose_name = "Notifications"
 
-    def ready(self) -> None:
-        from dueregard.accounts.permissions import Action, Kind, can_anywhere
-        from dueregard.core import navigation
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
 
-        navigation.register(
-            navigation.Entry(
-                label="Notification settings",
-                url_name="notifications:preferences",
-                description="Choose which e-mails Due Regard sends you.",
-                visible=lambda user: bool(getattr(user, "is_authenticated", False)),
-                order=95,
-                in_navigation=False,
-            )
-        )
-        navigation.register(
-            navigation.Entry(
-                label="Outbox",
-                url_name="notifications:outbox",
-                description="The notifications the service has sent, or would have sent "
-                "through GOV.UK Notify.",
-                visible=lambda user: can_anywhere(user, Kind.USERS, Action.LIST),
-                order=96,
-                in_navigation=False,
-            )
-        )
-        checks.register(notify_configuration, checks.Tags.compatibility)
+
+def _administrator(user: Any) -> bool:
+    from dueregard.accounts.permissions import Action, Kind, can_anywhere
+
+    return can_anywhere(user, Kind.USERS, Action.LIST)
+
+
+# On the home page only (not the service navigation): everyone's own settings, and the
+# administrators' outbox.
+ENTRIES = (
+    Entry(
+        "Notification settings",
+        "notifications:preferences",
+        "Choose which e-mails Due Regard sends you.",
+        _signed_in,
+        order=95,
+        in_navigation=False,
+    ),
+    Entry(
+        "Outbox",
+        "notifications:outbox",
+        "The notifications the service has sent, or would have sent through GOV.UK Notify.",
+        _administrator,
+        order=96,
+        in_navigation=False,
+    ),
+)
 
 
 def notify_configuration(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -42,3 +43,14 @@ def notify_configuration(app_configs: Any = None, **kwargs: Any) -> list[checks.
     from .backends import configuration_problems
 
     return [checks.Error(problem, id="notifications.E001") for problem in configuration_problems()]
+
+
+class NotificationsConfig(AppConfig):
+    name = "dueregard.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        for entry in ENTRIES:
+            register(entry)
+        checks.register(notify_configuration, checks.Tags.compatibility)

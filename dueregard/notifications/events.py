@@ -63,6 +63,16 @@ class Event:
     recipients: list[User]
     may_see: Callable[[User], bool]
 
+    def ledger_fields(self) -> dict[str, Any]:
+        """The fields of the `Notification` row that records this event's message."""
+        return {
+            "kind": self.kind,
+            "event_key": self.key,
+            "authority": self.authority,
+            "reference": self.reference,
+            "link": self.link,
+        }
+
 
 def _sees(visible_to: Callable[[User], QuerySet[Any]], pk: int) -> Callable[[User], bool]:
     """Whether a user may see record `pk` now, asked of the owning domain's scoped query."""

@@ -87,13 +87,7 @@ def _send_once(event: Event, user: User, message: Message, backend: Backend) -> 
     try:
         with transaction.atomic():
             row = Notification.objects.create(
-                kind=event.kind,
-                event_key=event.key,
-                recipient=user,
-                authority=event.authority,
-                reference=event.reference,
-                link=event.link,
-                backend=backend.name,
+                recipient=user, backend=backend.name, **event.ledger_fields()
             )
             row.provider_id = backend.send(message)[:100]
             row.save(update_fields=["provider_id"])
