@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from dueregard.accounts.models import User
@@ -101,7 +102,7 @@ def set_preferences(user: User, *, turned_on: Iterable[str], acting_user: User) 
     """Keep the optional kinds in `turned_on` on for `user` and turn the others off.
     Mandatory kinds are always on, whatever is asked. A user changes only their own."""
     if acting_user.pk != user.pk:
-        raise PermissionError("a user changes only their own notification settings")
+        raise PermissionDenied("a user changes only their own notification settings")
     wanted = set(turned_on)
     off = {str(kind) for kind in OPTIONAL_KINDS if kind not in wanted}
     before = set(OptOut.objects.filter(user=user).values_list("kind", flat=True))

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from dueregard.accounts.models import Membership
@@ -106,7 +107,7 @@ def test_mandatory_kinds_cannot_be_turned_off(world: Any, records: Any) -> None:
 
 
 def test_preferences_are_a_users_own(world: Any) -> None:
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         set_preferences(world["panel_member"], turned_on=[], acting_user=world["coordinator"])
 
 
