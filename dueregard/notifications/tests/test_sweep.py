@@ -173,3 +173,12 @@ def test_a_sweep_that_loses_the_race_to_another_sends_nothing(world: Any) -> Non
     assert result.sent == [] and result.already_sent == 1
     assert OutboxMessage.objects.count() == 0
     assert Notification.objects.count() == 1
+
+
+def test_the_demo_writes_to_the_outbox_whatever_the_backend(
+    world: Any, records: Any, settings: Any
+) -> None:
+    settings.NOTIFY_BACKEND = "govuk"  # and no key: the Notify backend could not start
+    call_command("send_notifications", "--outbox", verbosity=0)
+    assert OutboxMessage.objects.count() == Notification.objects.count() > 0
+    assert set(Notification.objects.values_list("backend", flat=True)) == {"outbox"}
