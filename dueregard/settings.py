@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "dueregard.governance",
     "dueregard.privacy",
     "dueregard.reports",
+    "dueregard.notifications",
     "dueregard.api",
     "dueregard.demo",
 ]

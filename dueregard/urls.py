@@ -19,6 +19,7 @@ urlpatterns = [
     path("governance/", include("dueregard.governance.urls")),
     path("privacy/", include("dueregard.privacy.urls")),
     path("reports/", include("dueregard.reports.urls")),
+    path("notifications/", include("dueregard.notifications.urls")),
     path("api/", include("dueregard.api.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -42,6 +42,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "privacy": SPINE | {"casework"},
     "reports": SPINE | DOMAINS,
     "demo": SPINE | DOMAINS | {"privacy", "reports"},
+    "notifications": SPINE | DOMAINS,
 }
 
 

@@ -109,6 +109,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for step in demo_steps():
                 step.run(ctx)
+            call_command("send_notifications", "--outbox", verbosity=0)  # the demo's outbox
         self.stdout.write(self.style.SUCCESS("Demo borough ready."))
 
     def _national(self, *, reset: bool, years: int, factor: float) -> None:
