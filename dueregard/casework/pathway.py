@@ -193,11 +193,16 @@ def reviews_due(left_on: datetime.date) -> list[tuple[ReviewKind, datetime.date]
     return [(kind, periods.add_months(left_on, months)) for kind, months in REVIEW_MONTHS.items()]
 
 
+def review_limit(left_on: datetime.date) -> datetime.date:
+    """The latest day a post-exit review may be due: `REVIEW_LIMIT_MONTHS` after exit."""
+    return periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
+
+
 def check_extension(left_on: datetime.date, due_on: datetime.date, *, already_due: bool) -> None:
     """A further post-exit review (the guidance allows review up to two years after exit)
-    is due after the person left Channel, no later than `REVIEW_LIMIT_MONTHS` after, and
-    not on a day a review of the referral is already due (`already_due`)."""
-    limit = periods.add_months(left_on, REVIEW_LIMIT_MONTHS)
+    is due after the person left Channel, no later than `review_limit`, and not on a day a
+    review of the referral is already due (`already_due`)."""
+    limit = review_limit(left_on)
     if due_on <= left_on:
         raise ValidationError(
             {

@@ -31,12 +31,13 @@ from dueregard.core import navigation, periods, versions
 from dueregard.core.pagination import Keyset
 from dueregard.pages import kit
 
-from . import forms, queries, services
+from . import forms, pathway, queries, services
 from .models import (
     DEFAULT_CONTACT_INTERVAL_DAYS,
     REVIEW_LIMIT_MONTHS,
     ActionStatus,
     AgendaItem,
+    EventKind,
     MeetingStatus,
     Person,
     Referral,
@@ -442,31 +443,37 @@ def refer_again(request: SignedInRequest, pk: int) -> HttpResponse:
 # A referral and its pathway
 
 
+# The pages that record each next step, in the order the referral page offers them; which
+# of them a referral's stage allows is the pathway's rule (`pathway.allows`).
+_NEXT_STEPS: tuple[tuple[EventKind, str, str], ...] = (
+    (EventKind.TRIAGED, "Record the triage outcome", "casework:triage"),
+    (EventKind.GATEWAY_OUTCOME, "Record the police gateway outcome", "casework:gateway"),
+    (EventKind.ADOPTED, "Add to a panel agenda", "casework:referral_agenda"),
+    (
+        EventKind.ONWARD_RESPONSE,
+        "Record the service\u2019s answer to the onward referral",
+        "casework:onward",
+    ),
+    (EventKind.CONSENT, "Record consent", "casework:consent"),
+    (EventKind.SUPPORT_PLAN, "Agree the support plan", "casework:support_plan"),
+    (EventKind.SUPPORT_STARTED, "Record that support has started", "casework:start_support"),
+    (EventKind.SESSION, "Record a support session", "casework:session"),
+    (EventKind.REVIEW_EXTENDED, "Extend the reviews", "casework:review_extend"),
+    (EventKind.CLOSED, "Close the referral", "casework:close"),
+)
+
+
 def _next_steps(referral: Referral) -> list[tuple[str, str]]:
     """The actions the referral's stage allows, as (label, url name)."""
-    stage = referral.stage
     steps: list[tuple[str, str]] = []
-    if stage == Stage.RECEIVED:
-        steps.append(("Record the triage outcome", "casework:triage"))
-    elif stage == Stage.WITH_GATEWAY:
-        steps.append(("Record the police gateway outcome", "casework:gateway"))
-    if stage in (Stage.FOR_PANEL, Stage.DISCUSSED) and not queries.is_on_open_agenda(referral):
-        steps.append(("Add to a panel agenda", "casework:referral_agenda"))
-    if stage == Stage.ONWARD:
-        steps.append(("Record the service\u2019s answer to the onward referral", "casework:onward"))
-    if stage in (Stage.FOR_PANEL, Stage.DISCUSSED, Stage.ADOPTED, Stage.IN_SUPPORT):
-        steps.append(("Record consent", "casework:consent"))
-    if stage in (Stage.ADOPTED, Stage.IN_SUPPORT):
-        label = "Revise the support plan" if hasattr(referral, "support_plan") else None
-        steps.append((label or "Agree the support plan", "casework:support_plan"))
-    if stage == Stage.ADOPTED:
-        steps.append(("Record that support has started", "casework:start_support"))
-    if stage == Stage.IN_SUPPORT:
-        steps.append(("Record a support session", "casework:session"))
-    if stage == Stage.LEFT_CHANNEL:
-        steps.append(("Extend the reviews", "casework:review_extend"))
-    if stage != Stage.CLOSED:
-        steps.append(("Close the referral", "casework:close"))
+    for kind, label, url_name in _NEXT_STEPS:
+        if not pathway.allows(referral.stage, kind):
+            continue
+        if url_name == "casework:referral_agenda" and queries.is_on_open_agenda(referral):
+            continue  # a case awaiting the panel goes on one agenda at a time
+        if url_name == "casework:support_plan" and hasattr(referral, "support_plan"):
+            label = "Revise the support plan"
+        steps.append((label, url_name))
     return steps
 
 
@@ -877,11 +884,7 @@ def onward(request: SignedInRequest, pk: int) -> HttpResponse:
 def review_extend(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = queries.get_referral_for_user(request, pk, write=True)
     form = forms.ExtendReviewForm(kit.posted(request))
-    limit = (
-        periods.add_months(referral.left_channel_on, REVIEW_LIMIT_MONTHS)
-        if referral.left_channel_on
-        else None
-    )
+    limit = pathway.review_limit(referral.left_channel_on) if referral.left_channel_on else None
     return _referral_page(
         request,
         referral,
