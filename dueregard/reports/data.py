@@ -13,8 +13,13 @@ disclosure control has hidden.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from django.utils import timezone
+
+from dueregard.core.figures import Breakdown, percent
 
 ColumnKind = Literal["label", "count", "percent", "rate", "money", "text", "date", "flag"]
 NUMERIC_KINDS: frozenset[str] = frozenset({"count", "percent", "rate", "money"})
@@ -180,3 +185,85 @@ class Report:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
+
+
+def exact_report(
+    report_id: str,
+    title: str,
+    *,
+    code: str,
+    name: str,
+    start: datetime.date,
+    end: datetime.date,
+    sections: list[Section],
+    **extra: Any,
+) -> Report:
+    """A report with exact figures for the area `code` / `name`, generated now: what every
+    definition's builder returns before disclosure control protects it for an audience.
+    `extra` sets the other fields (marking, notes, meta)."""
+    return Report(
+        id=report_id,
+        title=title,
+        authority_code=code,
+        authority_name=name,
+        start=start,
+        end=end,
+        audience="exact",
+        generated_at=timezone.now(),
+        sections=sections,
+        **extra,
+    )
+
+
+def breakdown_table(
+    table_id: str,
+    title: str,
+    dimension: str,
+    breakdown: Breakdown,
+    *,
+    count_title: str,
+    denominator: str,
+    count_id: str = "count",
+    label_id: str = "label",
+    percent_title: str = "% of known",
+    total_label: str | None = None,
+    not_known_label: str | None = None,
+    people: bool = True,
+    notes: Sequence[str] = (),
+) -> Table:
+    """A one-way table of a `Breakdown`: a row per group with its count and its share of
+    the known (`percent`, derived from the count), the not-known count kept apart in
+    `not_known`.
+
+    `not_known_label` also shows the not-known count as a row of that label, without a
+    percentage; `total_label` ends the table with a row of the known total (100%).
+    `people` says whether the counts can identify people, so disclosure control applies
+    to them; counts of actions, meetings or checks cannot (`sensitive_columns=[]`).
+    Rows are keyed `label_id`, `count_id` and "percent", in that order."""
+    known = breakdown.known
+    rows: list[dict[str, Any]] = [
+        {label_id: group, count_id: count, "percent": percent(count, known)}
+        for group, count in breakdown.groups
+    ]
+    if not_known_label is not None:
+        rows.append({label_id: not_known_label, count_id: breakdown.not_known, "percent": None})
+    if total_label is not None:
+        rows.append({label_id: total_label, count_id: known, "percent": percent(known, known)})
+    return Table(
+        id=table_id,
+        title=title,
+        columns=[
+            Column(label_id, dimension, "label"),
+            Column(count_id, count_title, "count"),
+            Column("percent", percent_title, "percent"),
+        ],
+        rows=rows,
+        denominator=denominator,
+        denominator_value=known,
+        not_known=breakdown.not_known,
+        notes=list(notes),
+        total_row_label=total_label,
+        not_known_row_label=not_known_label,
+        sensitive_columns=None if people else [],
+        derived_from={"percent": count_id},
+    )

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
 from dueregard.assurance import metrics
 from dueregard.assurance.models import Impact, Strategy
 from dueregard.assurance.queries import threat_levels_between
-from dueregard.core.figures import Breakdown, percent
+from dueregard.core.figures import Breakdown
 from dueregard.core.periods import financial_year, financial_year_start
-from dueregard.reports.data import Column, Report, Section, Table
+from dueregard.reports.data import Column, Report, Section, Table, breakdown_table, exact_report
 from dueregard.reports.registry import ReportType, register
 
 
@@ -32,7 +30,7 @@ def _on(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def breakdown_table(
+def _one_way(
     table_id: str,
     title: str,
     label: str,
@@ -44,30 +42,19 @@ def breakdown_table(
     people: bool = False,
     notes: list[str] | None = None,
 ) -> Table:
-    """A one-way table of a Breakdown: count and share of the known total, with a total
-    row. `people` says whether its counts can identify people (disclosure control applies
-    to them); counts of actions, risks or benchmarks cannot."""
-    known = breakdown.known
-    rows = [
-        {"label": group, "count": count, "percent": percent(count, known)}
-        for group, count in breakdown.groups
-    ]
-    rows.append({"label": total_label, "count": known, "percent": percent(known, known)})
-    return Table(
-        id=table_id,
-        title=title,
-        columns=[
-            Column("label", label, "label"),
-            Column("count", count_title, "count"),
-            Column("percent", "%", "percent"),
-        ],
-        rows=rows,
+    """`breakdown_table` as the assurance report shows it: a "%" column and a total row.
+    Counts of actions, risks or benchmarks cannot identify people; `people` marks the
+    tables whose counts can (incidents)."""
+    return breakdown_table(
+        table_id,
+        title,
+        label,
+        breakdown,
+        count_title=count_title,
         denominator=denominator,
-        denominator_value=known,
-        not_known=breakdown.not_known,
-        total_row_label=total_label,
-        sensitive_columns=None if people else [],
-        derived_from={"percent": "count"},
+        percent_title="%",
+        total_label=total_label,
+        people=people,
         notes=notes or [],
     )
 
@@ -76,7 +63,7 @@ def _plan_section(authority: Authority, start: datetime.date, end: datetime.date
     by_status = metrics.actions_by_status(authority, end)
     overdue = metrics.overdue_actions(authority, end)
     in_plan = f"actions in the plan on {_on(end)}"
-    status_table = breakdown_table(
+    status_table = _one_way(
         "actions_by_status",
         f"Actions by status on {_on(end)}",
         "Status",
@@ -99,7 +86,7 @@ def _plan_section(authority: Authority, start: datetime.date, end: datetime.date
             ("Complete", overdue.total - overdue.open),
         )
     )
-    overdue_table = breakdown_table(
+    overdue_table = _one_way(
         "overdue_actions",
         f"Overdue actions on {_on(end)}",
         "Actions",
@@ -166,7 +153,7 @@ def _benchmark_section(authority: Authority, end: datetime.date) -> Section:
         sensitive_columns=[],
         notes=["Ratings are the council's own judgement, as recorded."],
     )
-    summary = breakdown_table(
+    summary = _one_way(
         "self_assessment_summary",
         f"Benchmarks by rating, {label}",
         "Rating",
@@ -182,7 +169,7 @@ def _benchmark_section(authority: Authority, end: datetime.date) -> Section:
 
 
 def _risk_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
-    by_rating = breakdown_table(
+    by_rating = _one_way(
         "risks_by_rating",
         f"Open risks by recorded rating on {_on(end)}",
         "Recorded rating",
@@ -221,7 +208,7 @@ def _risk_section(authority: Authority, start: datetime.date, end: datetime.date
         sensitive_columns=[],
         notes=["Likelihood and impact as the council recorded them at the latest review."],
     )
-    responses = breakdown_table(
+    responses = _one_way(
         "ctlp_responses",
         "CTLP recommendations by status of the local response",
         "Response",
@@ -250,7 +237,7 @@ def _risk_section(authority: Authority, start: datetime.date, end: datetime.date
 
 
 def _incident_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
-    by_ward = breakdown_table(
+    by_ward = _one_way(
         "incidents_by_ward",
         "Incidents by ward",
         "Ward",
@@ -261,7 +248,7 @@ def _incident_section(authority: Authority, start: datetime.date, end: datetime.
         people=True,
         notes=["Every ward of the authority is listed. Not known: no ward recorded."],
     )
-    by_type = breakdown_table(
+    by_type = _one_way(
         "incidents_by_type",
         "Incidents by type",
         "Type",
@@ -295,15 +282,13 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
         _incident_section(authority, start, end),
     ]
     sections.extend(community_sections(authority, start, end))
-    return Report(
-        id="assurance",
-        title="Prevent assurance",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
+    return exact_report(
+        "assurance",
+        "Prevent assurance",
+        code=authority.ons_code,
+        name=authority.name,
         start=start,
         end=end,
-        audience="exact",
-        generated_at=timezone.now(),
         sections=sections,
     )
 

@@ -14,15 +14,13 @@ from __future__ import annotations
 import datetime
 import statistics
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
 from dueregard.casework import metrics
 from dueregard.casework.models import LAPSING_GRACE_DAYS
 from dueregard.core import periods
 
-from ..data import OFFICIAL_SENSITIVE, Chart, Column, Report, Section, Table
+from ..data import OFFICIAL_SENSITIVE, Chart, Column, Report, Section, Table, exact_report
 from ..registry import ReportType, register
 
 REPORT_ID = "channel-support"
@@ -123,15 +121,13 @@ def intervention_table(delivery: metrics.SupportDelivery) -> Table:
 
 def build(authority: Authority, start: datetime.date, end: datetime.date) -> Report:
     delivery = metrics.support_delivery(authority, start, end, periods.today())
-    return Report(
-        id=REPORT_ID,
-        title="Channel support delivery",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
+    return exact_report(
+        REPORT_ID,
+        "Channel support delivery",
+        code=authority.ons_code,
+        name=authority.name,
         start=start,
         end=end,
-        audience="exact",
-        generated_at=timezone.now(),
         sections=[
             Section(
                 id="support",

@@ -23,15 +23,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority, Characteristic
 from dueregard.casework import metrics as casework_metrics
 from dueregard.core.figures import Breakdown
 
 from .. import metrics
-from ..data import Chart, Report, Section, Suppressed, Table
+from ..data import Chart, Report, Section, Suppressed, Table, exact_report
 from ..disclosure import marking_by_content
 from ..equality import HIGHER, LOWER, equality_table, group_rates, not_in_population
 from ..registry import ReportType, register
@@ -146,15 +144,13 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                     )
                 )
         sections.append(section)
-    report = Report(
-        id=REPORT_ID,
-        title="Equality monitoring",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
+    report = exact_report(
+        REPORT_ID,
+        "Equality monitoring",
+        code=authority.ons_code,
+        name=authority.name,
         start=start,
         end=end,
-        audience="exact",
-        generated_at=timezone.now(),
         sections=[
             Section(
                 id="about",

@@ -28,15 +28,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority, Region
 from dueregard.casework import metrics
 from dueregard.core.figures import Breakdown, percent
 from dueregard.core.periods import financial_year, financial_year_start
 
-from ..data import Chart, Column, Report, Section, Suppressed, Table
+from ..data import Chart, Column, Report, Section, Suppressed, Table, breakdown_table, exact_report
 from ..disclosure import marking_by_content
 from ..national import NationalFigure, national_figure, national_figures
 from ..registry import ReportType, register
@@ -239,28 +237,22 @@ def comparison_table(
 ) -> Table:
     """Local count and share of known by group, with the national count and its share of
     all referrals beside it where published; a total row of the known."""
-    known = breakdown.known
-    rows: list[dict[str, object]] = [
-        {"label": label, "count": count, "percent": percent(count, known)}
-        for label, count in breakdown.groups
-    ]
-    table = Table(
-        id=table_id,
-        title=title,
-        columns=[
-            Column("label", dimension, "label"),
-            Column("count", f"{local}: referrals", "count"),
-            Column("percent", f"{local}: % of known", "percent"),
-        ],
-        rows=rows,
+    table = breakdown_table(
+        table_id,
+        title,
+        dimension,
+        breakdown,
+        count_title=f"{local}: referrals",
+        percent_title=f"{local}: % of known",
         denominator=f"referrals whose {dimension.lower()} is known",
-        denominator_value=known,
-        not_known=breakdown.not_known,
-        total_row_label=TOTAL,
-        sensitive_columns=["count"],
-        derived_from={"percent": "count"},
         notes=[not_known_note] if not_known_note else [],
     )
+    # Only the local counts are protected (the published national ones are public), and
+    # the total row of the known comes last, after any national-only groups.
+    table.sensitive_columns = ["count"]
+    table.total_row_label = TOTAL
+    known = breakdown.known
+    rows = table.rows
     if year is not None:
         figures = [f for f in national_figures(year) if f.measure == measure]
         by_label = {normalise(str(r["label"])): r for r in rows}
@@ -497,15 +489,13 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             "2024/25 national figures come from the Prevent Case Management Tracker: the Home "
             "Office advises comparing them with earlier years with caution."
         )
-    report = Report(
-        id=REPORT_ID,
-        title="Prevent referrals: Home Office-style statistics",
-        authority_code=scope.code,
-        authority_name=scope.name,
+    report = exact_report(
+        REPORT_ID,
+        "Prevent referrals: Home Office-style statistics",
+        code=scope.code,
+        name=scope.name,
         start=start,
         end=end,
-        audience="exact",
-        generated_at=timezone.now(),
         sections=sections,
         notes=notes,
         meta={

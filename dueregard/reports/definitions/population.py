@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority, Characteristic
 from dueregard.core.figures import percent
 
-from ..data import OFFICIAL, Chart, Column, Report, Section, Table
+from ..data import OFFICIAL, Chart, Column, Report, Section, Table, exact_report
 from ..metrics import resident_population, total_residents
 from ..registry import ReportType, register
 
@@ -139,15 +137,13 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                     y_label="% of residents",
                 )
             )
-    return Report(
-        id="population",
-        title="Resident population",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
+    return exact_report(
+        "population",
+        "Resident population",
+        code=authority.ons_code,
+        name=authority.name,
         start=start,
         end=end,
-        audience="exact",
-        generated_at=timezone.now(),
         sections=[section],
         marking=OFFICIAL,
         notes=["Source: resident population counts loaded for the authority (census)."],

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
-from dueregard.reports.data import Chart, Column, Report, Section, Table
+from dueregard.reports.data import Chart, Column, Report, Section, Table, exact_report
 from dueregard.reports.registry import ReportType, register
 from dueregard.training import metrics
 
@@ -334,15 +332,13 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     evaluation = metrics.evaluation(authority, start, end)
     reach = metrics.reach(authority, start, end)
     professionals = next(r for r in reach if r.audience == "professionals")
-    return Report(
-        id="training",
-        title="Training compliance",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
+    return exact_report(
+        "training",
+        "Training compliance",
+        code=authority.ons_code,
+        name=authority.name,
         start=start,
         end=end,
-        audience="exact",
-        generated_at=timezone.now(),
         sections=[
             Section(
                 id="compliance",
