@@ -7,8 +7,8 @@ a flag where a group's rate differs significantly from everyone else's (reports.
 No individual is scored: every figure is a count of referrals or cases by group, and the
 comparison is about the service's proportionality, not about any person.
 
-The counts come from casework.metrics (referrals by age band and gender) and
-reports.metrics (referrals by ethnic group and religion; Channel cases by all four).
+The counts come from casework.metrics (referrals by age band, gender, ethnic group and
+religion; Channel cases by all four) and the population from reports.metrics.
 Gender recorded as "Other" and groups the population table does not hold have no
 resident count, so they join the not-known count of the rates table.
 
@@ -53,8 +53,8 @@ CHARACTERISTICS: list[tuple[Characteristic, str, str]] = [
 REFERRAL_COUNTS: dict[Characteristic, Counter] = {
     Characteristic.AGE_BAND: casework_metrics.by_age_band,
     Characteristic.SEX: casework_metrics.by_gender,
-    Characteristic.ETHNIC_GROUP: metrics.referrals_by_ethnic_group,
-    Characteristic.RELIGION: metrics.referrals_by_religion,
+    Characteristic.ETHNIC_GROUP: casework_metrics.by_ethnic_group,
+    Characteristic.RELIGION: casework_metrics.by_religion,
 }
 COUNTED = {"referrals": "Referrals", "channel_cases": "Channel cases"}
 
@@ -116,7 +116,7 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
             if counted == "referrals":
                 breakdown = REFERRAL_COUNTS[characteristic](authority, start, end)
             else:
-                breakdown = metrics.channel_cases_by(authority, start, end, characteristic.value)
+                breakdown = casework_metrics.adopted_by(authority, start, end, characteristic.value)
             table = rates_table(
                 counted,
                 characteristic,
