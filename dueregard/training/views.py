@@ -10,6 +10,7 @@ lead and education officer; analysts see counts).
 from __future__ import annotations
 
 import datetime
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -20,17 +21,18 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
-from dueregard.core import periods, versions
+from dueregard.core import charts, periods, versions
 from dueregard.core.importing import ImportRejected
 from dueregard.core.pagination import Keyset
 
-from . import charts, imports, metrics, queries, services
+from . import imports, metrics, queries, services
 from .forms import (
     ArchiveForm,
     AttendeeForm,
@@ -101,6 +103,58 @@ def _report_url() -> str | None:
 # Dashboard ----------------------------------------------------------------------------------
 
 
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _pct(value: object) -> str:
+    # 85, 87.5: PostgreSQL hands back Decimal("85.0") where SQLite gives Decimal("85").
+    return f"{float(value):g}%"  # type: ignore[arg-type]
+
+
+def compliance_chart(
+    dom_id: str,
+    title: str,
+    dates: list[datetime.date],
+    levels: dict[str, list[metrics.ComplianceRow]],
+) -> SafeString:
+    """One organisation's compliance over time, drawn by `core.charts`: a line per level
+    (% of eligible staff compliant, by headcount date) and a dashed line at each level's
+    target. The page puts the same figures in a table beside it."""
+    parts = []
+    for level, points in levels.items():
+        first, last, target = points[0], points[-1], points[-1].target
+        text = (
+            f"{level}: {len(points)} headcount{'s' if len(points) != 1 else ''}, "
+            f"from {_pct(first.percent_compliant or 0)} on {_day(first.as_of)} to "
+            f"{_pct(last.percent_compliant or 0)} on {_day(last.as_of)}"
+        )
+        parts.append(text + (f", target {_pct(target)}" if target is not None else ""))
+    plot = charts.Plot(
+        kind="line",
+        labels=[_day(day) for day in dates],
+        series=[
+            charts.Series(
+                level,
+                [
+                    float(by_day[day].percent_compliant or 0.0) if day in by_day else math.nan
+                    for day in dates
+                ],
+                target=float(points[-1].target) if points[-1].target is not None else None,
+                data={"level": level, "points": str(len(points))},
+            )
+            for level, points in levels.items()
+            for by_day in [{r.as_of: r for r in points}]
+        ],
+        y_label="% of eligible staff compliant",
+        y_limits=(0, 100),
+        join_gaps=True,
+    )
+    description = f"Line chart of the percentage of eligible staff compliant. {'; '.join(parts)}."
+    # charts.svg() escapes the title and description; matplotlib escapes the labels.
+    return mark_safe(charts.svg(plot, title=title, description=description, prefix=dom_id))
+
+
 def organisation_charts(
     authority: Authority, start: datetime.date, organisations: QuerySet[Organisation] | None = None
 ) -> list[dict[str, Any]]:
@@ -116,14 +170,6 @@ def organisation_charts(
         levels: dict[str, list[metrics.ComplianceRow]] = defaultdict(list)
         for row in org_rows:
             levels[row.level].append(row)
-        series = [
-            charts.Series(
-                level=level,
-                points=[(r.as_of, r.percent_compliant or 0.0) for r in points],
-                target=points[-1].target,
-            )
-            for level, points in levels.items()
-        ]
         dates = sorted({r.as_of for r in org_rows})
         cells = {(r.as_of, r.level): r for r in org_rows}
         name = org_rows[0].organisation
@@ -131,10 +177,10 @@ def organisation_charts(
             {
                 "id": organisation_id,
                 "name": name,
-                "svg": charts.compliance_svg(
-                    f"chart-{organisation_id}", f"{name}: compliance over time", series
+                "svg": compliance_chart(
+                    f"chart-{organisation_id}", f"{name}: compliance over time", dates, levels
                 ),
-                "levels": [(s.level, s.target) for s in series],
+                "levels": [(level, points[-1].target) for level, points in levels.items()],
                 "rows": [(d, [cells.get((d, level)) for level in levels]) for d in dates],
             }
         )
