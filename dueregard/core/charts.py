@@ -8,8 +8,8 @@ because both must reach it and `training` may not import `reports`
 
 `svg()` gives inline SVG for HTML and PDF: role "img", labelled by a <title> and a
 <desc> of the words the caller gives, no inline styles (so it passes the site's Content
-Security Policy), ids made unique to the chart, and each line series' group carrying the
-caller's `data-*` attributes (a target line its `data-target`). `png()` gives a picture
+Security Policy), ids made unique to the chart, and each line series a <polyline>
+carrying the caller's `data-*` attributes (a target line its `data-target`). `png()` gives a picture
 for DOCX and XLSX. A missing value (NaN) is a gap, never a bar; a hidden one is also
 marked "hidden" so that it is not read as 0.
 """
@@ -168,15 +168,29 @@ def _style_to_attributes(match: re.Match[str]) -> str:
     return " " + " ".join(attributes) if attributes else ""
 
 
+_POINT = re.compile(r"[ML]\s*(-?[\d.]+(?:e-?\d+)?)\s+(-?[\d.]+(?:e-?\d+)?)")
+
+
 def _data_attributes(svg: str, plot: Plot, prefix: str) -> str:
-    """The callers' `data-*` attributes on each series' group and `data-target` on each
-    target line's, so pages and tests can find what was drawn."""
+    """Each line series drawn as a <polyline> carrying the caller's `data-*` attributes,
+    and each target line's group its `data-target`, so pages and tests can find what was
+    drawn."""
+
     for n, s in enumerate(plot.series):
         marks = "".join(f' data-{name}="{escape(value)}"' for name, value in s.data.items())
-        svg = svg.replace(
-            f'<g id="{prefix}-series-{n}"',
-            f'<g id="{prefix}-series-{n}" class="dr-chart__series"{marks}',
-            1,
+
+        def polyline(match: re.Match[str], marks: str = marks) -> str:
+            if match.group(2).count("M") != 1:  # a line broken by gaps stays a path
+                group = match.group(1).replace(">", f' class="dr-chart__line"{marks}>', 1)
+                return f'{group}<path d="{match.group(2)}"'
+            points = " ".join(f"{x},{y}" for x, y in _POINT.findall(match.group(2)))
+            return f'{match.group(1)}<polyline class="dr-chart__line" points="{points}"{marks}'
+
+        svg = re.sub(
+            rf'(<g id="{re.escape(prefix)}-series-{n}">\s*)<path d="([ML\s\d.e-]*)"',
+            polyline,
+            svg,
+            count=1,
         )
         if s.target is not None:
             svg = svg.replace(
