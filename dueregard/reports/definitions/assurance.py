@@ -23,7 +23,7 @@ from dueregard.assurance.queries import threat_levels_between
 from dueregard.core.figures import Breakdown
 from dueregard.core.periods import financial_year, financial_year_start
 from dueregard.reports.data import Column, Report, Section, Table, breakdown_table, exact_report
-from dueregard.reports.registry import ReportType, register
+from dueregard.reports.registry import ReportType, for_authority, register
 
 
 def _on(day: datetime.date) -> str:
@@ -301,6 +301,6 @@ register(
         "CTLP responses, incidents by ward, and community engagement, projects, council "
         "resources and governance.",
         kind=Kind.ASSURANCE,
-        build=build,
+        builder=for_authority(build),
     )
 )

@@ -25,7 +25,7 @@ from dueregard.casework import metrics
 from dueregard.core.periods import Period
 
 from ..data import OFFICIAL_SENSITIVE, Column, Report, Section, Table, exact_report
-from ..registry import ReportType, register
+from ..registry import ReportType, for_authority, register
 
 REPORT_ID = "casework-assurance"
 TOTAL = "Total"
@@ -202,6 +202,6 @@ register(
         "vulnerabilities and the services' answers, and the days between stages (medians "
         "and 90th percentiles) by quarter.",
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

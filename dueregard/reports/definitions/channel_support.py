@@ -21,7 +21,7 @@ from dueregard.casework.models import LAPSING_GRACE_DAYS
 from dueregard.core import periods
 
 from ..data import OFFICIAL_SENSITIVE, Chart, Column, Report, Section, Table, exact_report
-from ..registry import ReportType, register
+from ..registry import ReportType, for_authority, register
 
 REPORT_ID = "channel-support"
 TOTAL = "Total"
@@ -173,6 +173,6 @@ register(
         "and cancelled contacts, and cases whose support lapsed and for how long, by "
         "quarter and by kind of support.",
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

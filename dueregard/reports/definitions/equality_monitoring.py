@@ -32,7 +32,7 @@ from .. import metrics
 from ..data import Chart, Report, Section, Suppressed, Table, exact_report
 from ..disclosure import marking_by_content
 from ..equality import HIGHER, LOWER, equality_table, group_rates, not_in_population
-from ..registry import ReportType, register
+from ..registry import ReportType, for_authority, register
 from .population import age_order, group_order
 
 REPORT_ID = "equality-monitoring"
@@ -269,7 +269,7 @@ EQUALITY_MONITORING = register(
             "individual is scored."
         ),
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
         finish=finish,
     )
 )

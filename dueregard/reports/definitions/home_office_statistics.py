@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from dueregard.accounts.permissions import Kind
@@ -38,10 +38,9 @@ from ..data import Chart, Column, Report, Section, Suppressed, Table, breakdown_
 from ..disclosure import marking_by_content
 from ..national import NationalFigure, national_figure, national_figures
 from ..registry import ReportType, register
+from ..scope import AUTHORITY, ENGLAND_AND_WALES, NATIONAL, REGION, Scope
 
 REPORT_ID = "home-office-statistics"
-ENGLAND_AND_WALES = "England and Wales"
-ENGLAND_AND_WALES_CODE = "K04000001"  # the ONS code for England and Wales
 TOTAL = "Total (where known)"
 HO_SERIES = 'Home Office, "Individuals referred to and supported through the Prevent Programme"'
 
@@ -68,37 +67,6 @@ ALIASES = {
 def normalise(label: str) -> str:
     words = re.sub(r"[^0-9a-z]+", " ", label.casefold()).strip()
     return ALIASES.get(words, words)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the statistics are for: one authority, a region, or England and Wales."""
-
-    kind: str  # "authority", "region" or "national"
-    code: str
-    name: str
-    authorities: tuple[Authority, ...]
-
-    @classmethod
-    def for_authority(cls, authority: Authority) -> Scope:
-        return cls("authority", authority.ons_code, authority.name, (authority,))
-
-    @classmethod
-    def for_region(cls, region: str, authorities: Iterable[Authority]) -> Scope:
-        return cls("region", region, region, tuple(authorities))
-
-    @classmethod
-    def national(cls, authorities: Iterable[Authority]) -> Scope:
-        return cls("national", ENGLAND_AND_WALES_CODE, ENGLAND_AND_WALES, tuple(authorities))
-
-    @property
-    def value(self) -> str:
-        """How the statistics page's form names the scope."""
-        if self.kind == "authority":
-            return f"authority:{self.code}"
-        if self.kind == "region":
-            return f"region:{self.code}"
-        return "national"
 
 
 def financial_year_label(start: datetime.date, end: datetime.date) -> str | None:
@@ -439,7 +407,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             ],
         ),
     ]
-    if scope.kind == "region":
+    if scope.kind == REGION:
         sections.append(
             Section(
                 id="geography",
@@ -454,7 +422,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
                 ],
             )
         )
-    elif scope.kind == "national":
+    elif scope.kind == NATIONAL:
         regions: dict[str, JourneyCounts] = {r.value: JourneyCounts() for r in Region}
         for authority, c in by_authority:
             regions[authority.region] = regions.get(authority.region, JourneyCounts()) + c
@@ -509,10 +477,6 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
     return report
 
 
-def build(authority: Authority, start: datetime.date, end: datetime.date) -> Report:
-    return build_for_scope(Scope.for_authority(authority), start, end)
-
-
 def _shown(value: object) -> str:
     """A count in a sentence as its table shows it: hidden counts stay hidden."""
     if isinstance(value, Suppressed):
@@ -556,7 +520,8 @@ HOME_OFFICE_STATISTICS = register(
             "Wales figures for the same year."
         ),
         kind=Kind.STATISTICS,
-        build=build,
+        builder=build_for_scope,
         finish=finish,
+        scopes=(AUTHORITY, REGION, NATIONAL),
     )
 )

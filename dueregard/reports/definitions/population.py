@@ -16,7 +16,7 @@ from dueregard.core.figures import percent
 
 from ..data import OFFICIAL, Chart, Column, Report, Section, Table, exact_report
 from ..metrics import resident_population, total_residents
-from ..registry import ReportType, register
+from ..registry import ReportType, for_authority, register
 
 TOTAL_LABEL = "All residents"
 CHARACTERISTICS: list[tuple[Characteristic, str, str, str | None]] = [
@@ -159,6 +159,6 @@ POPULATION = register(
             "the denominators for equality monitoring."
         ),
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

@@ -29,7 +29,7 @@ from ..data import (
     breakdown_table,
     exact_report,
 )
-from ..registry import ReportType, register
+from ..registry import ReportType, for_authority, register
 
 REPORT_ID = "referral-statistics"
 TOTAL = "Total"
@@ -407,6 +407,6 @@ register(
         "sector, type of concern, gender and age; Channel cases by concern and "
         "vulnerability; panel meetings and attendance.",
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

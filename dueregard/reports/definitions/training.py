@@ -13,7 +13,7 @@ import datetime
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
 from dueregard.reports.data import Chart, Column, Report, Section, Table, exact_report
-from dueregard.reports.registry import ReportType, register
+from dueregard.reports.registry import ReportType, for_authority, register
 from dueregard.training import metrics
 
 
@@ -397,6 +397,6 @@ register(
             "feedback and reach to pupils and parents."
         ),
         kind=Kind.TRAINING,
-        build=build,
+        builder=for_authority(build),
     )
 )
