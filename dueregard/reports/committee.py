@@ -327,10 +327,9 @@ def build(
     report = exact_report(
         REPORT_ID,
         narrative.title,
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=sections,
         notes=[
             (

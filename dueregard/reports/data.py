@@ -19,7 +19,10 @@ from typing import Any, Literal
 
 from django.utils import timezone
 
+from dueregard.areas.models import Authority
 from dueregard.core.figures import Breakdown, percent
+
+from .scope import Scope
 
 ColumnKind = Literal["label", "count", "percent", "rate", "money", "text", "date", "flag"]
 NUMERIC_KINDS: frozenset[str] = frozenset({"count", "percent", "rate", "money"})
@@ -190,22 +193,22 @@ class Report:
 def exact_report(
     report_id: str,
     title: str,
-    *,
-    code: str,
-    name: str,
+    area: Authority | Scope,
     start: datetime.date,
     end: datetime.date,
+    *,
     sections: list[Section],
     **extra: Any,
 ) -> Report:
-    """A report with exact figures for the area `code` / `name`, generated now: what every
-    definition's builder returns before disclosure control protects it for an audience.
-    `extra` sets the other fields (marking, notes, meta)."""
+    """A report with exact figures for `area` (an authority, or a scope's code and name),
+    generated now: what every builder returns before disclosure control protects it for
+    an audience. `extra` sets the other fields (marking, notes, meta)."""
+    scope = Scope.of(area)
     return Report(
         id=report_id,
         title=title,
-        authority_code=code,
-        authority_name=name,
+        authority_code=scope.code,
+        authority_name=scope.name,
         start=start,
         end=end,
         audience="exact",

@@ -153,10 +153,9 @@ def build(grant_return: Any) -> Report:
     report = exact_report(
         REPORT_ID,
         f"Prevent grant return, {quarter.label}",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=[
             Section(id="details", title="Return details", tables=[_details(grant_return)]),
             Section(

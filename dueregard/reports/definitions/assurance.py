@@ -14,6 +14,7 @@ computes a judgement. Figures "as at" use the end of the period.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
@@ -30,33 +31,9 @@ def _on(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _one_way(
-    table_id: str,
-    title: str,
-    label: str,
-    count_title: str,
-    breakdown: Breakdown,
-    *,
-    denominator: str,
-    total_label: str,
-    people: bool = False,
-    notes: list[str] | None = None,
-) -> Table:
-    """`breakdown_table` as the assurance report shows it: a "%" column and a total row.
-    Counts of actions, risks or benchmarks cannot identify people; `people` marks the
-    tables whose counts can (incidents)."""
-    return breakdown_table(
-        table_id,
-        title,
-        label,
-        breakdown,
-        count_title=count_title,
-        denominator=denominator,
-        percent_title="%",
-        total_label=total_label,
-        people=people,
-        notes=notes or [],
-    )
+# The assurance report's one-way tables: a "%" column; counts of actions, risks or
+# benchmarks cannot identify people (the incident tables say `people=True`).
+_one_way = functools.partial(breakdown_table, percent_title="%", people=False)
 
 
 def _plan_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
@@ -67,8 +44,8 @@ def _plan_section(authority: Authority, start: datetime.date, end: datetime.date
         "actions_by_status",
         f"Actions by status on {_on(end)}",
         "Status",
-        "Actions",
         by_status,
+        count_title="Actions",
         denominator=in_plan,
         total_label="All actions",
         notes=[
@@ -90,8 +67,8 @@ def _plan_section(authority: Authority, start: datetime.date, end: datetime.date
         "overdue_actions",
         f"Overdue actions on {_on(end)}",
         "Actions",
-        "Actions",
         overdue_breakdown,
+        count_title="Actions",
         denominator=in_plan,
         total_label="All actions",
         notes=[f"{overdue.no_target} open action(s) have no target date and are never overdue."],
@@ -157,8 +134,8 @@ def _benchmark_section(authority: Authority, end: datetime.date) -> Section:
         "self_assessment_summary",
         f"Benchmarks by rating, {label}",
         "Rating",
-        "Benchmarks",
         metrics.ratings_summary(authority, year),
+        count_title="Benchmarks",
         denominator="benchmarks assessed",
         total_label="All benchmarks assessed",
         notes=["Not known: benchmarks not yet assessed for the year."],
@@ -173,8 +150,8 @@ def _risk_section(authority: Authority, start: datetime.date, end: datetime.date
         "risks_by_rating",
         f"Open risks by recorded rating on {_on(end)}",
         "Recorded rating",
-        "Risks",
         metrics.risks_by_rating(authority, end),
+        count_title="Risks",
         denominator="open risks with a recorded rating",
         total_label="All rated risks",
         notes=[
@@ -212,8 +189,8 @@ def _risk_section(authority: Authority, start: datetime.date, end: datetime.date
         "ctlp_responses",
         "CTLP recommendations by status of the local response",
         "Response",
-        "Recommendations",
         metrics.recommendation_responses(authority),
+        count_title="Recommendations",
         denominator="recommendations of the authority's CTLPs",
         total_label="All recommendations",
     )
@@ -241,8 +218,8 @@ def _incident_section(authority: Authority, start: datetime.date, end: datetime.
         "incidents_by_ward",
         "Incidents by ward",
         "Ward",
-        "Incidents",
         metrics.incidents_by_ward(authority, start, end),
+        count_title="Incidents",
         denominator="incidents with a known ward",
         total_label="All incidents with a known ward",
         people=True,
@@ -252,8 +229,8 @@ def _incident_section(authority: Authority, start: datetime.date, end: datetime.
         "incidents_by_type",
         "Incidents by type",
         "Type",
-        "Incidents",
         metrics.incidents_by_type(authority, start, end),
+        count_title="Incidents",
         denominator="incidents logged",
         total_label="All incidents",
         people=True,
@@ -285,10 +262,9 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     return exact_report(
         "assurance",
         "Prevent assurance",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=sections,
     )
 

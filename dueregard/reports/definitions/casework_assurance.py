@@ -179,10 +179,9 @@ def build(authority: Authority, start: Any, end: Any) -> Report:
     return exact_report(
         REPORT_ID,
         "Casework assurance",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=sections,
         marking=OFFICIAL_SENSITIVE,
         notes=[

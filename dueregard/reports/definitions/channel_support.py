@@ -124,10 +124,9 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     return exact_report(
         REPORT_ID,
         "Channel support delivery",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=[
             Section(
                 id="support",

@@ -147,10 +147,9 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     report = exact_report(
         REPORT_ID,
         "Equality monitoring",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=[
             Section(
                 id="about",

@@ -460,10 +460,9 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
     report = exact_report(
         REPORT_ID,
         "Prevent referrals: Home Office-style statistics",
-        code=scope.code,
-        name=scope.name,
-        start=start,
-        end=end,
+        scope,
+        start,
+        end,
         sections=sections,
         notes=notes,
         meta={

@@ -140,10 +140,9 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     return exact_report(
         "population",
         "Resident population",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=[section],
         marking=OFFICIAL,
         notes=["Source: resident population counts loaded for the authority (census)."],

@@ -384,10 +384,9 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     return exact_report(
         REPORT_ID,
         "Referrals and Channel casework",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=sections,
         marking=OFFICIAL_SENSITIVE,
         notes=[

@@ -335,10 +335,9 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     return exact_report(
         "training",
         "Training compliance",
-        code=authority.ons_code,
-        name=authority.name,
-        start=start,
-        end=end,
+        authority,
+        start,
+        end,
         sections=[
             Section(
                 id="compliance",
