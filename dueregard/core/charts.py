@@ -35,6 +35,16 @@ from matplotlib.figure import Figure
 # GOV.UK Design System colours, in an order that keeps neighbours distinguishable.
 PALETTE = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d53880", "#505a5f", "#28a197"]
 TARGET_COLOUR = "#d4351c"
+# Lines are told apart by dash pattern and marker as well as colour (the first is solid).
+DASHES: list[str | tuple[int, tuple[int, ...]]] = [
+    "solid",
+    (0, (8, 4)),
+    (0, (2, 3)),
+    (0, (10, 3, 2, 3)),
+    (0, (1, 2)),
+    (0, (12, 4)),
+]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
 FONTS = ["Arial", "Liberation Sans", "DejaVu Sans"]
 
 
@@ -43,7 +53,7 @@ class Series:
     """One series: its name in the legend and a value per category (NaN for a gap).
 
     `hidden` lists the positions whose value disclosure control hid; `target` draws a
-    dashed target line for this series in its colour; `data` becomes `data-*`
+    dotted target line for this series in its colour; `data` becomes `data-*`
     attributes on the series' group in the SVG."""
 
     name: str
@@ -78,7 +88,8 @@ def _line(ax: Axes, plot: Plot, positions: list[int], s: Series, colour: str, n:
     ax.plot(
         [p for p, _ in points],
         [v for _, v in points],
-        marker="o",
+        marker=MARKERS[n % len(MARKERS)],
+        linestyle=DASHES[n % len(DASHES)],
         color=colour,
         label=s.name,
         gid=f"series-{n}",  # one <g> per line, so its data-* attributes have a home
@@ -107,8 +118,8 @@ def draw(plot: Plot) -> Figure:
                 ax.axhline(
                     s.target,
                     color=colour,
-                    linestyle="--",
-                    linewidth=1.2,
+                    linestyle=":",
+                    linewidth=1.5,
                     label=f"{s.name} target {s.target:g}%",
                     gid=f"target-{n}",
                 )
