@@ -27,6 +27,7 @@ import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority, Region
@@ -301,6 +302,40 @@ def geography_table(
 # --- the report ---------------------------------------------------------------------------
 
 
+class Comparison(NamedTuple):
+    """A table beside the published figures: its id, title and dimension, the casework
+    metric over the scope's authorities, the national measure, and a note."""
+
+    table_id: str
+    title: str
+    dimension: str
+    metric: Callable[[Sequence[Authority], datetime.date, datetime.date], Breakdown]
+    measure: str
+    note: str = ""
+
+
+COMPARISONS = [
+    Comparison(
+        "by_sector", "Referrals by sector of referral", "Sector", metrics.by_sector_across,
+        "referrals_by_sector",
+    ),
+    Comparison(
+        "by_concern", "Referrals by type of concern", "Type of concern",
+        metrics.by_concern_across, "referrals_by_type_of_concern",
+        "The type of concern raised by the referrer, in the categories in force in the period; "
+        "the Home Office's categories changed over the years (docs/casework.md).",
+    ),
+    Comparison(
+        "by_age_band", "Referrals by age at referral", "Age band", metrics.by_age_band_across,
+        "referrals_by_age_band",
+    ),
+    Comparison(
+        "by_gender", "Referrals by gender", "Gender", metrics.by_gender_across,
+        "referrals_by_gender", "Gender as recorded at referral (the Home Office reports gender).",
+    ),
+]  # fmt: skip
+
+
 def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> Report:
     year = financial_year_label(start, end)
     national_year = year if year is not None and national_figures(year) else None
@@ -314,51 +349,17 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
     journey = journey_table(scope, counts, national_year, national_total)
     tables = [
         comparison_table(
-            "by_sector",
-            "Referrals by sector of referral",
-            "Sector",
-            _summed(scope, start, end, metrics.by_sector_across),
+            table_id,
+            title,
+            dimension,
+            _summed(scope, start, end, metric),
             national_year,
-            "referrals_by_sector",
+            measure,
             national_total,
             local=scope.name,
-        ),
-        comparison_table(
-            "by_concern",
-            "Referrals by type of concern",
-            "Type of concern",
-            _summed(scope, start, end, metrics.by_concern_across),
-            national_year,
-            "referrals_by_type_of_concern",
-            national_total,
-            local=scope.name,
-            not_known_note=(
-                "The type of concern raised by the referrer, in the categories in force in "
-                "the period; the Home Office's categories changed over the years (docs/"
-                "casework.md)."
-            ),
-        ),
-        comparison_table(
-            "by_age_band",
-            "Referrals by age at referral",
-            "Age band",
-            _summed(scope, start, end, metrics.by_age_band_across),
-            national_year,
-            "referrals_by_age_band",
-            national_total,
-            local=scope.name,
-        ),
-        comparison_table(
-            "by_gender",
-            "Referrals by gender",
-            "Gender",
-            _summed(scope, start, end, metrics.by_gender_across),
-            national_year,
-            "referrals_by_gender",
-            national_total,
-            local=scope.name,
-            not_known_note="Gender as recorded at referral (the Home Office reports gender).",
-        ),
+            not_known_note=note,
+        )
+        for table_id, title, dimension, metric, measure, note in COMPARISONS
     ]
     sections = [
         Section(
