@@ -28,7 +28,8 @@ from dueregard.accounts.permissions import Action, Kind, can
 from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
-from dueregard.core import charts, periods, versions
+from dueregard.core import periods, versions
+from dueregard.core.charts import Plot, Series, svg
 from dueregard.core.importing import ImportRejected
 from dueregard.core.pagination import Keyset
 
@@ -107,9 +108,8 @@ def _day(day: datetime.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _pct(value: object) -> str:
-    # 85, 87.5: PostgreSQL hands back Decimal("85.0") where SQLite gives Decimal("85").
-    return f"{float(value):g}%"  # type: ignore[arg-type]
+def _pct(value: float) -> str:
+    return f"{value:g}%"  # 85, 87.5
 
 
 def compliance_chart(
@@ -119,40 +119,40 @@ def compliance_chart(
     levels: dict[str, list[metrics.ComplianceRow]],
 ) -> SafeString:
     """One organisation's compliance over time, drawn by `core.charts`: a line per level
-    (% of eligible staff compliant, by headcount date) and a dashed line at each level's
-    target. The page puts the same figures in a table beside it."""
-    parts = []
+    (% of eligible staff compliant, by headcount date) and a dotted line at each level's
+    target. The description gives each level's first and latest figure and its target;
+    the page puts the same figures in a table beside it."""
+    series, parts = [], []
     for level, points in levels.items():
-        first, last, target = points[0], points[-1], points[-1].target
-        text = (
+        by_day = {r.as_of: float(r.percent_compliant or 0.0) for r in points}
+        # PostgreSQL hands back Decimal("85.0") where SQLite gives Decimal("85").
+        target = float(points[-1].target) if points[-1].target is not None else None
+        first, last = points[0], points[-1]
+        parts.append(
             f"{level}: {len(points)} headcount{'s' if len(points) != 1 else ''}, "
-            f"from {_pct(first.percent_compliant or 0)} on {_day(first.as_of)} to "
-            f"{_pct(last.percent_compliant or 0)} on {_day(last.as_of)}"
+            f"from {_pct(by_day[first.as_of])} on {_day(first.as_of)} to "
+            f"{_pct(by_day[last.as_of])} on {_day(last.as_of)}"
+            + (f", target {_pct(target)}" if target is not None else "")
         )
-        parts.append(text + (f", target {_pct(target)}" if target is not None else ""))
-    plot = charts.Plot(
-        kind="line",
-        labels=[_day(day) for day in dates],
-        series=[
-            charts.Series(
+        series.append(
+            Series(
                 level,
-                [
-                    float(by_day[day].percent_compliant or 0.0) if day in by_day else math.nan
-                    for day in dates
-                ],
-                target=float(points[-1].target) if points[-1].target is not None else None,
+                [by_day.get(day, math.nan) for day in dates],
+                target=target,
                 data={"level": level, "points": str(len(points))},
             )
-            for level, points in levels.items()
-            for by_day in [{r.as_of: r for r in points}]
-        ],
+        )
+    plot = Plot(
+        kind="line",
+        labels=[_day(day) for day in dates],
+        series=series,
         y_label="% of eligible staff compliant",
         y_limits=(0, 100),
         join_gaps=True,
     )
     description = f"Line chart of the percentage of eligible staff compliant. {'; '.join(parts)}."
-    # charts.svg() escapes the title and description; matplotlib escapes the labels.
-    return mark_safe(charts.svg(plot, title=title, description=description, prefix=dom_id))
+    # svg() escapes the title and description, and matplotlib the labels it draws.
+    return mark_safe(svg(plot, title=title, description=description, prefix=dom_id))
 
 
 def organisation_charts(
