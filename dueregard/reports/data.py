@@ -13,7 +13,7 @@ disclosure control has hidden.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -269,4 +269,36 @@ def breakdown_table(
         not_known_row_label=not_known_label,
         sensitive_columns=None if people else [],
         derived_from={"percent": count_id},
+    )
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of a `records_table` and how it reads a record: `read(record)` if given,
+    else the record's attribute `attr` (by default the column id)."""
+
+    id: str
+    title: str
+    kind: ColumnKind = "count"
+    attr: str | None = None
+    read: Callable[[Any], Any] | None = None
+
+    def value(self, record: Any) -> Any:
+        if self.read is not None:
+            return self.read(record)
+        return getattr(record, self.attr or self.id)
+
+
+def records_table(
+    table_id: str, title: str, records: Iterable[Any], fields: Sequence[Field], **table: Any
+) -> Table:
+    """A table of a row per record (a metric's dataclass), a column per field, rows keyed
+    in the fields' order. `table` sets the other `Table` fields (denominator, notes,
+    derived_from, percent_of, sensitive_columns...)."""
+    return Table(
+        id=table_id,
+        title=title,
+        columns=[Column(f.id, f.title, f.kind) for f in fields],
+        rows=[{f.id: f.value(record) for f in fields} for record in records],
+        **table,
     )
