@@ -48,6 +48,7 @@ from .models import (
     Attendance,
     ConcernCodeList,
     ConcernType,
+    EthnicGroup,
     GatewayOutcome,
     Gender,
     InterventionKind,
@@ -56,6 +57,7 @@ from .models import (
     OnwardResponse,
     PanelMeeting,
     Referral,
+    Religion,
     Review,
     ReviewKind,
     Sector,
@@ -278,6 +280,58 @@ def _by_age_band(filter_: Q) -> Breakdown:
         groups=tuple((label, counts[f"band_{i}"]) for i, (label, _, _) in enumerate(AGE_BANDS)),
         not_known=counts["not_known"],
     )
+
+
+# --------------------------------------------------------------------------------------
+# Equality monitoring: the person's ethnic group and religion, and Channel cases by each
+# characteristic (the reports' equality-monitoring tables compare them with residents)
+
+# Ethnic groups and religions are stored as the census groups themselves, so they match
+# the population table's groups.
+ETHNIC_GROUP_LABELS = {value: value for value in EthnicGroup.values}
+RELIGION_LABELS = {value: value for value in Religion.values}
+
+
+def _by_person(filter_: Q, field: str, labels: dict[str, str]) -> Breakdown:
+    """One GROUP BY on the referred person's `field`: every group of `labels` in their
+    order, with zeros; blank, null and unlisted values are not known."""
+    rows = Referral.objects.filter(filter_).values(field).annotate(n=Count("pk")).order_by()
+    counts: dict[str, int] = {}
+    not_known = 0
+    for row in rows:
+        label = labels.get(row[field] or "")
+        if label is None:
+            not_known += row["n"]
+        else:
+            counts[label] = counts.get(label, 0) + row["n"]
+    return Breakdown(tuple((label, counts.get(label, 0)) for label in labels.values()), not_known)
+
+
+def by_ethnic_group(authority: Authority, start: datetime.date, end: datetime.date) -> Breakdown:
+    """Referrals received in the period by the referred person's ethnic group (one query)."""
+    return _by_person(_received(authority, start, end), "person__ethnic_group", ETHNIC_GROUP_LABELS)
+
+
+def by_religion(authority: Authority, start: datetime.date, end: datetime.date) -> Breakdown:
+    """Referrals received in the period by the referred person's religion (one query)."""
+    return _by_person(_received(authority, start, end), "person__religion", RELIGION_LABELS)
+
+
+def adopted_by(
+    authority: Authority, start: datetime.date, end: datetime.date, characteristic: str
+) -> Breakdown:
+    """Channel cases (adopted in the period) by "age_band" (at referral, in `AGE_BANDS`),
+    "sex" (gender recorded at referral), "ethnic_group" or "religion" (one query)."""
+    filter_ = _adopted(authority, start, end)
+    if characteristic == "age_band":
+        return _by_age_band(filter_)
+    if characteristic == "sex":
+        return _by_gender(filter_)
+    if characteristic == "ethnic_group":
+        return _by_person(filter_, "person__ethnic_group", ETHNIC_GROUP_LABELS)
+    if characteristic == "religion":
+        return _by_person(filter_, "person__religion", RELIGION_LABELS)
+    raise ValueError(f"unknown characteristic {characteristic!r}")
 
 
 # --------------------------------------------------------------------------------------

@@ -35,12 +35,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
 from dueregard.core.periods import financial_year, financial_year_start
 
 from . import disclosure, registry
-from .data import Column, Report, Section, Suppressed, Table
+from .data import Column, Report, Section, Suppressed, Table, exact_report
 from .definitions import equality_monitoring
 
 REPORT_ID = "committee"
@@ -326,15 +324,12 @@ def build(
         )
     )
     _unique_ids(sections)
-    report = Report(
-        id=REPORT_ID,
-        title=narrative.title,
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    report = exact_report(
+        REPORT_ID,
+        narrative.title,
+        authority,
+        start,
+        end,
         sections=sections,
         notes=[
             (

@@ -13,8 +13,16 @@ disclosure control has hidden.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from django.utils import timezone
+
+from dueregard.areas.models import Authority
+from dueregard.core.figures import Breakdown, percent
+
+from .scope import Scope
 
 ColumnKind = Literal["label", "count", "percent", "rate", "money", "text", "date", "flag"]
 NUMERIC_KINDS: frozenset[str] = frozenset({"count", "percent", "rate", "money"})
@@ -180,3 +188,117 @@ class Report:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
+
+
+def exact_report(
+    report_id: str,
+    title: str,
+    area: Authority | Scope,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    sections: list[Section],
+    **extra: Any,
+) -> Report:
+    """A report with exact figures for `area` (an authority, or a scope's code and name),
+    generated now: what every builder returns before disclosure control protects it for
+    an audience. `extra` sets the other fields (marking, notes, meta)."""
+    scope = Scope.of(area)
+    return Report(
+        id=report_id,
+        title=title,
+        authority_code=scope.code,
+        authority_name=scope.name,
+        start=start,
+        end=end,
+        audience="exact",
+        generated_at=timezone.now(),
+        sections=sections,
+        **extra,
+    )
+
+
+def breakdown_table(
+    table_id: str,
+    title: str,
+    dimension: str,
+    breakdown: Breakdown,
+    *,
+    count_title: str,
+    denominator: str,
+    count_id: str = "count",
+    label_id: str = "label",
+    percent_title: str = "% of known",
+    total_label: str | None = None,
+    not_known_label: str | None = None,
+    people: bool = True,
+    notes: Sequence[str] = (),
+) -> Table:
+    """A one-way table of a `Breakdown`: a row per group with its count and its share of
+    the known (`percent`, derived from the count), the not-known count kept apart in
+    `not_known`.
+
+    `not_known_label` also shows the not-known count as a row of that label, without a
+    percentage; `total_label` ends the table with a row of the known total (100%).
+    `people` says whether the counts can identify people, so disclosure control applies
+    to them; counts of actions, meetings or checks cannot (`sensitive_columns=[]`).
+    Rows are keyed `label_id`, `count_id` and "percent", in that order."""
+    known = breakdown.known
+    rows: list[dict[str, Any]] = [
+        {label_id: group, count_id: count, "percent": percent(count, known)}
+        for group, count in breakdown.groups
+    ]
+    if not_known_label is not None:
+        rows.append({label_id: not_known_label, count_id: breakdown.not_known, "percent": None})
+    if total_label is not None:
+        rows.append({label_id: total_label, count_id: known, "percent": percent(known, known)})
+    return Table(
+        id=table_id,
+        title=title,
+        columns=[
+            Column(label_id, dimension, "label"),
+            Column(count_id, count_title, "count"),
+            Column("percent", percent_title, "percent"),
+        ],
+        rows=rows,
+        denominator=denominator,
+        denominator_value=known,
+        not_known=breakdown.not_known,
+        notes=list(notes),
+        total_row_label=total_label,
+        not_known_row_label=not_known_label,
+        sensitive_columns=None if people else [],
+        derived_from={"percent": count_id},
+    )
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of a `records_table` and how it reads a record: `read(record)` if given,
+    else the record's attribute `attr` (by default the column id)."""
+
+    id: str
+    title: str
+    kind: ColumnKind = "count"
+    attr: str | None = None
+    read: Callable[[Any], Any] | None = None
+
+    def value(self, record: Any) -> Any:
+        if self.read is not None:
+            return self.read(record)
+        return getattr(record, self.attr or self.id)
+
+
+def records_table(
+    table_id: str, title: str, records: Iterable[Any], fields: Sequence[Field], **table: Any
+) -> Table:
+    """A table of a row per record (a metric's dataclass), a column per field, rows keyed
+    in the fields' order. `table` sets the other `Table` fields (denominator, notes,
+    derived_from, percent_of, sensitive_columns...)."""
+    return Table(
+        id=table_id,
+        title=title,
+        columns=[Column(f.id, f.title, f.kind) for f in fields],
+        rows=[{f.id: f.value(record) for f in fields} for record in records],
+        **table,
+    )

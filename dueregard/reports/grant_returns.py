@@ -25,7 +25,7 @@ from dueregard.core.periods import financial_quarter_of
 
 from . import disclosure, registry
 from .committee import paragraphs
-from .data import Column, Report, Section, Table
+from .data import Column, Report, Section, Table, exact_report
 
 REPORT_ID = "grant-return"
 FORMATS = ("docx", "xlsx", "pdf")
@@ -150,15 +150,12 @@ def build(grant_return: Any) -> Report:
     def words(text: str, empty: str) -> list[str]:
         return paragraphs(text) or [empty]
 
-    report = Report(
-        id=REPORT_ID,
-        title=f"Prevent grant return, {quarter.label}",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    report = exact_report(
+        REPORT_ID,
+        f"Prevent grant return, {quarter.label}",
+        authority,
+        start,
+        end,
         sections=[
             Section(id="details", title="Return details", tables=[_details(grant_return)]),
             Section(

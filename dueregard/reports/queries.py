@@ -19,9 +19,9 @@ from dueregard.areas.models import Authority
 from dueregard.governance.models import Board
 
 from . import registry
-from .definitions.home_office_statistics import Scope
 from .models import CommitteeReport, CommitteeReportVersion, GrantBudgetLine, GrantReturn
 from .registry import ReportType
+from .scope import Scope
 
 M = TypeVar("M", bound=Model)
 

@@ -29,7 +29,6 @@ from dueregard.accounts.permissions import (
     Audience,
     Kind,
     audiences_for,
-    authorities_for,
     can,
 )
 from dueregard.areas.models import Authority
@@ -40,8 +39,6 @@ from dueregard.governance.models import Board
 
 from . import codec, committee, disclosure, grant_returns, renderers
 from .data import Report
-from .definitions import home_office_statistics
-from .definitions.home_office_statistics import Scope
 from .models import (
     CommitteeReport,
     CommitteeReportVersion,
@@ -51,6 +48,7 @@ from .models import (
 )
 from .queries import authorities_for_report
 from .registry import ReportType
+from .scope import AUTHORITY, Scope
 
 
 @dataclass(frozen=True)
@@ -60,9 +58,18 @@ class Produced:
     format_id: str = ""
 
 
+def scope_audiences(user: Any, scope: Scope) -> list[Audience]:
+    """The audiences `user` may have for every authority of `scope`, most exact first."""
+    allowed = list(Audience)
+    for authority in scope.authorities:
+        own = audiences_for(user, authority)
+        allowed = [a for a in allowed if a in own]
+    return allowed
+
+
 def _check(
     report_type: ReportType,
-    authority: Authority,
+    scope: Scope,
     start: datetime.date,
     end: datetime.date,
     audience: Audience,
@@ -73,57 +80,70 @@ def _check(
         raise ValidationError(f"The period ends ({end}) before it starts ({start}).")
     if acting_user is None:  # the command line: whoever runs manage.py holds the server
         return
-    if (
-        not authorities_for_report(acting_user, report_type, action)
-        .filter(pk=authority.pk)
-        .exists()
-    ):
-        raise PermissionDenied(f"You cannot {action} the {report_type.title} of {authority}.")
-    if audience not in audiences_for(acting_user, authority):
+    allowed = authorities_for_report(acting_user, report_type, action)
+    if allowed.filter(pk__in=[a.pk for a in scope.authorities]).count() != len(scope.authorities):
+        raise PermissionDenied(f"You cannot {action} the {report_type.title} of {scope.name}.")
+    if audience not in scope_audiences(acting_user, scope):
         raise PermissionDenied(f"You cannot produce reports for the {audience} audience.")
 
 
-def _detail(
+def _record(
+    action: AuditAction,
     report_type: ReportType,
+    where: Authority | Scope,
     start: datetime.date,
     end: datetime.date,
     audience: Audience,
-    format_id: str,
+    *,
+    acting_user: User | None,
+    format_id: str = "",
     via: str,
-) -> dict[str, str]:
-    detail = {
-        "report": report_type.id,
-        "audience": audience.value,
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "via": via,
-    }
+) -> None:
+    """The VIEW or EXPORT event of a report, against the authority of a one-authority
+    scope. A caller that chose a scope (the statistics page) has it named in the detail."""
+    scope = Scope.of(where)
+    detail = {"report": report_type.id}
+    if isinstance(where, Scope):
+        detail["scope"] = scope.value
+    detail.update({"audience": audience.value, "from": start.isoformat(), "to": end.isoformat()})
+    detail["via"] = via
     if format_id:
         detail["format"] = format_id
-    return detail
+    record(
+        action,
+        actor=acting_user,
+        object_type="reports.report",
+        object_id=report_type.id,
+        authority=scope.authorities[0] if scope.kind == AUTHORITY else None,
+        detail=detail,
+    )
 
 
 @transaction.atomic
 def view_report(
     report_type: ReportType,
-    authority: Authority,
+    where: Authority | Scope,
     start: datetime.date,
     end: datetime.date,
     audience: Audience | str,
     *,
     acting_user: User | None,
 ) -> Report:
-    """Build the report for a page, protected for `audience`; audited as a VIEW."""
+    """Build the report for a page, for an authority or a wider scope, protected for
+    `audience`; audited as a VIEW."""
     audience = Audience(audience)
-    _check(report_type, authority, start, end, audience, acting_user, Action.VIEW)
-    report = report_type.produce(authority, start, end, audience)
-    record(
+    scope = Scope.of(where)
+    _check(report_type, scope, start, end, audience, acting_user, Action.VIEW)
+    report = report_type.produce(scope, start, end, audience)
+    _record(
         AuditAction.VIEW,
-        actor=acting_user,
-        object_type="reports.report",
-        object_id=report_type.id,
-        authority=authority,
-        detail=_detail(report_type, start, end, audience, "", "page"),
+        report_type,
+        where,
+        start,
+        end,
+        audience,
+        acting_user=acting_user,
+        via="page",
     )
     return report
 
@@ -131,7 +151,7 @@ def view_report(
 @transaction.atomic
 def export_report(
     report_type: ReportType,
-    authority: Authority,
+    where: Authority | Scope,
     start: datetime.date,
     end: datetime.date,
     audience: Audience | str,
@@ -147,108 +167,20 @@ def export_report(
             f"The {report_type.title} report is not offered as {format_id}; "
             f"formats: {', '.join(report_type.formats)}."
         )
-    _check(report_type, authority, start, end, audience, acting_user, Action.EXPORT)
-    report = report_type.produce(authority, start, end, audience)
+    scope = Scope.of(where)
+    _check(report_type, scope, start, end, audience, acting_user, Action.EXPORT)
+    report = report_type.produce(scope, start, end, audience)
     content = renderers.render(report, format_id)
-    record(
+    _record(
         AuditAction.EXPORT,
-        actor=acting_user,
-        object_type="reports.report",
-        object_id=report_type.id,
-        authority=authority,
-        detail=_detail(report_type, start, end, audience, format_id, via),
-    )
-    return Produced(report, content, format_id)
-
-
-# --- Home Office-style statistics for a wider scope ---------------------------------------
-
-
-def _check_scope(
-    scope: Scope, audience: Audience, acting_user: User | None, action: Action
-) -> None:
-    if acting_user is None:
-        return
-    allowed = authorities_for(acting_user, Kind.STATISTICS, action)
-    if allowed.filter(pk__in=[a.pk for a in scope.authorities]).count() != len(scope.authorities):
-        raise PermissionDenied(f"You cannot {action} statistics for {scope.name}.")
-    if audience not in scope_audiences(acting_user, scope):
-        raise PermissionDenied(f"You cannot produce statistics for the {audience} audience.")
-
-
-def scope_audiences(user: Any, scope: Scope) -> list[Audience]:
-    """The audiences `user` may have for every authority of `scope`, most exact first."""
-    allowed = list(Audience)
-    for authority in scope.authorities:
-        own = audiences_for(user, authority)
-        allowed = [a for a in allowed if a in own]
-    return allowed
-
-
-def _scope_detail(
-    scope: Scope, year: Period, audience: Audience, format_id: str, via: str
-) -> dict[str, str]:
-    detail = {
-        "report": home_office_statistics.REPORT_ID,
-        "scope": scope.value,
-        "audience": audience.value,
-        "from": year.start.isoformat(),
-        "to": year.end.isoformat(),
-        "via": via,
-    }
-    if format_id:
-        detail["format"] = format_id
-    return detail
-
-
-def _statistics(scope: Scope, year: Period, audience: Audience) -> Report:
-    report = disclosure.apply(
-        home_office_statistics.build_for_scope(scope, year.start, year.end), audience
-    )
-    home_office_statistics.finish(report)
-    return report
-
-
-@transaction.atomic
-def view_statistics(
-    scope: Scope, year: Period, audience: Audience | str, *, acting_user: User | None
-) -> Report:
-    """Home Office-style statistics for a scope and financial year, protected for
-    `audience`; audited as a VIEW (against the authority for a one-authority scope)."""
-    audience = Audience(audience)
-    _check_scope(scope, audience, acting_user, Action.VIEW)
-    report = _statistics(scope, year, audience)
-    record(
-        AuditAction.VIEW,
-        actor=acting_user,
-        object_type="reports.report",
-        object_id=home_office_statistics.REPORT_ID,
-        authority=scope.authorities[0] if scope.kind == "authority" else None,
-        detail=_scope_detail(scope, year, audience, "", "page"),
-    )
-    return report
-
-
-@transaction.atomic
-def export_statistics(
-    scope: Scope,
-    year: Period,
-    audience: Audience | str,
-    format_id: str,
-    *,
-    acting_user: User | None,
-) -> Produced:
-    audience = Audience(audience)
-    _check_scope(scope, audience, acting_user, Action.EXPORT)
-    report = _statistics(scope, year, audience)
-    content = renderers.render(report, format_id)
-    record(
-        AuditAction.EXPORT,
-        actor=acting_user,
-        object_type="reports.report",
-        object_id=home_office_statistics.REPORT_ID,
-        authority=scope.authorities[0] if scope.kind == "authority" else None,
-        detail=_scope_detail(scope, year, audience, format_id, "download"),
+        report_type,
+        where,
+        start,
+        end,
+        audience,
+        acting_user=acting_user,
+        format_id=format_id,
+        via=via,
     )
     return Produced(report, content, format_id)
 

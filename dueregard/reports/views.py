@@ -191,8 +191,13 @@ def statistics_page(request: SignedInRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "report_type": registry.get(REPORT_ID)}
     chosen = _statistics_context(form, extra)
     if chosen is not None:
-        report = services.view_statistics(
-            chosen["scope"], chosen["year"], chosen["audience"], acting_user=request.user
+        report = services.view_report(
+            registry.get(REPORT_ID),
+            chosen["scope"],
+            chosen["year"].start,
+            chosen["year"].end,
+            chosen["audience"],
+            acting_user=request.user,
         )
         base = {
             "scope": chosen["scope"].value,
@@ -233,8 +238,14 @@ def statistics_download(request: SignedInRequest) -> HttpResponse:
             {"form": form, "report_type": registry.get(REPORT_ID)},
             status=400,
         )
-    produced = services.export_statistics(
-        chosen["scope"], chosen["year"], chosen["audience"], format_id, acting_user=request.user
+    produced = services.export_report(
+        registry.get(REPORT_ID),
+        chosen["scope"],
+        chosen["year"].start,
+        chosen["year"].end,
+        chosen["audience"],
+        format_id,
+        acting_user=request.user,
     )
     spec = FORMATS[format_id]
     content = produced.content

@@ -10,6 +10,7 @@ lead and education officer; analysts see counts).
 from __future__ import annotations
 
 import datetime
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, can
@@ -25,11 +27,12 @@ from dueregard.areas.models import Authority
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.core import periods, versions
+from dueregard.core.charts import Plot, Series, svg
 from dueregard.core.importing import ImportRejected
 from dueregard.core.pagination import Keyset
 from dueregard.pages.kit import form_page, posted
 
-from . import charts, imports, metrics, queries, services
+from . import imports, metrics, queries, services
 from .forms import (
     ArchiveForm,
     AttendeeForm,
@@ -90,6 +93,57 @@ def _report_url() -> str | None:
 # Dashboard ----------------------------------------------------------------------------------
 
 
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}%"  # 85, 87.5
+
+
+def compliance_chart(
+    dom_id: str,
+    title: str,
+    dates: list[datetime.date],
+    levels: dict[str, list[metrics.ComplianceRow]],
+) -> SafeString:
+    """One organisation's compliance over time, drawn by `core.charts`: a line per level
+    (% of eligible staff compliant, by headcount date) and a dotted line at each level's
+    target. The description gives each level's first and latest figure and its target;
+    the page puts the same figures in a table beside it."""
+    series, parts = [], []
+    for level, points in levels.items():
+        by_day = {r.as_of: float(r.percent_compliant or 0.0) for r in points}
+        # PostgreSQL hands back Decimal("85.0") where SQLite gives Decimal("85").
+        target = float(points[-1].target) if points[-1].target is not None else None
+        first, last = points[0], points[-1]
+        parts.append(
+            f"{level}: {len(points)} headcount{'s' if len(points) != 1 else ''}, "
+            f"from {_pct(by_day[first.as_of])} on {_day(first.as_of)} to "
+            f"{_pct(by_day[last.as_of])} on {_day(last.as_of)}"
+            + (f", target {_pct(target)}" if target is not None else "")
+        )
+        series.append(
+            Series(
+                level,
+                [by_day.get(day, math.nan) for day in dates],
+                target=target,
+                data={"level": level, "points": str(len(points))},
+            )
+        )
+    plot = Plot(
+        kind="line",
+        labels=[_day(day) for day in dates],
+        series=series,
+        y_label="% of eligible staff compliant",
+        y_limits=(0, 100),
+        join_gaps=True,
+    )
+    description = f"Line chart of the percentage of eligible staff compliant. {'; '.join(parts)}."
+    # svg() escapes the title and description, and matplotlib the labels it draws.
+    return mark_safe(svg(plot, title=title, description=description, prefix=dom_id))
+
+
 def organisation_charts(
     authority: Authority, start: datetime.date, organisations: QuerySet[Organisation] | None = None
 ) -> list[dict[str, Any]]:
@@ -105,14 +159,6 @@ def organisation_charts(
         levels: dict[str, list[metrics.ComplianceRow]] = defaultdict(list)
         for row in org_rows:
             levels[row.level].append(row)
-        series = [
-            charts.Series(
-                level=level,
-                points=[(r.as_of, r.percent_compliant or 0.0) for r in points],
-                target=points[-1].target,
-            )
-            for level, points in levels.items()
-        ]
         dates = sorted({r.as_of for r in org_rows})
         cells = {(r.as_of, r.level): r for r in org_rows}
         name = org_rows[0].organisation
@@ -120,10 +166,10 @@ def organisation_charts(
             {
                 "id": organisation_id,
                 "name": name,
-                "svg": charts.compliance_svg(
-                    f"chart-{organisation_id}", f"{name}: compliance over time", series
+                "svg": compliance_chart(
+                    f"chart-{organisation_id}", f"{name}: compliance over time", dates, levels
                 ),
-                "levels": [(s.level, s.target) for s in series],
+                "levels": [(level, points[-1].target) for level, points in levels.items()],
                 "rows": [(d, [cells.get((d, level)) for level in levels]) for d in dates],
             }
         )

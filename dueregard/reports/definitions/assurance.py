@@ -14,74 +14,38 @@ computes a judgement. Figures "as at" use the end of the period.
 from __future__ import annotations
 
 import datetime
-
-from django.utils import timezone
+import functools
 
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
 from dueregard.assurance import metrics
 from dueregard.assurance.models import Impact, Strategy
 from dueregard.assurance.queries import threat_levels_between
-from dueregard.core.figures import Breakdown, percent
+from dueregard.core.figures import Breakdown
 from dueregard.core.periods import financial_year, financial_year_start
-from dueregard.reports.data import Column, Report, Section, Table
-from dueregard.reports.registry import ReportType, register
+from dueregard.reports.data import Column, Report, Section, Table, breakdown_table, exact_report
+from dueregard.reports.registry import ReportType, for_authority, register
 
 
 def _on(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def breakdown_table(
-    table_id: str,
-    title: str,
-    label: str,
-    count_title: str,
-    breakdown: Breakdown,
-    *,
-    denominator: str,
-    total_label: str,
-    people: bool = False,
-    notes: list[str] | None = None,
-) -> Table:
-    """A one-way table of a Breakdown: count and share of the known total, with a total
-    row. `people` says whether its counts can identify people (disclosure control applies
-    to them); counts of actions, risks or benchmarks cannot."""
-    known = breakdown.known
-    rows = [
-        {"label": group, "count": count, "percent": percent(count, known)}
-        for group, count in breakdown.groups
-    ]
-    rows.append({"label": total_label, "count": known, "percent": percent(known, known)})
-    return Table(
-        id=table_id,
-        title=title,
-        columns=[
-            Column("label", label, "label"),
-            Column("count", count_title, "count"),
-            Column("percent", "%", "percent"),
-        ],
-        rows=rows,
-        denominator=denominator,
-        denominator_value=known,
-        not_known=breakdown.not_known,
-        total_row_label=total_label,
-        sensitive_columns=None if people else [],
-        derived_from={"percent": "count"},
-        notes=notes or [],
-    )
+# The assurance report's one-way tables: a "%" column; counts of actions, risks or
+# benchmarks cannot identify people (the incident tables say `people=True`).
+_one_way = functools.partial(breakdown_table, percent_title="%", people=False)
 
 
 def _plan_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
     by_status = metrics.actions_by_status(authority, end)
     overdue = metrics.overdue_actions(authority, end)
     in_plan = f"actions in the plan on {_on(end)}"
-    status_table = breakdown_table(
+    status_table = _one_way(
         "actions_by_status",
         f"Actions by status on {_on(end)}",
         "Status",
-        "Actions",
         by_status,
+        count_title="Actions",
         denominator=in_plan,
         total_label="All actions",
         notes=[
@@ -99,12 +63,12 @@ def _plan_section(authority: Authority, start: datetime.date, end: datetime.date
             ("Complete", overdue.total - overdue.open),
         )
     )
-    overdue_table = breakdown_table(
+    overdue_table = _one_way(
         "overdue_actions",
         f"Overdue actions on {_on(end)}",
         "Actions",
-        "Actions",
         overdue_breakdown,
+        count_title="Actions",
         denominator=in_plan,
         total_label="All actions",
         notes=[f"{overdue.no_target} open action(s) have no target date and are never overdue."],
@@ -166,12 +130,12 @@ def _benchmark_section(authority: Authority, end: datetime.date) -> Section:
         sensitive_columns=[],
         notes=["Ratings are the council's own judgement, as recorded."],
     )
-    summary = breakdown_table(
+    summary = _one_way(
         "self_assessment_summary",
         f"Benchmarks by rating, {label}",
         "Rating",
-        "Benchmarks",
         metrics.ratings_summary(authority, year),
+        count_title="Benchmarks",
         denominator="benchmarks assessed",
         total_label="All benchmarks assessed",
         notes=["Not known: benchmarks not yet assessed for the year."],
@@ -182,12 +146,12 @@ def _benchmark_section(authority: Authority, end: datetime.date) -> Section:
 
 
 def _risk_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
-    by_rating = breakdown_table(
+    by_rating = _one_way(
         "risks_by_rating",
         f"Open risks by recorded rating on {_on(end)}",
         "Recorded rating",
-        "Risks",
         metrics.risks_by_rating(authority, end),
+        count_title="Risks",
         denominator="open risks with a recorded rating",
         total_label="All rated risks",
         notes=[
@@ -221,12 +185,12 @@ def _risk_section(authority: Authority, start: datetime.date, end: datetime.date
         sensitive_columns=[],
         notes=["Likelihood and impact as the council recorded them at the latest review."],
     )
-    responses = breakdown_table(
+    responses = _one_way(
         "ctlp_responses",
         "CTLP recommendations by status of the local response",
         "Response",
-        "Recommendations",
         metrics.recommendation_responses(authority),
+        count_title="Recommendations",
         denominator="recommendations of the authority's CTLPs",
         total_label="All recommendations",
     )
@@ -250,23 +214,23 @@ def _risk_section(authority: Authority, start: datetime.date, end: datetime.date
 
 
 def _incident_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
-    by_ward = breakdown_table(
+    by_ward = _one_way(
         "incidents_by_ward",
         "Incidents by ward",
         "Ward",
-        "Incidents",
         metrics.incidents_by_ward(authority, start, end),
+        count_title="Incidents",
         denominator="incidents with a known ward",
         total_label="All incidents with a known ward",
         people=True,
         notes=["Every ward of the authority is listed. Not known: no ward recorded."],
     )
-    by_type = breakdown_table(
+    by_type = _one_way(
         "incidents_by_type",
         "Incidents by type",
         "Type",
-        "Incidents",
         metrics.incidents_by_type(authority, start, end),
+        count_title="Incidents",
         denominator="incidents logged",
         total_label="All incidents",
         people=True,
@@ -295,15 +259,12 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
         _incident_section(authority, start, end),
     ]
     sections.extend(community_sections(authority, start, end))
-    return Report(
-        id="assurance",
-        title="Prevent assurance",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    return exact_report(
+        "assurance",
+        "Prevent assurance",
+        authority,
+        start,
+        end,
         sections=sections,
     )
 
@@ -316,6 +277,6 @@ register(
         "CTLP responses, incidents by ward, and community engagement, projects, council "
         "resources and governance.",
         kind=Kind.ASSURANCE,
-        build=build,
+        builder=for_authority(build),
     )
 )

@@ -16,17 +16,16 @@ count of referrals or a number of days between recorded dates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
-
-from django.utils import timezone
 
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
 from dueregard.casework import metrics
 from dueregard.core.periods import Period
 
-from ..data import OFFICIAL_SENSITIVE, Column, Report, Section, Table
-from ..registry import ReportType, register
+from ..data import OFFICIAL_SENSITIVE, Column, Report, Section, Table, exact_report
+from ..registry import ReportType, for_authority, register
 
 REPORT_ID = "casework-assurance"
 TOTAL = "Total"
@@ -36,14 +35,22 @@ def _quarter_label(quarter: Period, partial: bool) -> str:
     return quarter.label + (" (part of the quarter)" if partial else "")
 
 
-def repeat_table(rows: list[metrics.RepeatReferrals]) -> Table:
-    keys = ["repeat_referrals", *(key for key, _ in metrics.REPEAT_OUTCOMES)]
+def _quarter_rows(
+    rows: Sequence[metrics.RepeatReferrals | metrics.OnwardReferrals], keys: list[str]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """A row per quarter of the `keys` counts, then a total row; and the totals."""
     body: list[dict[str, Any]] = [
         {"label": _quarter_label(r.quarter, r.partial), **{k: getattr(r, k) for k in keys}}
         for r in rows
     ]
     total = {k: sum(getattr(r, k) for r in rows) for k in keys}
     body.append({"label": TOTAL, **total})
+    return body, total
+
+
+def repeat_table(rows: list[metrics.RepeatReferrals]) -> Table:
+    keys = ["repeat_referrals", *(key for key, _ in metrics.REPEAT_OUTCOMES)]
+    body, total = _quarter_rows(rows, keys)
     return Table(
         id="repeat_referrals",
         title="Repeat referrals received, and how far they had gone by the end of the period",
@@ -74,12 +81,7 @@ def repeat_table(rows: list[metrics.RepeatReferrals]) -> Table:
 
 def onward_table(rows: list[metrics.OnwardReferrals]) -> Table:
     keys = ["referred_on", "accepted", "declined", "awaiting"]
-    body: list[dict[str, Any]] = [
-        {"label": _quarter_label(r.quarter, r.partial), **{k: getattr(r, k) for k in keys}}
-        for r in rows
-    ]
-    total = {k: sum(getattr(r, k) for r in rows) for k in keys}
-    body.append({"label": TOTAL, **total})
+    body, total = _quarter_rows(rows, keys)
     return Table(
         id="onward_referrals",
         title="Referred on for other vulnerabilities, and the services' answers",
@@ -174,15 +176,12 @@ def build(authority: Authority, start: Any, end: Any) -> Report:
             tables=[interval_table(i) for i in intervals],
         ),
     ]
-    return Report(
-        id=REPORT_ID,
-        title="Casework assurance",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    return exact_report(
+        REPORT_ID,
+        "Casework assurance",
+        authority,
+        start,
+        end,
         sections=sections,
         marking=OFFICIAL_SENSITIVE,
         notes=[
@@ -202,6 +201,6 @@ register(
         "vulnerabilities and the services' answers, and the days between stages (medians "
         "and 90th percentiles) by quarter.",
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

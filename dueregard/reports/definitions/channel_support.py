@@ -14,16 +14,14 @@ from __future__ import annotations
 import datetime
 import statistics
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
 from dueregard.casework import metrics
 from dueregard.casework.models import LAPSING_GRACE_DAYS
 from dueregard.core import periods
 
-from ..data import OFFICIAL_SENSITIVE, Chart, Column, Report, Section, Table
-from ..registry import ReportType, register
+from ..data import OFFICIAL_SENSITIVE, Chart, Column, Report, Section, Table, exact_report
+from ..registry import ReportType, for_authority, register
 
 REPORT_ID = "channel-support"
 TOTAL = "Total"
@@ -123,15 +121,12 @@ def intervention_table(delivery: metrics.SupportDelivery) -> Table:
 
 def build(authority: Authority, start: datetime.date, end: datetime.date) -> Report:
     delivery = metrics.support_delivery(authority, start, end, periods.today())
-    return Report(
-        id=REPORT_ID,
-        title="Channel support delivery",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    return exact_report(
+        REPORT_ID,
+        "Channel support delivery",
+        authority,
+        start,
+        end,
         sections=[
             Section(
                 id="support",
@@ -177,6 +172,6 @@ register(
         "and cancelled contacts, and cases whose support lapsed and for how long, by "
         "quarter and by kind of support.",
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

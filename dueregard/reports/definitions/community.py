@@ -21,14 +21,14 @@ from dueregard.core import periods
 from dueregard.core.figures import Breakdown, percent
 from dueregard.engagement import metrics as engagement
 from dueregard.governance import metrics as governance
-from dueregard.reports.data import Column, Section, Table
+from dueregard.reports.data import Column, Section, Table, breakdown_table
 
 
 def _money(value: Decimal) -> float:
     return float(value.quantize(Decimal("0.01")))
 
 
-def _breakdown_table(
+def _one_way(
     table_id: str,
     title: str,
     label: str,
@@ -40,38 +40,24 @@ def _breakdown_table(
     sensitive: bool,
     not_known_note: str = "",
 ) -> Table:
-    """A one-dimension table: a row per group with its count and share of the known,
-    and a total row."""
-    rows: list[dict[str, object]] = [
-        {"group": name, count_id: count, "percent": percent(count, breakdown.known)}
-        for name, count in breakdown.groups
-    ]
-    rows.append(
-        {
-            "group": "Total",
-            count_id: breakdown.known,
-            "percent": percent(breakdown.known, breakdown.known),
-        }
-    )
+    """`breakdown_table` as these sections show it: rows keyed "group", a "Percentage"
+    column, a "Total" row, and a note of the records whose value is not known."""
     notes = ["Percentages are of the records whose value is known."]
     if not_known_note and breakdown.not_known:
         notes.append(f"{breakdown.not_known} {not_known_note}, not included above.")
-    return Table(
-        id=table_id,
-        title=title,
-        columns=[
-            Column("group", label, "label"),
-            Column(count_id, count_title, "count"),
-            Column("percent", "Percentage", "percent"),
-        ],
-        rows=rows,
+    return breakdown_table(
+        table_id,
+        title,
+        label,
+        breakdown,
+        count_title=count_title,
         denominator=denominator,
-        denominator_value=breakdown.known,
-        not_known=breakdown.not_known,
+        count_id=count_id,
+        label_id="group",
+        percent_title="Percentage",
+        total_label="Total",
+        people=sensitive,
         notes=notes,
-        total_row_label="Total",
-        sensitive_columns=None if sensitive else [],
-        derived_from={"percent": count_id},
     )
 
 
@@ -104,7 +90,7 @@ def governance_section(authority: Authority, start: datetime.date, end: datetime
         sensitive_columns=[],
     )
     status = governance.reporting_status(authority, as_at)
-    schedule = _breakdown_table(
+    schedule = _one_way(
         "reporting_commitments",
         f"Reports owed to boards as at {as_at:%-d %B %Y}",
         "Status",
@@ -181,7 +167,7 @@ def engagement_section(authority: Authority, start: datetime.date, end: datetime
         ],
         sensitive_columns=[],
     )
-    by_type = _breakdown_table(
+    by_type = _one_way(
         "engagements_by_type",
         "Engagements by type",
         "Type of engagement",
@@ -191,7 +177,7 @@ def engagement_section(authority: Authority, start: datetime.date, end: datetime
         denominator="engagements",
         sensitive=False,
     )
-    channels = _breakdown_table(
+    channels = _one_way(
         "communications_by_channel",
         "Communications by channel",
         "Channel",
@@ -291,7 +277,7 @@ def projects_section(authority: Authority, start: datetime.date, end: datetime.d
         sensitive_columns=[],
     )
     bids = engagement.bids(authority, start, end)
-    outcomes = _breakdown_table(
+    outcomes = _one_way(
         "bids_by_outcome",
         "Funding bids submitted, by outcome",
         "Outcome",
@@ -324,7 +310,7 @@ def _money_percent(part: Decimal, whole: Decimal) -> float | None:
 def resources_section(authority: Authority, start: datetime.date, end: datetime.date) -> Section:
     as_at = min(end, periods.today())
     register = engagement.settings_by_safeguarding_status(authority, as_at)
-    settings = _breakdown_table(
+    settings = _one_way(
         "settings_by_safeguarding_status",
         f"Out-of-school settings by safeguarding status, as at {as_at:%-d %B %Y}",
         "Safeguarding status",
@@ -335,7 +321,7 @@ def resources_section(authority: Authority, start: datetime.date, end: datetime.
         sensitive=True,
         not_known_note="settings were not yet assessed",
     )
-    venues = _breakdown_table(
+    venues = _one_way(
         "venue_checks_by_decision",
         "Venue-hire checks by decision",
         "Decision",
@@ -346,7 +332,7 @@ def resources_section(authority: Authority, start: datetime.date, end: datetime.
         sensitive=True,
         not_known_note="checks were waiting for a decision",
     )
-    it = _breakdown_table(
+    it = _one_way(
         "it_checks_by_result",
         "Public-access IT filtering checks by result",
         "Result",

@@ -7,8 +7,8 @@ a flag where a group's rate differs significantly from everyone else's (reports.
 No individual is scored: every figure is a count of referrals or cases by group, and the
 comparison is about the service's proportionality, not about any person.
 
-The counts come from casework.metrics (referrals by age band and gender) and
-reports.metrics (referrals by ethnic group and religion; Channel cases by all four).
+The counts come from casework.metrics (referrals by age band, gender, ethnic group and
+religion; Channel cases by all four) and the population from reports.metrics.
 Gender recorded as "Other" and groups the population table does not hold have no
 resident count, so they join the not-known count of the rates table.
 
@@ -23,18 +23,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority, Characteristic
 from dueregard.casework import metrics as casework_metrics
 from dueregard.core.figures import Breakdown
 
 from .. import metrics
-from ..data import Chart, Report, Section, Suppressed, Table
+from ..data import Chart, Report, Section, Suppressed, Table, exact_report
 from ..disclosure import marking_by_content
 from ..equality import HIGHER, LOWER, equality_table, group_rates, not_in_population
-from ..registry import ReportType, register
+from ..registry import ReportType, for_authority, register
 from .population import age_order, group_order
 
 REPORT_ID = "equality-monitoring"
@@ -55,8 +53,8 @@ CHARACTERISTICS: list[tuple[Characteristic, str, str]] = [
 REFERRAL_COUNTS: dict[Characteristic, Counter] = {
     Characteristic.AGE_BAND: casework_metrics.by_age_band,
     Characteristic.SEX: casework_metrics.by_gender,
-    Characteristic.ETHNIC_GROUP: metrics.referrals_by_ethnic_group,
-    Characteristic.RELIGION: metrics.referrals_by_religion,
+    Characteristic.ETHNIC_GROUP: casework_metrics.by_ethnic_group,
+    Characteristic.RELIGION: casework_metrics.by_religion,
 }
 COUNTED = {"referrals": "Referrals", "channel_cases": "Channel cases"}
 
@@ -118,7 +116,7 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
             if counted == "referrals":
                 breakdown = REFERRAL_COUNTS[characteristic](authority, start, end)
             else:
-                breakdown = metrics.channel_cases_by(authority, start, end, characteristic.value)
+                breakdown = casework_metrics.adopted_by(authority, start, end, characteristic.value)
             table = rates_table(
                 counted,
                 characteristic,
@@ -146,15 +144,12 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                     )
                 )
         sections.append(section)
-    report = Report(
-        id=REPORT_ID,
-        title="Equality monitoring",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    report = exact_report(
+        REPORT_ID,
+        "Equality monitoring",
+        authority,
+        start,
+        end,
         sections=[
             Section(
                 id="about",
@@ -273,7 +268,7 @@ EQUALITY_MONITORING = register(
             "individual is scored."
         ),
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
         finish=finish,
     )
 )

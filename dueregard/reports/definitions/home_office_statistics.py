@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from django.utils import timezone
+from typing import NamedTuple
 
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority, Region
@@ -36,14 +35,13 @@ from dueregard.casework import metrics
 from dueregard.core.figures import Breakdown, percent
 from dueregard.core.periods import financial_year, financial_year_start
 
-from ..data import Chart, Column, Report, Section, Suppressed, Table
+from ..data import Chart, Column, Report, Section, Suppressed, Table, breakdown_table, exact_report
 from ..disclosure import marking_by_content
 from ..national import NationalFigure, national_figure, national_figures
 from ..registry import ReportType, register
+from ..scope import AUTHORITY, ENGLAND_AND_WALES, NATIONAL, REGION, Scope
 
 REPORT_ID = "home-office-statistics"
-ENGLAND_AND_WALES = "England and Wales"
-ENGLAND_AND_WALES_CODE = "K04000001"  # the ONS code for England and Wales
 TOTAL = "Total (where known)"
 HO_SERIES = 'Home Office, "Individuals referred to and supported through the Prevent Programme"'
 
@@ -70,37 +68,6 @@ ALIASES = {
 def normalise(label: str) -> str:
     words = re.sub(r"[^0-9a-z]+", " ", label.casefold()).strip()
     return ALIASES.get(words, words)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the statistics are for: one authority, a region, or England and Wales."""
-
-    kind: str  # "authority", "region" or "national"
-    code: str
-    name: str
-    authorities: tuple[Authority, ...]
-
-    @classmethod
-    def for_authority(cls, authority: Authority) -> Scope:
-        return cls("authority", authority.ons_code, authority.name, (authority,))
-
-    @classmethod
-    def for_region(cls, region: str, authorities: Iterable[Authority]) -> Scope:
-        return cls("region", region, region, tuple(authorities))
-
-    @classmethod
-    def national(cls, authorities: Iterable[Authority]) -> Scope:
-        return cls("national", ENGLAND_AND_WALES_CODE, ENGLAND_AND_WALES, tuple(authorities))
-
-    @property
-    def value(self) -> str:
-        """How the statistics page's form names the scope."""
-        if self.kind == "authority":
-            return f"authority:{self.code}"
-        if self.kind == "region":
-            return f"region:{self.code}"
-        return "national"
 
 
 def financial_year_label(start: datetime.date, end: datetime.date) -> str | None:
@@ -239,28 +206,22 @@ def comparison_table(
 ) -> Table:
     """Local count and share of known by group, with the national count and its share of
     all referrals beside it where published; a total row of the known."""
-    known = breakdown.known
-    rows: list[dict[str, object]] = [
-        {"label": label, "count": count, "percent": percent(count, known)}
-        for label, count in breakdown.groups
-    ]
-    table = Table(
-        id=table_id,
-        title=title,
-        columns=[
-            Column("label", dimension, "label"),
-            Column("count", f"{local}: referrals", "count"),
-            Column("percent", f"{local}: % of known", "percent"),
-        ],
-        rows=rows,
+    table = breakdown_table(
+        table_id,
+        title,
+        dimension,
+        breakdown,
+        count_title=f"{local}: referrals",
+        percent_title=f"{local}: % of known",
         denominator=f"referrals whose {dimension.lower()} is known",
-        denominator_value=known,
-        not_known=breakdown.not_known,
-        total_row_label=TOTAL,
-        sensitive_columns=["count"],
-        derived_from={"percent": "count"},
         notes=[not_known_note] if not_known_note else [],
     )
+    # Only the local counts are protected (the published national ones are public), and
+    # the total row of the known comes last, after any national-only groups.
+    table.sensitive_columns = ["count"]
+    table.total_row_label = TOTAL
+    known = breakdown.known
+    rows = table.rows
     if year is not None:
         figures = [f for f in national_figures(year) if f.measure == measure]
         by_label = {normalise(str(r["label"])): r for r in rows}
@@ -341,6 +302,40 @@ def geography_table(
 # --- the report ---------------------------------------------------------------------------
 
 
+class Comparison(NamedTuple):
+    """A table beside the published figures: its id, title and dimension, the casework
+    metric over the scope's authorities, the national measure, and a note."""
+
+    table_id: str
+    title: str
+    dimension: str
+    metric: Callable[[Sequence[Authority], datetime.date, datetime.date], Breakdown]
+    measure: str
+    note: str = ""
+
+
+COMPARISONS = [
+    Comparison(
+        "by_sector", "Referrals by sector of referral", "Sector", metrics.by_sector_across,
+        "referrals_by_sector",
+    ),
+    Comparison(
+        "by_concern", "Referrals by type of concern", "Type of concern",
+        metrics.by_concern_across, "referrals_by_type_of_concern",
+        "The type of concern raised by the referrer, in the categories in force in the period; "
+        "the Home Office's categories changed over the years (docs/casework.md).",
+    ),
+    Comparison(
+        "by_age_band", "Referrals by age at referral", "Age band", metrics.by_age_band_across,
+        "referrals_by_age_band",
+    ),
+    Comparison(
+        "by_gender", "Referrals by gender", "Gender", metrics.by_gender_across,
+        "referrals_by_gender", "Gender as recorded at referral (the Home Office reports gender).",
+    ),
+]  # fmt: skip
+
+
 def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> Report:
     year = financial_year_label(start, end)
     national_year = year if year is not None and national_figures(year) else None
@@ -354,51 +349,17 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
     journey = journey_table(scope, counts, national_year, national_total)
     tables = [
         comparison_table(
-            "by_sector",
-            "Referrals by sector of referral",
-            "Sector",
-            _summed(scope, start, end, metrics.by_sector_across),
+            table_id,
+            title,
+            dimension,
+            _summed(scope, start, end, metric),
             national_year,
-            "referrals_by_sector",
+            measure,
             national_total,
             local=scope.name,
-        ),
-        comparison_table(
-            "by_concern",
-            "Referrals by type of concern",
-            "Type of concern",
-            _summed(scope, start, end, metrics.by_concern_across),
-            national_year,
-            "referrals_by_type_of_concern",
-            national_total,
-            local=scope.name,
-            not_known_note=(
-                "The type of concern raised by the referrer, in the categories in force in "
-                "the period; the Home Office's categories changed over the years (docs/"
-                "casework.md)."
-            ),
-        ),
-        comparison_table(
-            "by_age_band",
-            "Referrals by age at referral",
-            "Age band",
-            _summed(scope, start, end, metrics.by_age_band_across),
-            national_year,
-            "referrals_by_age_band",
-            national_total,
-            local=scope.name,
-        ),
-        comparison_table(
-            "by_gender",
-            "Referrals by gender",
-            "Gender",
-            _summed(scope, start, end, metrics.by_gender_across),
-            national_year,
-            "referrals_by_gender",
-            national_total,
-            local=scope.name,
-            not_known_note="Gender as recorded at referral (the Home Office reports gender).",
-        ),
+            not_known_note=note,
+        )
+        for table_id, title, dimension, metric, measure, note in COMPARISONS
     ]
     sections = [
         Section(
@@ -447,7 +408,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             ],
         ),
     ]
-    if scope.kind == "region":
+    if scope.kind == REGION:
         sections.append(
             Section(
                 id="geography",
@@ -462,7 +423,7 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
                 ],
             )
         )
-    elif scope.kind == "national":
+    elif scope.kind == NATIONAL:
         regions: dict[str, JourneyCounts] = {r.value: JourneyCounts() for r in Region}
         for authority, c in by_authority:
             regions[authority.region] = regions.get(authority.region, JourneyCounts()) + c
@@ -497,15 +458,12 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
             "2024/25 national figures come from the Prevent Case Management Tracker: the Home "
             "Office advises comparing them with earlier years with caution."
         )
-    report = Report(
-        id=REPORT_ID,
-        title="Prevent referrals: Home Office-style statistics",
-        authority_code=scope.code,
-        authority_name=scope.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    report = exact_report(
+        REPORT_ID,
+        "Prevent referrals: Home Office-style statistics",
+        scope,
+        start,
+        end,
         sections=sections,
         notes=notes,
         meta={
@@ -517,10 +475,6 @@ def build_for_scope(scope: Scope, start: datetime.date, end: datetime.date) -> R
     )
     report.marking = marking_by_content(report)
     return report
-
-
-def build(authority: Authority, start: datetime.date, end: datetime.date) -> Report:
-    return build_for_scope(Scope.for_authority(authority), start, end)
 
 
 def _shown(value: object) -> str:
@@ -566,7 +520,8 @@ HOME_OFFICE_STATISTICS = register(
             "Wales figures for the same year."
         ),
         kind=Kind.STATISTICS,
-        build=build,
+        builder=build_for_scope,
         finish=finish,
+        scopes=(AUTHORITY, REGION, NATIONAL),
     )
 )

@@ -10,15 +10,13 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority, Characteristic
 from dueregard.core.figures import percent
 
-from ..data import OFFICIAL, Chart, Column, Report, Section, Table
+from ..data import OFFICIAL, Chart, Column, Report, Section, Table, exact_report
 from ..metrics import resident_population, total_residents
-from ..registry import ReportType, register
+from ..registry import ReportType, for_authority, register
 
 TOTAL_LABEL = "All residents"
 CHARACTERISTICS: list[tuple[Characteristic, str, str, str | None]] = [
@@ -139,15 +137,12 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                     y_label="% of residents",
                 )
             )
-    return Report(
-        id="population",
-        title="Resident population",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    return exact_report(
+        "population",
+        "Resident population",
+        authority,
+        start,
+        end,
         sections=[section],
         marking=OFFICIAL,
         notes=["Source: resident population counts loaded for the authority (census)."],
@@ -163,6 +158,6 @@ POPULATION = register(
             "the denominators for equality monitoring."
         ),
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

@@ -14,15 +14,22 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
 from dueregard.casework import metrics
-from dueregard.core.figures import Breakdown, percent
+from dueregard.core.figures import percent
 
-from ..data import OFFICIAL_SENSITIVE, Chart, Column, Report, Section, Table
-from ..registry import ReportType, register
+from ..data import (
+    OFFICIAL_SENSITIVE,
+    Chart,
+    Column,
+    Report,
+    Section,
+    Table,
+    breakdown_table,
+    exact_report,
+)
+from ..registry import ReportType, for_authority, register
 
 REPORT_ID = "referral-statistics"
 TOTAL = "Total"
@@ -140,40 +147,11 @@ def quarter_table(rows: list[metrics.QuarterFigures]) -> Table:
     )
 
 
-def breakdown_table(
-    table_id: str,
-    title: str,
-    dimension: str,
-    breakdown: Breakdown,
-    *,
-    counted: str = "referrals received in the period",
-    count_title: str = "Referrals",
-    not_known_row: bool = False,
-) -> Table:
-    """A count and percent of known by group; not-known values counted apart (and, with
-    `not_known_row`, also shown as the last row, without a percentage)."""
-    known = breakdown.known
-    rows: list[dict[str, object]] = [
-        {"label": label, "count": count, "percent": percent(count, known)}
-        for label, count in breakdown.groups
-    ]
-    if not_known_row:
-        rows.append({"label": metrics.NOT_KNOWN, "count": breakdown.not_known, "percent": None})
-    return Table(
-        id=table_id,
-        title=title,
-        columns=[
-            Column("label", dimension, "label"),
-            Column("count", count_title, "count"),
-            Column("percent", "% of known", "percent"),
-        ],
-        rows=rows,
-        denominator=f"{counted} whose {dimension.lower()} is known",
-        denominator_value=known,
-        not_known=breakdown.not_known,
-        not_known_row_label=metrics.NOT_KNOWN if not_known_row else None,
-        derived_from={"percent": "count"},
-    )
+RECEIVED = "referrals received in the period"
+
+
+def _whose_known(dimension: str, counted: str = RECEIVED) -> str:
+    return f"{counted} whose {dimension.lower()} is known"
 
 
 def vulnerability_table(shares: metrics.VulnerabilityShares) -> Table:
@@ -283,6 +261,8 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
         "Referrals by type of concern",
         "Type of concern",
         metrics.by_concern(authority, start, end),
+        count_title="Referrals",
+        denominator=_whose_known("Type of concern"),
     )
     held = metrics.meetings_held(authority, start, end)
     counting = (
@@ -336,6 +316,8 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                     "Referrals by sector of referral",
                     "Sector",
                     metrics.by_sector(authority, start, end),
+                    count_title="Referrals",
+                    denominator=_whose_known("Sector"),
                 ),
                 by_concern,
                 breakdown_table(
@@ -343,13 +325,17 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                     "Referrals by gender",
                     "Gender",
                     metrics.by_gender(authority, start, end),
+                    count_title="Referrals",
+                    denominator=_whose_known("Gender"),
                 ),
                 breakdown_table(
                     "by_age_band",
                     "Referrals by age at referral",
                     "Age band",
                     metrics.by_age_band(authority, start, end),
-                    not_known_row=True,
+                    count_title="Referrals",
+                    denominator=_whose_known("Age band"),
+                    not_known_label=metrics.NOT_KNOWN,
                 ),
             ],
             charts=[
@@ -378,8 +364,10 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
                     "Channel cases by type of concern",
                     "Type of concern",
                     metrics.adopted_by_concern(authority, start, end),
-                    counted="Channel cases adopted in the period",
                     count_title="Channel cases",
+                    denominator=_whose_known(
+                        "Type of concern", counted="Channel cases adopted in the period"
+                    ),
                 ),
                 vulnerability_table(metrics.vulnerabilities_of_adopted(authority, start, end)),
             ],
@@ -393,15 +381,12 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
             ],
         ),
     ]
-    return Report(
-        id=REPORT_ID,
-        title="Referrals and Channel casework",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    return exact_report(
+        REPORT_ID,
+        "Referrals and Channel casework",
+        authority,
+        start,
+        end,
         sections=sections,
         marking=OFFICIAL_SENSITIVE,
         notes=[
@@ -421,6 +406,6 @@ register(
         "sector, type of concern, gender and age; Channel cases by concern and "
         "vulnerability; panel meetings and attendance.",
         kind=Kind.STATISTICS,
-        build=build,
+        builder=for_authority(build),
     )
 )

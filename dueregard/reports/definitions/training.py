@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from dueregard.accounts.permissions import Kind
 from dueregard.areas.models import Authority
-from dueregard.reports.data import Chart, Column, Report, Section, Table
-from dueregard.reports.registry import ReportType, register
+from dueregard.reports.data import (
+    Chart,
+    Column,
+    Field,
+    Report,
+    Section,
+    Table,
+    exact_report,
+    records_table,
+)
+from dueregard.reports.registry import ReportType, for_authority, register
 from dueregard.training import metrics
 
 
@@ -24,33 +31,20 @@ def _target(value: object) -> float | None:
 
 
 def compliance_table(rows: list[metrics.ComplianceRow]) -> Table:
-    return Table(
-        id="compliance",
-        title="Compliance by organisation, level and date",
-        columns=[
-            Column("label", "Organisation", "label"),
-            Column("level", "Level", "label"),
-            Column("as_of", "As of", "date"),
-            Column("eligible", "Eligible staff", "count"),
-            Column("compliant", "Compliant", "count"),
-            Column("not_compliant", "Not compliant", "count"),
-            Column("percent_compliant", "% compliant", "percent"),
-            Column("target", "Target %", "percent"),
-            Column("meets_target", "Meets target", "flag"),
-        ],
-        rows=[
-            {
-                "label": r.organisation,
-                "level": r.level,
-                "as_of": r.as_of.isoformat(),
-                "eligible": r.eligible,
-                "compliant": r.compliant,
-                "not_compliant": r.not_compliant,
-                "percent_compliant": r.percent_compliant,
-                "target": _target(r.target),
-                "meets_target": r.meets_target,
-            }
-            for r in rows
+    return records_table(
+        "compliance",
+        "Compliance by organisation, level and date",
+        rows,
+        [
+            Field("label", "Organisation", "label", attr="organisation"),
+            Field("level", "Level", "label"),
+            Field("as_of", "As of", "date", read=lambda r: r.as_of.isoformat()),
+            Field("eligible", "Eligible staff"),
+            Field("compliant", "Compliant"),
+            Field("not_compliant", "Not compliant"),
+            Field("percent_compliant", "% compliant", "percent"),
+            Field("target", "Target %", "percent", read=lambda r: _target(r.target)),
+            Field("meets_target", "Meets target", "flag"),
         ],
         denominator="eligible staff in the same row",
         derived_from={"percent_compliant": "compliant"},
@@ -120,27 +114,19 @@ def compliance_over_time(
 
 
 def delivery_table(rows: list[metrics.DeliveryRow]) -> Table:
-    return Table(
-        id="delivery_by_organisation",
-        title="Training delivered by organisation",
-        columns=[
-            Column("label", "Organisation", "label"),
-            Column("level", "Level", "label"),
-            Column("staff_requiring_training", "Staff requiring training", "count"),
-            Column("staff_trained", "Staff trained", "count"),
-            Column("percent_trained", "% trained", "percent"),
-            Column("sessions_delivered", "Sessions delivered", "count"),
-        ],
-        rows=[
-            {
-                "label": r.organisation,
-                "level": r.level,
-                "staff_requiring_training": r.requiring_training,
-                "staff_trained": r.trained,
-                "percent_trained": r.percent_trained,
-                "sessions_delivered": r.sessions,
-            }
-            for r in rows
+    return records_table(
+        "delivery_by_organisation",
+        "Training delivered by organisation",
+        rows,
+        [
+            Field("label", "Organisation", "label", attr="organisation"),
+            Field("level", "Level", "label"),
+            Field(
+                "staff_requiring_training", "Staff requiring training", attr="requiring_training"
+            ),
+            Field("staff_trained", "Staff trained", attr="trained"),
+            Field("percent_trained", "% trained", "percent"),
+            Field("sessions_delivered", "Sessions delivered", attr="sessions"),
         ],
         denominator="staff requiring training in the same row",
         derived_from={"percent_trained": "staff_trained"},
@@ -157,35 +143,33 @@ def delivery_table(rows: list[metrics.DeliveryRow]) -> Table:
 
 
 def trainers_table(rows: list[metrics.TrainerRow]) -> Table:
-    return Table(
-        id="trainers",
-        title="Trainers, workforce trained and feedback returned",
-        columns=[
-            Column("label", "Organisation", "label"),
-            Column("level", "Level", "label"),
-            Column("trainers", "Trainers", "count"),
-            Column("trainers_two_or_more", "Trainers who delivered 2 or more sessions", "count"),
-            Column("percent_two_or_more", "% of trainers who delivered 2 or more", "percent"),
-            Column("staff_requiring_training", "Staff requiring training", "count"),
-            Column("staff_trained", "Staff trained", "count"),
-            Column("percent_workforce_trained", "% of target workforce trained", "percent"),
-            Column("evaluation_forms_returned", "Evaluation forms returned", "count"),
-            Column("percent_evaluation_forms", "% of attendees returning a form", "percent"),
-        ],
-        rows=[
-            {
-                "label": r.organisation,
-                "level": r.level,
-                "trainers": r.trainers,
-                "trainers_two_or_more": r.trainers_two_or_more,
-                "percent_two_or_more": r.percent_two_or_more,
-                "staff_requiring_training": r.requiring_training,
-                "staff_trained": r.trained,
-                "percent_workforce_trained": r.percent_trained,
-                "evaluation_forms_returned": r.forms_returned,
-                "percent_evaluation_forms": r.percent_forms_returned,
-            }
-            for r in rows
+    return records_table(
+        "trainers",
+        "Trainers, workforce trained and feedback returned",
+        rows,
+        [
+            Field("label", "Organisation", "label", attr="organisation"),
+            Field("level", "Level", "label"),
+            Field("trainers", "Trainers"),
+            Field("trainers_two_or_more", "Trainers who delivered 2 or more sessions"),
+            Field("percent_two_or_more", "% of trainers who delivered 2 or more", "percent"),
+            Field(
+                "staff_requiring_training", "Staff requiring training", attr="requiring_training"
+            ),
+            Field("staff_trained", "Staff trained", attr="trained"),
+            Field(
+                "percent_workforce_trained",
+                "% of target workforce trained",
+                "percent",
+                attr="percent_trained",
+            ),
+            Field("evaluation_forms_returned", "Evaluation forms returned", attr="forms_returned"),
+            Field(
+                "percent_evaluation_forms",
+                "% of attendees returning a form",
+                "percent",
+                attr="percent_forms_returned",
+            ),
         ],
         derived_from={
             "percent_two_or_more": "trainers_two_or_more",
@@ -215,31 +199,19 @@ def evaluation_tables(result: metrics.Evaluation) -> list[Table]:
         "attendees at professional sessions"
     )
     return [
-        Table(
-            id="evaluation",
-            title="Feedback: rated good or excellent before and after the session",
-            columns=[
-                Column("label", "Question", "label"),
-                Column("answered_before", "Answered (before)", "count"),
-                Column("good_before", "Good or excellent (before)", "count"),
-                Column("percent_good_before", "% good or excellent (before)", "percent"),
-                Column("answered_after", "Answered (after)", "count"),
-                Column("good_after", "Good or excellent (after)", "count"),
-                Column("percent_good_after", "% good or excellent (after)", "percent"),
-                Column("change_points", "Change (percentage points)", "rate"),
-            ],
-            rows=[
-                {
-                    "label": q.question,
-                    "answered_before": q.answered_before,
-                    "good_before": q.good_before,
-                    "percent_good_before": q.percent_good_before,
-                    "answered_after": q.answered_after,
-                    "good_after": q.good_after,
-                    "percent_good_after": q.percent_good_after,
-                    "change_points": q.change,
-                }
-                for q in ratings
+        records_table(
+            "evaluation",
+            "Feedback: rated good or excellent before and after the session",
+            ratings,
+            [
+                Field("label", "Question", "label", attr="question"),
+                Field("answered_before", "Answered (before)"),
+                Field("good_before", "Good or excellent (before)"),
+                Field("percent_good_before", "% good or excellent (before)", "percent"),
+                Field("answered_after", "Answered (after)"),
+                Field("good_after", "Good or excellent (after)"),
+                Field("percent_good_after", "% good or excellent (after)", "percent"),
+                Field("change_points", "Change (percentage points)", "rate", attr="change"),
             ],
             denominator="feedback forms returned",
             denominator_value=result.forms_returned,
@@ -259,44 +231,29 @@ def evaluation_tables(result: metrics.Evaluation) -> list[Table]:
                 )
             ],
         ),
-        Table(
-            id="evaluation_needs",
-            title="Feedback: further training or support needed",
-            columns=[
-                Column("label", "Question", "label"),
-                Column("answered", "Answered", "count"),
-                Column("yes", "Yes", "count"),
-                Column("percent_yes", "% yes", "percent"),
-            ],
-            rows=[
-                {
-                    "label": q.question,
-                    "answered": q.answered_yes_no,
-                    "yes": q.yes,
-                    "percent_yes": q.percent_yes,
-                }
-                for q in yes_no
+        records_table(
+            "evaluation_needs",
+            "Feedback: further training or support needed",
+            yes_no,
+            [
+                Field("label", "Question", "label", attr="question"),
+                Field("answered", "Answered", attr="answered_yes_no"),
+                Field("yes", "Yes"),
+                Field("percent_yes", "% yes", "percent"),
             ],
             denominator="forms that answered the question",
             derived_from={"percent_yes": "yes"},
             percent_of={"percent_yes": "answered"},
         ),
-        Table(
-            id="evaluation_returns",
-            title="Feedback forms returned",
-            columns=[
-                Column("label", "Sessions", "label"),
-                Column("attendees", "Attendees", "count"),
-                Column("forms_returned", "Forms returned", "count"),
-                Column("percent_returned", "% returned", "percent"),
-            ],
-            rows=[
-                {
-                    "label": "Professional sessions",
-                    "attendees": result.attendees,
-                    "forms_returned": result.forms_returned,
-                    "percent_returned": result.percent_returned,
-                }
+        records_table(
+            "evaluation_returns",
+            "Feedback forms returned",
+            [result],
+            [
+                Field("label", "Sessions", "label", read=lambda _: "Professional sessions"),
+                Field("attendees", "Attendees"),
+                Field("forms_returned", "Forms returned"),
+                Field("percent_returned", "% returned", "percent"),
             ],
             denominator="attendees",
             denominator_value=result.attendees,
@@ -307,16 +264,14 @@ def evaluation_tables(result: metrics.Evaluation) -> list[Table]:
 
 
 def reach_table(rows: list[metrics.ReachRow]) -> Table:
-    return Table(
-        id="reach",
-        title="Workshops delivered and people reached",
-        columns=[
-            Column("label", "Audience", "label"),
-            Column("sessions", "Sessions delivered", "count"),
-            Column("people_reached", "People reached", "count"),
-        ],
-        rows=[
-            {"label": r.label, "sessions": r.sessions, "people_reached": r.reached} for r in rows
+    return records_table(
+        "reach",
+        "Workshops delivered and people reached",
+        rows,
+        [
+            Field("label", "Audience", "label"),
+            Field("sessions", "Sessions delivered"),
+            Field("people_reached", "People reached", attr="reached"),
         ],
         notes=[
             (
@@ -334,15 +289,12 @@ def build(authority: Authority, start: datetime.date, end: datetime.date) -> Rep
     evaluation = metrics.evaluation(authority, start, end)
     reach = metrics.reach(authority, start, end)
     professionals = next(r for r in reach if r.audience == "professionals")
-    return Report(
-        id="training",
-        title="Training compliance",
-        authority_code=authority.ons_code,
-        authority_name=authority.name,
-        start=start,
-        end=end,
-        audience="exact",
-        generated_at=timezone.now(),
+    return exact_report(
+        "training",
+        "Training compliance",
+        authority,
+        start,
+        end,
         sections=[
             Section(
                 id="compliance",
@@ -401,6 +353,6 @@ register(
             "feedback and reach to pupils and parents."
         ),
         kind=Kind.TRAINING,
-        build=build,
+        builder=for_authority(build),
     )
 )

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from dueregard.accounts.permissions import Kind
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.reports import registry
-from dueregard.reports.registry import ReportType
+from dueregard.reports.registry import ReportType, for_authority
 
 from .factories import one_way, report_with
 
@@ -40,7 +40,14 @@ def small_numbers(monkeypatch):
     monkeypatch.setitem(
         registry._registry,
         "small-numbers",
-        ReportType("small-numbers", "Small numbers", "", Kind.STATISTICS, build, ("json", "csv")),
+        ReportType(
+            "small-numbers",
+            "Small numbers",
+            "",
+            Kind.STATISTICS,
+            for_authority(build),
+            ("json", "csv"),
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.core.navigation import entries_for
 from dueregard.core.periods import last_complete_financial_year
 from dueregard.reports import registry, services
-from dueregard.reports.registry import ReportType
+from dueregard.reports.registry import ReportType, for_authority
 
 from .factories import one_way, report_with
 
@@ -33,7 +33,9 @@ def _small_numbers(kind: Kind):
         report.start, report.end = start, end
         return report
 
-    return ReportType("small-numbers", "Small numbers", "Referrals by sector.", kind, build)
+    return ReportType(
+        "small-numbers", "Small numbers", "Referrals by sector.", kind, for_authority(build)
+    )
 
 
 @pytest.fixture
