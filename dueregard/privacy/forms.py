@@ -153,6 +153,18 @@ class AccessReviewForm(forms.Form):
 
 
 class RevealForm(forms.Form):
+    REASON_LIMIT = 500
+    reason = forms.CharField(
+        label="Why do you need to see it?",
+        help_text="For example, the panel meeting or the decision you are preparing for. "
+        "The data protection officer sees this beside the record that you looked.",
+        max_length=REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why you need to see it",
+            "max_length": f"Reason must be {REASON_LIMIT} characters or less",
+        },
+    )
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app, or a backup code.",

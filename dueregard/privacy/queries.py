@@ -166,6 +166,20 @@ def person_views(
     ).select_related("actor")
 
 
+def reveals(authority: Authority, start: datetime.date, end: datetime.date) -> QuerySet[AuditEvent]:
+    """Step-up reveals of police information and health details in the period, with the
+    reason given, and the attempts the security code refused; newest first."""
+    return (
+        AuditEvent.objects.filter(_period(start, end), authority=authority)
+        .filter(
+            Q(action=AuditAction.REVEAL)
+            | Q(action=AuditAction.PERMISSION_DENIED, detail__has_key="reveal")
+        )
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
+
+
 @dataclass(frozen=True)
 class OutOfRoleView:
     event: AuditEvent

@@ -1020,6 +1020,24 @@ def record_access_review(
 
 
 @transaction.atomic
-def record_reveal(obj: Person | Referral, *, what: str, acting_user: User) -> None:
-    """Audit that `acting_user` re-confirmed their second factor to see `what`."""
-    record(AuditAction.REVEAL, actor=acting_user, obj=obj, detail={"revealed": what})
+def record_reveal(obj: Person | Referral, *, what: str, reason: str, acting_user: User) -> None:
+    """Audit that `acting_user` re-confirmed their second factor to see `what`, and why."""
+    _require(reason.strip(), "reason", "Enter why you need to see it")
+    record(
+        AuditAction.REVEAL,
+        actor=acting_user,
+        obj=obj,
+        detail={"revealed": what, "reason": reason.strip()},
+    )
+
+
+def record_refused_reveal(
+    obj: Person | Referral, *, what: str, reason: str, why: str, acting_user: User
+) -> None:
+    """Audit an attempt to see `what` that the security code did not allow."""
+    record(
+        AuditAction.PERMISSION_DENIED,
+        actor=acting_user,
+        obj=obj,
+        detail={"reveal": what, "reason": reason.strip(), "refused": why},
+    )

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_otp import match_token
 
+from dueregard.accounts import services as accounts_services
 from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Kind, authorities_for, can
 from dueregard.audit.models import AuditAction
@@ -445,6 +446,7 @@ def access_review(request: SignedInRequest) -> HttpResponse:
                 )
     views = queries.person_views(authority, start, end)
     out_of_role = queries.out_of_role_views(authority, start, end)
+    reveals = queries.reveals(authority, start, end)
     record(
         AuditAction.VIEW,
         actor=request.user,
@@ -463,6 +465,8 @@ def access_review(request: SignedInRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "view_count": views.count(),
+            "reveals": reveals[:200],
+            "reveal_count": reveals.count(),
             "views": views.order_by("-occurred_at", "-id")[:200],
             "out_of_role": out_of_role,
             "volumes": queries.view_volumes(authority, start, end),
@@ -500,11 +504,26 @@ def reveal(request: SignedInRequest, what: str, pk: int) -> HttpResponse:
         raise Http404
     form = forms.RevealForm(posted(request))
     if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        # A wrong code makes the authenticator wait before the next try; say so, and how
+        # long, rather than calling the next (correct) code wrong.
+        wait = accounts_services.seconds_until_next_attempt(request.user)
         device = match_token(request.user, form.cleaned_data["code"].strip())
         if device is None:
-            form.add_error("code", "The security code is not correct or has expired")
+            refused = "too soon after a wrong code" if wait else "wrong security code"
+            services.record_refused_reveal(
+                obj, what=REVEALABLE[what], reason=reason, why=refused, acting_user=request.user
+            )
+            form.add_error(
+                "code",
+                f"Too many wrong codes: wait {wait} seconds, then enter the code your app shows"
+                if wait
+                else "The security code is not correct or has expired",
+            )
         else:
-            services.record_reveal(obj, what=REVEALABLE[what], acting_user=request.user)
+            services.record_reveal(
+                obj, what=REVEALABLE[what], reason=reason, acting_user=request.user
+            )
             grants = dict(request.session.get(REVEAL_SESSION_KEY) or {})
             now = time.time()
             grants = {k: v for k, v in grants.items() if float(v) > now}

@@ -104,6 +104,7 @@ def test_coordinator_retention_sharing_subject_access_and_reveal(
     police.get_by_role("link").click()
     expect(page.get_by_role("heading", name="Confirm your security code")).to_be_visible()
     assert_accessible(page)
+    page.get_by_label("Why do you need to see it?").fill("Preparing the panel paper (test).")
     page.get_by_label("Security code").fill("11112222")
     page.get_by_role("button", name="Show the police information").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("not correct")
@@ -122,12 +123,23 @@ def test_data_protection_officer_reviews_access(page: Page, live_server, live_wo
     person = scenario(live_world)["person"]
     record(AuditAction.VIEW, actor=live_world["coordinator"], obj=person)
     record(AuditAction.VIEW, actor=live_world["analyst"], obj=person)  # no role on the case
+    from dueregard.privacy import services as privacy_services
+
+    privacy_services.record_reveal(
+        person,
+        what="health details",
+        reason="Checking the support plan's adjustments (fictional).",
+        acting_user=live_world["coordinator"],
+    )
     assert Membership.objects.filter(user=live_world["analyst"], role=Role.ANALYST).exists()
     sign_in(page, live_server.url, "auditor")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Access review").click()
     expect(page.get_by_role("heading", name="Access review")).to_be_visible()
     expect(page.get_by_test_id("out-of-role")).to_contain_text("analyst")
     expect(page.get_by_test_id("out-of-role")).not_to_contain_text("coordinator")
+    expect(page.get_by_test_id("reveals")).to_contain_text(
+        "Checking the support plan's adjustments (fictional)."
+    )
     assert_accessible(page)
     page.get_by_label("What you found and did").fill("Asked the analyst's manager (fictional).")
     page.get_by_role("button", name="Record that I reviewed this report").click()

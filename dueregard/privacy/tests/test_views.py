@@ -136,6 +136,9 @@ def _backup_code(user, code: str = "12345678") -> str:
     return code
 
 
+WHY = "Preparing the panel paper (test)."
+
+
 def test_police_information_needs_the_second_factor_again(world, as_user) -> None:
     referral = casework_scenario(world)["referral"]
     web = as_user(world["coordinator"])
@@ -144,12 +147,14 @@ def test_police_information_needs_the_second_factor_again(world, as_user) -> Non
     assert "Police information (test)." not in page
     assert f"/privacy/reveal/referral/{referral.pk}/" in page
 
-    wrong = web.post(f"/privacy/reveal/referral/{referral.pk}/", {"code": "00000000"})
+    wrong = web.post(
+        f"/privacy/reveal/referral/{referral.pk}/", {"code": "00000000", "reason": WHY}
+    )
     assert wrong.status_code == 400 and "not correct" in wrong.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.REVEAL).exists()
 
     code = _backup_code(world["coordinator"])
-    response = web.post(f"/privacy/reveal/referral/{referral.pk}/", {"code": code})
+    response = web.post(f"/privacy/reveal/referral/{referral.pk}/", {"code": code, "reason": WHY})
     assert response.status_code == 302 and response["Location"].startswith(url)
     assert "Police information (test)." in web.get(url).content.decode()
     reveal = AuditEvent.objects.get(action=AuditAction.REVEAL)
@@ -171,7 +176,8 @@ def test_health_details_need_the_second_factor_again(world, as_user) -> None:
     web = as_user(world["coordinator"])
     assert "Asthma (test)." not in web.get(f"/casework/people/{person.pk}/").content.decode()
     code = _backup_code(world["coordinator"])
-    assert web.post(f"/privacy/reveal/person/{person.pk}/", {"code": code}).status_code == 302
+    reveal = web.post(f"/privacy/reveal/person/{person.pk}/", {"code": code, "reason": WHY})
+    assert reveal.status_code == 302
     assert "Asthma (test)." in web.get(f"/casework/people/{person.pk}/").content.decode()
     assert AuditEvent.objects.filter(action=AuditAction.REVEAL, person_id=person.pk).exists()
 
