@@ -25,11 +25,13 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from ..data import NUMERIC_KINDS, Chart, Report, Section, Table
 from . import charts, layout
 from .html import DATETIME_FORMAT, denominator_text, format_value, period_text
+from .json import table_notes
 
 TEXT_WIDTH = Cm(17)  # A4 less 2 cm margins
 CELL_PADDING = Cm(0.4)  # Word's default cell margins, 0.19 cm each side
 FONT_SIZE = Pt(10.5)
-from .json import table_notes
+# A table too wide for its longest words at the body size is set smaller, down to 8 pt.
+TABLE_SIZES = (Pt(10.5), Pt(9.5), Pt(9), Pt(8.5), Pt(8))
 
 
 def _field(paragraph: object, instruction: str) -> None:
@@ -53,11 +55,16 @@ def _repeat_header(row: object) -> None:
     properties.append(header)
 
 
-def _widths(table: Table, texts: list[list[str]]) -> list[int]:
-    """Column widths in EMU, from the content (see layout.share_out)."""
-    em = FONT_SIZE  # EMU per em
-    shares = layout.share_out(layout.measure(table, texts), TEXT_WIDTH / em, CELL_PADDING / em)
-    return [int(share * em) for share in shares]
+def _widths(table: Table, texts: list[list[str]]) -> tuple[Pt, list[int]]:
+    """The table's type size and column widths in EMU, from the content (see
+    layout.share_out): the largest of TABLE_SIZES at which every column holds its
+    longest word."""
+    measured = layout.measure(table, texts)
+    for size in TABLE_SIZES:
+        if layout.fits(measured, TEXT_WIDTH / size, CELL_PADDING / size):
+            break
+    shares = layout.share_out(measured, TEXT_WIDTH / size, CELL_PADDING / size)
+    return size, [int(share * size) for share in shares]
 
 
 def _fix_widths(grid: object, widths: list[int]) -> None:
@@ -87,12 +94,14 @@ def _table(document: object, table: Table, found: layout.Numbers) -> None:
         run.font.size = Pt(11)
         run.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
     texts = [[format_value(row.get(c.id), c) for c in table.columns] for row in table.rows]
+    size, widths = _widths(table, texts)
     grid = document.add_table(rows=1, cols=len(table.columns))  # type: ignore[attr-defined]
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
         run = cell.paragraphs[0].add_run(column.title)
         run.bold = True
+        run.font.size = size
         if column.kind in NUMERIC_KINDS:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(grid.rows[0])
@@ -101,11 +110,12 @@ def _table(document: object, table: Table, found: layout.Numbers) -> None:
         for cell, column, text in zip(cells, table.columns, shown, strict=True):
             run = cell.paragraphs[0].add_run(text)
             run.bold = table.is_total_row(row)
+            run.font.size = size
             if column.kind in NUMERIC_KINDS:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if not table.rows:
         grid.add_row().cells[0].text = "No figures for this period."
-    _fix_widths(grid, _widths(table, texts))
+    _fix_widths(grid, widths)
     about = denominator_text(table)
     for line in ([about] if about else []) + table_notes(table):
         note = document.add_paragraph(line)  # type: ignore[attr-defined]

@@ -171,6 +171,11 @@ def measure(table: Table, cells: list[list[str]]) -> list[ColumnWidth]:
     return widths
 
 
+def fits(widths: list[ColumnWidth], available: float, padding: float) -> bool:
+    """Whether every column can have its longest word within `available`."""
+    return sum(w.minimum + padding for w in widths) <= available
+
+
 def share_out(widths: list[ColumnWidth], available: float, padding: float) -> list[float]:
     """Column widths (in the units of `available`, each including `padding`) that fill
     `available`: every column gets its longest word, text columns the rest of what they
