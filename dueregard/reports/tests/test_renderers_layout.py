@@ -13,17 +13,20 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from dueregard.reports import disclosure, renderers
 from dueregard.reports.data import (
     Chart,
     Column,
     Section,
+    Suppressed,
     Table,
     counted,
     figure_ref,
     table_ref,
 )
+from dueregard.reports.renderers import charts
 from dueregard.reports.renderers.html import render_fragment
 
 from .factories import one_way, report_with, two_way
@@ -256,3 +259,37 @@ def test_a_date_column_of_text_that_is_not_a_date_is_shown_as_written():
     )
     html = str(render_fragment(report_with(table)))
     assert ">Not yet</td>" in html and ">1 April 2026</td>" in html
+
+
+@pytest.mark.parametrize("kind", ["barh", "bar"])
+def test_hidden_marks_sit_inside_the_chart_clear_of_the_axis_labels(kind):
+    # The journey chart: the last stages hidden, so their bars are gaps at the axis' end.
+    stages = ["Referrals received", "Discussed", "Adopted", "Left Channel"]
+    table = one_way([41, 7, 3, 2], labels=stages, total_row=False)
+    protected = disclosure.apply(report_with(table), "public").table("by-sector")
+    assert [isinstance(r["referrals"], Suppressed) for r in protected.rows] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    figure = charts.draw(
+        Chart("j", "Journey", "by-sector", "label", ["referrals"], kind=kind), protected
+    )
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    axes = figure.axes[0]
+    inside = axes.get_window_extent(renderer)
+    ticks = [
+        t.get_window_extent(renderer)
+        for t in [*axes.get_xticklabels(), *axes.get_yticklabels()]
+        if t.get_text()
+    ]
+    marks = [t for t in axes.texts if t.get_text() == "hidden"]
+    assert len(marks) == 2
+    for mark in marks:
+        box = mark.get_window_extent(renderer)
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1
+        assert inside.y0 <= box.y0 and box.y1 <= inside.y1
+        assert not any(box.overlaps(tick) for tick in ticks)
