@@ -6,6 +6,7 @@ widths from content, so LibreOffice breaks no word inside a cell; GOV.UK dates; 
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import zlib
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from openpyxl import load_workbook
 
 from dueregard.reports import disclosure, renderers
 from dueregard.reports.data import (
@@ -118,6 +120,11 @@ def test_dates_read_the_govuk_way_in_every_format_people_read(report, tmp_path):
     assert "31 March 2026" in cells and "2026-03-31" not in cells
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(renderers.render(report, "pdf"))
+    sheet = load_workbook(io.BytesIO(renderers.render(report, "xlsx")))["Training by organisation"]
+    dates = [c for row in sheet.iter_rows() for c in row if c.is_date]
+    assert len(dates) == len(ORGANISATIONS)
+    assert dates[0].value.date() == datetime.date(2026, 3, 31)
+    assert dates[0].number_format == "d mmmm yyyy"
     printed = tool("pdftotext", str(pdf), "-", text=True).stdout
     assert "31 March 2026" in " ".join(printed.split())
 
