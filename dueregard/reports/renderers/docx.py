@@ -70,7 +70,7 @@ def _widths(table: Table, texts: list[list[str]]) -> tuple[Pt, list[int]]:
 def _fix_widths(grid: object, widths: list[int]) -> None:
     """Fixed layout with the grid's and every cell's width set: Word reads the cells',
     LibreOffice the grid's, and neither then shares the width out equally."""
-    grid.autofit = False  # type: ignore[attr-defined]  (python-docx: a fixed layout)
+    grid.autofit = False  # type: ignore[attr-defined]
     properties = grid._tbl.tblPr  # type: ignore[attr-defined]
     total = properties.find(qn("w:tblW"))
     if total is None:
