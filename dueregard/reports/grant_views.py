@@ -21,9 +21,9 @@ from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
 from dueregard.core import periods, versions
 from dueregard.core.periods import financial_quarter_of
+from dueregard.pages.kit import add_service_errors
 
 from . import grant_returns, queries, services
-from .committee_views import add_service_errors
 from .forms import (
     AUDIENCE_LABELS,
     AmendForm,
