@@ -145,11 +145,15 @@ def draw(plot: Plot) -> Figure:
             (ax.set_xlim if plot.kind == "barh" else ax.set_ylim)(*plot.y_limits)
         if plot.kind == "barh":
             ax.set_yticks(positions, labels)
-            ax.invert_yaxis()
+            # Every row inside the axes, top to bottom, even one whose value is hidden (a
+            # gap), so its "hidden" mark never sits on the axis and its labels.
+            ax.set_ylim(len(labels) - 0.5, -0.5) if labels else ax.invert_yaxis()
             if plot.y_label:
                 ax.set_xlabel(plot.y_label)
         else:
             ax.set_xticks(positions, labels, rotation=30 if len(labels) > 5 else 0, ha="right")
+            if labels and plot.kind == "bar":
+                ax.set_xlim(-0.5, len(labels) - 0.5)  # a hidden first or last bar too
             if len(labels) <= 5:
                 for tick in ax.get_xticklabels():
                     tick.set_horizontalalignment("center")

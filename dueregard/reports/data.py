@@ -302,3 +302,21 @@ def records_table(
         rows=[{f.id: f.value(record) for f in fields} for record in records],
         **table,
     )
+
+
+def table_ref(table_id: str) -> str:
+    """Words for a paragraph that refer to a table: every format shows "Table N" (its
+    caption's number), see reports/renderers/layout.py."""
+    return f"{{table:{table_id}}}"
+
+
+def figure_ref(chart_id: str) -> str:
+    """Words for a paragraph that refer to a chart: every format shows "Figure N"."""
+    return f"{{figure:{chart_id}}}"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """A number with its noun: "0 open actions", "1 commitment", "2 commitments".
+    `plural` for a noun that does not just add "s" ("1 inquiry", "2 inquiries")."""
+    noun = singular if number == 1 else (plural or f"{singular}s")
+    return f"{number:,} {noun}"

@@ -161,4 +161,4 @@ def test_governance_figures(borough) -> None:
     assert tables["reporting_commitments"].not_known == 1
     presented = {r["measure"]: r["reports"] for r in tables["reports_presented"].rows}
     assert presented["Presented"] == 1 and presented["Presented on or before the date due"] == 1
-    assert "1 of 3 reporting commitments were overdue" in sections[0].paragraphs[1]
+    assert "1 of 3 reporting commitments was overdue" in sections[0].paragraphs[1]

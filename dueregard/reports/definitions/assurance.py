@@ -23,7 +23,15 @@ from dueregard.assurance.models import Impact, Strategy
 from dueregard.assurance.queries import threat_levels_between
 from dueregard.core.figures import Breakdown
 from dueregard.core.periods import financial_year, financial_year_start
-from dueregard.reports.data import Column, Report, Section, Table, breakdown_table, exact_report
+from dueregard.reports.data import (
+    Column,
+    Report,
+    Section,
+    Table,
+    breakdown_table,
+    counted,
+    exact_report,
+)
 from dueregard.reports.registry import ReportType, for_authority, register
 
 
@@ -71,7 +79,13 @@ def _plan_section(authority: Authority, start: datetime.date, end: datetime.date
         count_title="Actions",
         denominator=in_plan,
         total_label="All actions",
-        notes=[f"{overdue.no_target} open action(s) have no target date and are never overdue."],
+        notes=[
+            (
+                f"{counted(overdue.no_target, 'open action')} "
+                f"{'has' if overdue.no_target == 1 else 'have'} no target date and "
+                f"{'is' if overdue.no_target == 1 else 'are'} never overdue."
+            )
+        ],
     )
     strategies = Strategy.objects.filter(
         authority=authority, period_start__lte=end, period_end__gte=start

@@ -21,7 +21,11 @@ from dueregard.core import periods
 from dueregard.core.figures import Breakdown, percent
 from dueregard.engagement import metrics as engagement
 from dueregard.governance import metrics as governance
-from dueregard.reports.data import Column, Section, Table, breakdown_table
+from dueregard.reports.data import Column, Section, Table, breakdown_table, counted
+
+
+def _was(number: int) -> str:
+    return "was" if number == 1 else "were"
 
 
 def _money(value: Decimal) -> float:
@@ -137,13 +141,15 @@ def governance_section(authority: Authority, start: datetime.date, end: datetime
         title="Partnership governance",
         paragraphs=[
             (
-                f"{held} board and group meetings were held between {start:%-d %B %Y} and "
-                f"{end:%-d %B %Y}."
+                f"{counted(held, 'board or group meeting')} {_was(held)} held between "
+                f"{start:%-d %B %Y} and {end:%-d %B %Y}."
             ),
             (
-                f"On {as_at:%-d %B %Y}, {status.count('Overdue')} of {status.total} reporting "
-                f"commitments were overdue and {overdue_actions} meeting actions were open past "
-                "their due date."
+                f"On {as_at:%-d %B %Y}, {status.count('Overdue')} of "
+                f"{counted(status.total, 'reporting commitment')} "
+                f"{_was(status.count('Overdue'))} overdue and "
+                f"{counted(overdue_actions, 'meeting action')} {_was(overdue_actions)} open "
+                "past the due date."
             ),
         ],
         tables=[meetings, schedule, delivered],

@@ -75,10 +75,12 @@ def draw(chart: Chart, table: Table) -> Figure:
     return engine.draw(plot(chart, table))
 
 
-def description(chart: Chart, table: Table) -> str:
-    """The words a screen reader gives for the chart."""
+def description(chart: Chart, table: Table, *, table_label: str = "") -> str:
+    """The chart's text alternative, in every format: the definition's own words, or what
+    it draws and where its figures are (`table_label`, e.g. "Table 3", names the table)."""
+    where = table_label or f'the table "{table.title}"'
     if chart.description:
-        return chart.description
+        return f"{chart.description} The figures are in {where}."
     names = ", ".join(_title(table, s) for s in chart.series)
     kind = {"bar": "Bar chart", "barh": "Bar chart", "line": "Line chart"}[chart.kind]
     text = f"{kind} of {names} by {_title(table, chart.x).lower()}."
@@ -87,15 +89,15 @@ def description(chart: Chart, table: Table) -> str:
         text += f" A dashed line marks the target of {chart.target:g}{label}."
     if any(hidden_positions(chart, table).values()):
         text += " Values hidden to protect small numbers are left out and marked hidden."
-    return text + f' The figures are in the table "{table.title}".'
+    return text + f" The figures are in {where}."
 
 
-def svg(chart: Chart, table: Table, *, prefix: str | None = None) -> str:
+def svg(chart: Chart, table: Table, *, prefix: str | None = None, table_label: str = "") -> str:
     """The chart as inline SVG markup, safe to put straight into an HTML page."""
     return engine.svg(
         plot(chart, table),
         title=chart.title,
-        description=description(chart, table),
+        description=description(chart, table, table_label=table_label),
         prefix=prefix or f"chart-{chart.id}",
     )
 

@@ -18,7 +18,7 @@ from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 
 from ..data import NUMERIC_KINDS, Column, Report, Section, Suppressed, Table
-from . import charts
+from . import charts, layout
 
 DATE_FORMAT = "j F Y"  # 1 April 2024, as GOV.UK writes dates
 DATETIME_FORMAT = "j F Y, H:i"
@@ -50,6 +50,13 @@ def format_value(value: Any, column: Column | None = None) -> str:
         return dateformat.format(value, DATETIME_FORMAT)
     if isinstance(value, datetime.date):
         return dateformat.format(value, DATE_FORMAT)
+    if kind == "date" and isinstance(value, str):
+        # A date kept as ISO text ("2026-03-31") reads "31 March 2026" like any other.
+        try:
+            parsed = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return dateformat.format(parsed, DATE_FORMAT)
     return str(value)
 
 
@@ -89,10 +96,17 @@ class TableView:
     rows: list[tuple[bool, list[CellView]]]
     about: str
     notes: list[str]
-    charts: list[dict[str, Any]] = field(default_factory=list)  # {"svg", "title"}
+    charts: list[dict[str, Any]] = field(default_factory=list)  # {"svg", "caption", "alt"}
+    caption: str = ""
+    # Short tables are kept on one page with their caption; long ones may break (with
+    # the header row repeated), so that no page is left nearly blank before them.
+    keep_together: bool = True
 
 
-def table_view(table: Table, prefix: str = "") -> TableView:
+KEEP_TOGETHER_ROWS = 15
+
+
+def table_view(table: Table, prefix: str = "", caption: str = "") -> TableView:
     headings = [(c.title, c.kind in NUMERIC_KINDS) for c in table.columns]
     rows = []
     for row in table.rows:
@@ -118,18 +132,34 @@ def table_view(table: Table, prefix: str = "") -> TableView:
         rows=rows,
         about=denominator_text(table),
         notes=notes,
+        caption=caption or table.title,
+        keep_together=len(table.rows) <= KEEP_TOGETHER_ROWS,
     )
 
 
-def _svg(chart: Any, table: Table, prefix: str) -> SafeString:
+def _svg(chart: Any, table: Table, prefix: str, label: str) -> SafeString:
     # charts.svg() escapes every text it adds, and matplotlib escapes the labels it draws.
-    return mark_safe(charts.svg(chart, table, prefix=f"{prefix}chart-{chart.id}"))
+    return mark_safe(
+        charts.svg(chart, table, prefix=f"{prefix}chart-{chart.id}", table_label=label)
+    )
+
+
+def _figure(chart: Any, table: Table, prefix: str, found: layout.Numbers) -> dict[str, Any]:
+    """A chart as a numbered figure: its SVG, caption and the text alternative shown under
+    it (the same words as the SVG's description), so the PDF carries them too."""
+    label = found.table_label(table) if table.id in found.tables else ""
+    return {
+        "svg": _svg(chart, table, prefix, label),
+        "caption": found.figure_caption(chart),
+        "alt": charts.description(chart, table, table_label=label),
+        "id": f"{prefix}figure-{chart.id}",
+    }
 
 
 def _blocks(report: Report, prefix: str) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
-    placed: set[str] = set()
     tables = {t.id: t for t in report.all_tables()}
+    found = layout.numbers(report)
 
     def walk(sections: list[Section], level: int) -> None:
         for section in sections:
@@ -143,21 +173,19 @@ def _blocks(report: Report, prefix: str) -> list[dict[str, Any]]:
                 }
             )
             for paragraph in section.paragraphs:
-                blocks.append({"type": "paragraph", "text": paragraph})
-            for table in section.tables:
-                view = table_view(table, prefix)
-                for chart in section.charts:
-                    if chart.table_id == table.id:
-                        view.charts.append(
-                            {"svg": _svg(chart, table, prefix), "title": chart.title}
-                        )
-                        placed.add(chart.id)
-                blocks.append({"type": "table", "view": view})
-            for chart in section.charts:
-                if chart.id not in placed and chart.table_id in tables:
-                    svg = _svg(chart, tables[chart.table_id], prefix)
-                    blocks.append({"type": "chart", "svg": svg, "chart": chart})
-                    placed.add(chart.id)
+                blocks.append({"type": "paragraph", "text": found.refer(paragraph)})
+            lead = layout.lead_in(report, section, found)
+            if lead:
+                blocks.append({"type": "paragraph", "text": lead})
+            for item in layout.placement(report, section):
+                if item.table is not None:
+                    view = table_view(item.table, prefix, found.table_caption(item.table))
+                    view.charts = [_figure(c, item.table, prefix, found) for c in item.charts]
+                    blocks.append({"type": "table", "view": view})
+                else:
+                    chart = item.charts[0]
+                    figure = _figure(chart, tables[chart.table_id], prefix, found)
+                    blocks.append({"type": "chart", "figure": figure})
             walk(section.subsections, level + 1)
 
     walk(report.sections, 2)

@@ -10,6 +10,7 @@ as a formula is escaped (core.csvsafe.safe_cell).
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from typing import Any
@@ -27,6 +28,7 @@ from .html import denominator_text, period_text
 from .json import table_notes
 
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+DATE_FORMAT = "d mmmm yyyy"  # 31 March 2026, as GOV.UK writes dates
 NUMBER_FORMATS = {"percent": "0.0", "rate": "#,##0.00", "money": "£#,##0.00", "count": "#,##0"}
 
 
@@ -117,6 +119,14 @@ def render(report: Report) -> bytes:
 
 
 def _format(cell: Any, column: Column) -> None:
+    if column.kind == "date" and isinstance(cell.value, str):
+        # A date kept as ISO text is a real date in the sheet, shown "31 March 2026".
+        try:
+            cell.value = datetime.date.fromisoformat(cell.value)
+        except ValueError:
+            pass
+    if isinstance(cell.value, datetime.date) and not isinstance(cell.value, datetime.datetime):
+        cell.number_format = DATE_FORMAT
     if isinstance(cell.value, int | float) and column.kind in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[column.kind]
     if isinstance(cell.value, str) and column.kind in NUMBER_FORMATS:

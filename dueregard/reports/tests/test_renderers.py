@@ -223,7 +223,8 @@ def test_html_fragment_uses_govuk_tables_numeric_cells_and_an_accessible_chart(b
     html = str(render_fragment(board_report))
     assert html.count('<table class="govuk-table"') == 2
     assert (
-        '<caption class="govuk-table__caption govuk-table__caption--m">Referrals by sector' in html
+        '<caption class="govuk-table__caption govuk-table__caption--m">Table 1: Referrals by sector'
+        in html
     )
     assert 'class="govuk-table__header govuk-table__header--numeric">Referrals</th>' in html
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">20</td>' in html
