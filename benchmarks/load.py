@@ -464,7 +464,6 @@ def main(argv: list[str]) -> int:
             AUDIT_CHAIN_KEY=f"load:{secrets.token_urlsafe(40)}",
             ALLOWED_HOSTS="127.0.0.1",
             SECURE_SSL_REDIRECT="false",
-            DB_CONN_MAX_AGE=env.get("DB_CONN_MAX_AGE", "60"),
         )
     else:
         env.setdefault("ALLOWED_HOSTS", "127.0.0.1")
