@@ -34,9 +34,14 @@ def _empty_cache():
 def test_the_same_figures_give_the_same_svg_without_drawing_again(monkeypatch) -> None:
     first = _svg(_plot([12, 15, 9]))
     assert first.startswith("<svg ") and "Referrals by year" in first
-    drawn = []
+    drawn: list[Plot] = []
     real_draw = charts.draw
-    monkeypatch.setattr(charts, "draw", lambda plot: drawn.append(plot) or real_draw(plot))
+
+    def counting_draw(plot: Plot):  # the real drawing, counted
+        drawn.append(plot)
+        return real_draw(plot)
+
+    monkeypatch.setattr(charts, "draw", counting_draw)
 
     again = _svg(_plot([12, 15, 9]))  # a new Plot object with the same figures
 
