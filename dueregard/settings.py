@@ -52,7 +52,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# Persistent connections (ADR 0023): in production each worker keeps its connection for up
+# to DB_CONN_MAX_AGE seconds instead of opening one per request, and checks it is still
+# alive before reusing it after a request ended (a restarted database or a dropped link
+# gives a new connection, not an error page). Development keeps one per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 # SQLite under several users at once (ADR 0010): readers never wait for a writer (WAL), and a
 # transaction takes the write lock when it begins (IMMEDIATE), so a transaction that reads
 # then writes (a page view with its audit event) waits its turn for up to the busy timeout
@@ -139,6 +144,7 @@ MIDDLEWARE = [
     "dueregard.core.middleware.NoStoreMiddleware",
     "dueregard.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dueregard.core.middleware_sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -188,9 +194,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "home"
 
-# Sessions end after a period of inactivity: every request renews the expiry.
+# Sessions end after a period of inactivity. A request renews the expiry when the session
+# was last saved more than SESSION_RENEW_SECONDS ago (dueregard.core.middleware_sessions,
+# ADR 0023): signed out after between 29 and 30 minutes idle, at most one session write a
+# minute per user instead of one per request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

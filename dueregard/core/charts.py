@@ -16,12 +16,15 @@ marked "hidden" so that it is not read as 0.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import matplotlib
 
@@ -246,16 +249,103 @@ def _accessible(raw: str, plot: Plot, title: str, description: str, prefix: str)
 def svg(plot: Plot, *, title: str, description: str, prefix: str) -> str:
     """The chart as inline SVG markup, safe to put straight into an HTML page: `title`
     and `description` are escaped here, and matplotlib escapes the labels it draws.
-    `prefix` makes the chart's ids unique on the page (`<prefix>-title`, `-desc`)."""
+    `prefix` makes the chart's ids unique on the page (`<prefix>-title`, `-desc`).
+
+    Drawn once per set of figures and words: the same arguments again give the same
+    string from the process's chart cache (`cache`) without drawing."""
+    key = cache.key("svg", plot, title, description, prefix)
+    found = cache.get(key)
+    if isinstance(found, str):
+        return found
     fig = draw(plot)
     buffer = io.StringIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return _accessible(buffer.getvalue(), plot, title, description, prefix)
+    return cache.put(key, _accessible(buffer.getvalue(), plot, title, description, prefix))
 
 
 def png(plot: Plot, *, dpi: int = 150) -> bytes:
+    """The chart as a PNG picture (for DOCX and XLSX), cached as `svg()` is."""
+    key = cache.key("png", plot, dpi)
+    found = cache.get(key)
+    if isinstance(found, bytes):
+        return found
     fig = draw(plot)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
+    return cache.put(key, buffer.getvalue())
+
+
+# --------------------------------------------------------------------------------------
+# The chart cache
+
+
+_Rendered = TypeVar("_Rendered", str, bytes)
+
+
+class ChartCache:
+    """Rendered charts by a hash of everything that decides how they look: the kind of
+    output, the `Plot` (every label, value, hidden position, target and option) and the
+    words and prefix given to `svg()`. Pages redraw the same figures on every view; drawing
+    with matplotlib is most of a chart page's time, looking up a hash is nothing.
+
+    Bounded in memory, per process: at most `max_entries` charts and `max_bytes` of
+    rendered output, the least recently used dropped first. A chart holds aggregate
+    figures only (disclosure control has already hidden small numbers), never a personal
+    record; it lives in the worker's memory and is gone when the worker restarts."""
+
+    def __init__(self, max_entries: int = 256, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, str | bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(*parts: object) -> str:
+        # repr() of the frozen dataclasses names every field and value (floats exactly,
+        # NaN as nan), so two plots with the same repr draw the same chart.
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def get(self, key: str) -> str | bytes | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: str, value: _Rendered) -> _Rendered:
+        size = len(value)
+        if size > self.max_bytes:
+            return value
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old)
+            self._entries[key] = value
+            self._bytes += size
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+
+cache = ChartCache()

@@ -160,4 +160,7 @@ def test_forms_are_csrf_protected(world) -> None:
 
 def test_sessions_expire_after_inactivity(settings) -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Renewed at most once a minute rather than saved on every request (ADR 0023; the
+    # behaviour is tested in dueregard/core/tests/test_session_renewal.py).
+    assert settings.SESSION_RENEW_SECONDS <= 60
+    assert "dueregard.core.middleware_sessions.SessionRenewalMiddleware" in settings.MIDDLEWARE
