@@ -102,6 +102,12 @@ class _CouncilCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
     """The identity provider's answer: the account it matched signs in, verified by the
     provider's MFA when the ID token's `amr` says so, else after the security-code step."""
 
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled() or not ({"code", "error"} & set(request.GET)):
+            return redirect("accounts:sign_in")  # not an answer from the provider
+        response: HttpResponse = super().get(request)
+        return response
+
     def login_success(self) -> HttpResponse:
         request: HttpRequest = self.request
         user: User = self.user

@@ -77,9 +77,13 @@ def wait_until_ready(base: str, process: subprocess.Popen[bytes], timeout: float
 
 @contextmanager
 def running_provider(
-    state_dir: Path, *, redirect_uris: list[str], users: list[dict[str, Any]]
+    state_dir: Path,
+    *,
+    redirect_uris: list[str],
+    users: list[dict[str, Any]],
+    port: int | None = None,
 ) -> Iterator[Provider]:
-    port = free_port()
+    port = port or free_port()
     config = write_config(state_dir, port, redirect_uris, users)
     process = subprocess.Popen(  # noqa: S603 (our own module, with our own config file)
         [sys.executable, "-m", "tests.oidc_provider.serve", str(config)],
