@@ -161,3 +161,11 @@ def test_an_error_from_the_provider_is_refused_and_audited(sso, world) -> None:
     assert response.status_code == 403
     event = AuditEvent.objects.filter(action=AuditAction.FAILED_SIGN_IN).latest("pk")
     assert event.detail == {"stage": "single sign-on", "reason": "access_denied"}
+
+
+def test_a_client_id_without_the_provider_endpoints_stops_the_service() -> None:
+    from dueregard.core.tests.test_settings import run_django
+
+    result = run_django({"OIDC_RP_CLIENT_ID": "due-regard"}, "check")
+    assert result.returncode != 0
+    assert "single sign-on also needs OIDC_OP_AUTHORIZATION_ENDPOINT" in result.stderr
