@@ -2,6 +2,7 @@
 PY       := .venv/bin/python
 PIP      := .venv/bin/pip
 PORT     ?= 8000
+SSO_PORT ?= 8090
 # Debian packages: BASE_PKGS are what `make setup` and the running service need (a virtual
 # environment, Node for the front-end build, WeasyPrint's Pango and a font for PDFs); TEST_PKGS
 # are what the suite adds (a browser, PDF and DOCX tools).
@@ -15,7 +16,7 @@ CSS      := build/static/dueregard/dueregard.css
 # Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: setup sysdeps sysdeps-base demo test test-pg lint format clean
+.PHONY: setup sysdeps sysdeps-base demo demo-sso test test-pg lint format clean
 
 .venv/.stamp: requirements.txt requirements-dev.txt constraints.txt | sysdeps-base
 	python3 -m venv .venv
@@ -43,6 +44,12 @@ demo: setup  ## build the demo borough on SQLite and serve it on http://127.0.0.
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_sign_ins --address http://127.0.0.1:$(PORT)
 	DEBUG=0 $(PY) manage.py runserver 127.0.0.1:$(PORT)  # the service's own error pages, as in production
+
+demo-sso: setup  ## the demo with single sign-on: a test OIDC provider on 127.0.0.1:$(SSO_PORT) beside it (README)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_sign_ins --address http://127.0.0.1:$(PORT)
+	$(PY) -m tests.oidc_provider.demo $(PORT) $(SSO_PORT)
 
 test: setup sysdeps  ## the whole suite, browser tests included (SQLite unless DATABASE_URL is set)
 	.venv/bin/pytest -n $(TEST_WORKERS)

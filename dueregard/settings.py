@@ -181,6 +181,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OIDC_* below); it answers only the identity provider's callback.
+    "dueregard.accounts.oidc.CouncilAccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -221,6 +223,34 @@ OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="Due Regard")
 # A user sets up their authenticator only through a single-use enrolment link that an
 # administrator issues (accounts.services.issue_enrolment_link); it lasts this many hours.
 ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=72)
+
+# Single sign-on with the council's identity provider over OpenID Connect (ADR 0022;
+# docs/deployment.md, "Single sign-on"). On when OIDC_RP_CLIENT_ID and the endpoints are set.
+# Accounts are matched by e-mail address; roles and authorities stay in Due Regard.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:council_sign_in_callback"
+OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+# `amr` values (RFC 8176) that mean the provider used more than one factor, so that its MFA
+# stands in for the authenticator app; Microsoft Entra ID sends "mfa".
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa"])
+if OIDC_RP_CLIENT_ID and not (
+    OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT
+):
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set, so single sign-on also needs OIDC_OP_AUTHORIZATION_ENDPOINT, "
+        "OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT"
+    )
 
 # Security headers. HTTPS settings apply in production; development runs on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

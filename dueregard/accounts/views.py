@@ -13,12 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.core import navigation
 
-from . import services
+from . import oidc, services
 from .access import public, signed_in
 from .forms import SecurityCodeForm, SetUpCodeForm, SignInForm
 from .models import User
@@ -27,6 +28,7 @@ from .permissions import active_memberships
 PENDING = "dr_pending_user"
 NEXT = "dr_next"
 ENROLMENT = "dr_enrolment_link"
+SSO_PENDING = "dr_sso_pending"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -69,6 +71,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "Enter a correct username and password")
         else:
             request.session.cycle_key()
+            request.session.pop(SSO_PENDING, None)
             request.session[PENDING] = user.pk
             request.session[NEXT] = _safe_next(request, request.GET.get("next"))
             if services.has_second_factor(user):
@@ -77,8 +80,82 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "enrolling": request.session.get(ENROLMENT) is not None},
+        {
+            "form": form,
+            "enrolling": request.session.get(ENROLMENT) is not None,
+            "single_sign_on": oidc.enabled(),
+        },
     )
+
+
+class _CouncilSignIn(OIDCAuthenticationRequestView):  # type: ignore[misc]
+    """Sends the browser to the council's identity provider (state, nonce and PKCE)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            return redirect("accounts:sign_in")
+        response: HttpResponse = super().get(request)
+        return response
+
+
+class _CouncilCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
+    """The identity provider's answer: the account it matched signs in, verified by the
+    provider's MFA when the ID token's `amr` says so, else after the security-code step."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled() or not ({"code", "error"} & set(request.GET)):
+            return redirect("accounts:sign_in")  # not an answer from the provider
+        response: HttpResponse = super().get(request)
+        return response
+
+    def login_success(self) -> HttpResponse:
+        request: HttpRequest = self.request
+        user: User = self.user
+        outcome = getattr(request, oidc.OUTCOME, {})
+        next_url = _safe_next(request, request.session.pop("oidc_login_next", None))
+        request.session.cycle_key()
+        request.session[NEXT] = next_url
+        request.session[SSO_PENDING] = True
+        if outcome.get("mfa"):
+            _complete_sign_in(
+                request,
+                user,
+                oidc.provider_device(user),
+                detail={"method": "single sign-on", "second factor": "identity provider"},
+            )
+            request.session.pop(SSO_PENDING, None)
+            return redirect(_safe_next(request, request.session.pop(NEXT, "/")))
+        request.session[PENDING] = user.pk
+        if services.has_second_factor(user):
+            return redirect("accounts:security_code")
+        return redirect("accounts:set_up_second_factor")
+
+    def login_failure(self) -> HttpResponse:
+        request: HttpRequest = self.request
+        outcome = getattr(request, oidc.OUTCOME, {})
+        refused = outcome.get("refused")
+        if refused is None:
+            # The provider answered with an error (the person cancelled, say) or without a
+            # usable token: nothing is known about who it was.
+            record(
+                AuditAction.FAILED_SIGN_IN,
+                actor=None,
+                object_type="accounts.user",
+                detail={
+                    "stage": "single sign-on",
+                    "reason": str(request.GET.get("error") or "no valid token")[:100],
+                },
+            )
+        return render(
+            request,
+            "accounts/sso_refused.html",
+            {"no_account": refused == "no account"},
+            status=403,
+        )
+
+
+council_sign_in = public(_CouncilSignIn.as_view())
+council_sign_in_callback = public(_CouncilCallback.as_view())
 
 
 def _enrolment_link_not_valid(request: HttpRequest) -> HttpResponse:
@@ -108,14 +185,25 @@ def enrol(request: HttpRequest, secret: str) -> HttpResponse:
     return redirect("accounts:sign_in")
 
 
-def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> None:
+def _complete_sign_in(
+    request: HttpRequest, user: User, device: Any, detail: dict[str, Any] | None = None
+) -> None:
     next_url = request.session.get(NEXT, "/")
+    single_sign_on = request.session.get(SSO_PENDING, False)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     for other in TOTPDevice.objects.filter(user=user, confirmed=True):
         other.throttle_reset()  # a backup code also counted as a wrong authenticator code
     request.session[NEXT] = next_url
-    record(AuditAction.SIGN_IN, actor=user, object_type="accounts.user", object_id=user.pk)
+    if detail is None and single_sign_on:
+        detail = {"method": "single sign-on", "second factor": "authenticator"}
+    record(
+        AuditAction.SIGN_IN,
+        actor=user,
+        object_type="accounts.user",
+        object_id=user.pk,
+        detail=detail,
+    )
 
 
 @public
@@ -143,6 +231,7 @@ def security_code(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", "The security code is not correct or has expired")
         else:
             _complete_sign_in(request, user, device)
+            request.session.pop(SSO_PENDING, None)
             return redirect(_safe_next(request, request.session.pop(NEXT, "/")))
     return render(request, "accounts/security_code.html", {"form": form})
 
@@ -183,6 +272,7 @@ def set_up_second_factor(request: HttpRequest) -> HttpResponse:
                 return _enrolment_link_not_valid(request)
             request.session.pop(ENROLMENT, None)
             _complete_sign_in(request, user, device)
+            request.session.pop(SSO_PENDING, None)
             return render(request, "accounts/backup_codes.html", {"codes": codes})
         else:
             form.add_error("code", "The security code is not correct: check the time on your phone")
