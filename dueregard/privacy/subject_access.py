@@ -633,8 +633,6 @@ def _row(section: Section, obj: Any, red: Redactor) -> dict[str, Any]:
             value: Any = REDACTED if getattr(obj, f.name) not in (None, "") else ""
         else:
             value = _plain(obj, f)
-            if f.name in section.redactable and value is None:
-                value = ""
         row[section.key(f.name)] = red.value(value)
     return row
 
