@@ -93,7 +93,8 @@ class Section:
     def label(self, name: str) -> str:
         if name in self.labels:
             return self.labels[name]
-        return str(self.model._meta.get_field(name).verbose_name).capitalize()
+        f = self.model._meta.get_field(name)
+        return str(getattr(f, "verbose_name", name)).capitalize()
 
 
 def _by_referral(model: type[models.Model]) -> Callable[[Person], QuerySet[Any]]:
@@ -637,7 +638,9 @@ def _row(section: Section, obj: Any, red: Redactor) -> dict[str, Any]:
     return row
 
 
-def assemble(person: Person, *, keys: Iterable[str], phrases: Iterable[str]) -> dict[str, list]:
+def assemble(
+    person: Person, *, keys: Iterable[str], phrases: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
     """Everything held about the person, one list of rows per section of the map, with the
     whole items in `keys` withheld and every phrase withheld from every text value."""
     red = Redactor(keys, phrases)

@@ -225,7 +225,7 @@ def test_every_free_text_field_is_offered_for_redaction(demo) -> None:  # noqa: 
     person = _everything_recorded(demo)
     lead = demo.users["coordinator"]
     items = services.third_party_items(person)
-    by_field = {}
+    by_field: dict[tuple[str, str], list[str]] = {}
     for item in items:
         model, _pk, name = item.key.split(":")
         by_field.setdefault((model, name), []).append(item.key)
