@@ -62,14 +62,16 @@ class SubjectAccessStartForm(forms.Form):
 class RedactionForm(forms.Form):
     redact = forms.MultipleChoiceField(
         label="Tick the information to withhold",
-        help_text="Information about or from someone else: the referrer, parents, other "
-        "people named in the notes. Ticked items are shown as [redacted].",
+        help_text="Every piece of free text held about the person: withhold what is about "
+        "or from someone else (the referrer, parents, other people named in the notes, "
+        "providers and partners). Ticked items are shown as [redacted].",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     phrases = forms.CharField(
         label="Names or phrases to withhold wherever they appear (optional)",
-        help_text="One on each line, for example another person's name in the free text.",
+        help_text="One on each line, for example another person's name. Each is withheld "
+        "from every text in the export: notes, providers, partners and who viewed the record.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -16,9 +16,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import re
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +29,7 @@ from django.utils import timezone
 from dueregard.accounts.models import Role, User
 from dueregard.accounts.permissions import Action, Kind, can, roles_allowed
 from dueregard.areas.models import Authority
-from dueregard.audit.models import AuditAction, AuditEvent
+from dueregard.audit.models import AuditAction
 from dueregard.audit.services import record
 from dueregard.casework.models import (
     AgendaItem,
@@ -50,6 +48,7 @@ from dueregard.casework.models import (
 )
 from dueregard.core import periods
 
+from . import subject_access
 from .models import (
     COUNTED_FROM,
     DEFAULT_YEARS,
@@ -64,7 +63,8 @@ from .models import (
     SubjectAccessRequest,
 )
 
-REDACTED = "[redacted]"
+REDACTED = subject_access.REDACTED
+ThirdPartyItem = subject_access.ThirdPartyItem
 REMOVED = "[removed under the retention schedule]"
 WARNING_DAYS = 60  # the coordinator is warned this long before a history is removed
 
@@ -562,80 +562,10 @@ def start_subject_access_request(
     return sar
 
 
-@dataclass(frozen=True)
-class ThirdPartyItem:
-    """A piece of text that may be about someone else, offered for redaction."""
-
-    key: str
-    record: str
-    label: str
-    text: str
-
-
-def _items(
-    obj: models.Model, record_name: str, fields: Iterable[tuple[str, str]]
-) -> list[ThirdPartyItem]:
-    out = []
-    for name, label in fields:
-        text = str(getattr(obj, name) or "")
-        if text.strip():
-            key = f"{obj._meta.label_lower}:{obj.pk}:{name}"
-            out.append(ThirdPartyItem(key, record_name, label, text))
-    return out
-
-
 def third_party_items(person: Person) -> list[ThirdPartyItem]:
-    """Everything in the person's records that may name or come from someone else:
-    the referrer's details, parents' and guardians' names, and all free text."""
-    items: list[ThirdPartyItem] = []
-    for r in person.referrals.order_by("received_on", "pk"):
-        name = f"Referral {r.reference}"
-        items += _items(
-            r,
-            name,
-            [
-                ("referrer_name", "Referrer's name"),
-                ("referrer_organisation", "Referrer's organisation"),
-                ("referrer_contact", "Referrer's contact details"),
-                ("concern_description", "The concern as described"),
-                ("panel_summary", "What the panel is told"),
-                ("gateway_police_notes", "Police information"),
-                ("alternative_support", "Alternative support"),
-                ("closure_reason", "Reason for closure"),
-            ],
-        )
-        for c in r.consents.all():
-            items += _items(
-                c, name, [("given_by_name", "Consent given by"), ("notes", "Consent notes")]
-            )
-        for item in r.agenda_items.all():
-            items += _items(
-                item,
-                name,
-                [("discussion", "Panel discussion"), ("decision_reason", "Panel decision reason")],
-            )
-        for vaf in r.assessments.all():
-            items += _items(
-                vaf,
-                name,
-                [
-                    ("engagement", "Assessment: engagement"),
-                    ("intent", "Assessment: intent"),
-                    ("capability", "Assessment: capability"),
-                    ("conclusion", "Assessment: conclusion"),
-                ],
-            )
-        for review in r.reviews.all():
-            items += _items(review, name, [("notes", "Review notes")])
-        for session in SupportSession.objects.filter(plan__referral=r):
-            items += _items(session, name, [("notes", "Session notes")])
-        for sharing in SharingRecord.objects.filter(referral=r):
-            items += _items(sharing, name, [("what_was_shared", "What was shared")])
-    for event in StageEvent.objects.filter(person=person).select_related("referral"):
-        items += _items(
-            event, f"Referral {event.referral.reference}", [("reason", "History: reason")]
-        )
-    return items
+    """Every free-text value held about the person, offered for redaction: the map's
+    redactable fields (`subject_access.SECTIONS`), whatever record holds them."""
+    return subject_access.third_party_items(person)
 
 
 @transaction.atomic
@@ -661,187 +591,11 @@ def set_redactions(
     return sar
 
 
-class _Redactor:
-    def __init__(self, sar: SubjectAccessRequest) -> None:
-        self.keys = set(sar.redacted)
-        phrases = sorted((p for p in sar.phrases if p), key=len, reverse=True)
-        self.pattern = (
-            re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE) if phrases else None
-        )
-
-    def text(self, obj: models.Model, name: str) -> str:
-        value = getattr(obj, name)
-        if value in (None, ""):
-            return ""
-        if f"{obj._meta.label_lower}:{obj.pk}:{name}" in self.keys:
-            return REDACTED
-        text = str(value)
-        return self.pattern.sub(REDACTED, text) if self.pattern else text
-
-
-def _iso(day: Any) -> str | None:
-    return day.isoformat() if day else None
-
-
 def subject_access_data(sar: SubjectAccessRequest) -> dict[str, list[dict[str, Any]]]:
-    """Everything held about the person, by record type, with the redactions applied."""
-    person = sar.person
-    red = _Redactor(sar)
-    referrals = list(person.referrals.select_related("sector", "concern").order_by("received_on"))
-    data: dict[str, list[dict[str, Any]]] = {
-        "person": [
-            {
-                "record_number": person.pk,
-                "given_name": red.text(person, "given_name"),
-                "family_name": red.text(person, "family_name"),
-                "other_names": red.text(person, "other_names"),
-                "date_of_birth": _iso(person.date_of_birth),
-                "gender": person.get_gender_display() if person.gender else None,
-                "ethnic_group": person.ethnic_group,
-                "religion": person.religion,
-                "address": red.text(person, "address"),
-                "ward": str(person.ward) if person.ward else None,
-                "health_details": red.text(person, "health_details"),
-            }
-        ],
-        "referrals": [],
-        "history": [],
-        "consents": [],
-        "panel_discussions": [],
-        "assessments": [],
-        "support_plans": [],
-        "support_sessions": [],
-        "reviews": [],
-        "panel_actions": [],
-        "information_sharing": [],
-        "view_history": [],
-    }
-    for r in referrals:
-        data["referrals"].append(
-            {
-                "reference": r.reference,
-                "received_on": _iso(r.received_on),
-                "referrer_name": red.text(r, "referrer_name"),
-                "referrer_organisation": red.text(r, "referrer_organisation"),
-                "referrer_contact": red.text(r, "referrer_contact"),
-                "sector": str(r.sector) if r.sector else None,
-                "concern": str(r.concern) if r.concern else None,
-                "concern_description": red.text(r, "concern_description"),
-                "stage": r.get_stage_display(),
-                "panel_summary": red.text(r, "panel_summary"),
-                "police_information": red.text(r, "gateway_police_notes"),
-                "alternative_support": red.text(r, "alternative_support"),
-                "closed_on": _iso(r.closed_on),
-                "closure_reason": red.text(r, "closure_reason"),
-            }
-        )
-        for c in r.consents.all():
-            data["consents"].append(
-                {
-                    "referral": r.reference,
-                    "date": _iso(c.occurred_on),
-                    "decision": c.get_status_display(),
-                    "given_by": c.get_given_by_display(),
-                    "given_by_name": red.text(c, "given_by_name"),
-                    "notes": red.text(c, "notes"),
-                }
-            )
-        for item in r.agenda_items.select_related("meeting__panel"):
-            data["panel_discussions"].append(
-                {
-                    "referral": r.reference,
-                    "meeting": str(item.meeting),
-                    "discussion": red.text(item, "discussion"),
-                    "decision": item.get_decision_display() if item.decision else None,
-                    "decision_reason": red.text(item, "decision_reason"),
-                }
-            )
-        for vaf in r.assessments.all():
-            data["assessments"].append(
-                {
-                    "referral": r.reference,
-                    "assessed_on": _iso(vaf.assessed_on),
-                    "engagement": red.text(vaf, "engagement"),
-                    "intent": red.text(vaf, "intent"),
-                    "capability": red.text(vaf, "capability"),
-                    "conclusion": red.text(vaf, "conclusion"),
-                }
-            )
-        plan = SupportPlan.objects.filter(referral=r).first()
-        if plan is not None:
-            data["support_plans"].append(
-                {
-                    "referral": r.reference,
-                    "agreed_on": _iso(plan.agreed_on),
-                    "intervention_provider": plan.intervention_provider,
-                    "other_support": red.text(plan, "other_support"),
-                    "sessions_planned": plan.sessions_planned,
-                    "planned_start_on": _iso(plan.planned_start_on),
-                    "planned_end_on": _iso(plan.planned_end_on),
-                }
-            )
-            for s in plan.sessions.all():
-                data["support_sessions"].append(
-                    {
-                        "referral": r.reference,
-                        "date": _iso(s.occurred_on),
-                        "status": s.get_status_display(),
-                        "provider": s.provider,
-                        "notes": red.text(s, "notes"),
-                    }
-                )
-        for review in r.reviews.all():
-            data["reviews"].append(
-                {
-                    "referral": r.reference,
-                    "review": review.get_kind_display(),
-                    "due_on": _iso(review.due_on),
-                    "held_on": _iso(review.held_on),
-                    "notes": red.text(review, "notes"),
-                }
-            )
-        for action in r.panel_actions.select_related("owner"):
-            data["panel_actions"].append(
-                {
-                    "referral": r.reference,
-                    "description": red.text(action, "description"),
-                    "owner_agency": action.owner.agency,
-                    "due_on": _iso(action.due_on),
-                    "status": action.get_status_display(),
-                }
-            )
-        for shared in SharingRecord.objects.filter(referral=r).order_by("shared_on", "pk"):
-            data["information_sharing"].append(
-                {
-                    "referral": r.reference,
-                    "direction": shared.get_direction_display(),
-                    "partner": shared.partner,
-                    "purpose": red.text(shared, "purpose"),
-                    "lawful_basis": shared.get_lawful_basis_display(),
-                    "what_was_shared": red.text(shared, "what_was_shared"),
-                    "shared_on": _iso(shared.shared_on),
-                }
-            )
-    for e in StageEvent.objects.filter(person=person).select_related("referral"):
-        data["history"].append(
-            {
-                "referral": e.referral.reference,
-                "date": _iso(e.occurred_on),
-                "event": e.get_kind_display(),
-                "outcome": e.outcome_label,
-                "reason": red.text(e, "reason"),
-            }
-        )
-    for a in AuditEvent.objects.filter(person_id=person.pk).order_by("occurred_at", "id"):
-        data["view_history"].append(
-            {
-                "when": a.occurred_at.isoformat(timespec="seconds"),
-                "who": a.actor_username,
-                "action": a.get_action_display(),
-                "record": a.object_type,
-            }
-        )
-    return data
+    """Everything held about the person, by record type, assembled from the declared map
+    (`subject_access.py`), with the whole items redacted and every phrase withheld from
+    every text value."""
+    return subject_access.assemble(sar.person, keys=sar.redacted, phrases=sar.phrases)
 
 
 def _export_audit(sar: SubjectAccessRequest, acting_user: User, fmt: str) -> None:
