@@ -470,7 +470,7 @@ class SupportPlanForm(GovUKForm):
     def clean(self) -> dict[str, Any]:
         # Checked here, beside the other fields' errors, so all come in one round (the
         # service checks it again).
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("planned_start_on"), data.get("planned_end_on")
         if start and end and end < start:
             self.add_error("planned_end_on", "Planned end must be after the planned start")

@@ -168,7 +168,7 @@ def _blank_choice(field: forms.Field, lower: str) -> None:
             field.empty_label = None if grouped else f"Select {lower}"
         return
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-        choices = list(field.choices)
+        choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
         if any(value in ("", None) and str(text) in _BLANK_LABELS for value, text in choices):
             field.choices = [
                 (

@@ -77,6 +77,7 @@ def _form_classes() -> list[type[forms.BaseForm]]:
     stack: list[type] = [forms.BaseForm]
     while stack:
         cls = stack.pop()
+        sub: type
         for sub in cls.__subclasses__():
             if sub in seen:
                 continue
@@ -84,9 +85,10 @@ def _form_classes() -> list[type[forms.BaseForm]]:
             stack.append(sub)
             if not sub.__module__.startswith("dueregard.") or ".tests" in sub.__module__:
                 continue
-            if issubclass(sub, forms.BaseModelForm) and getattr(sub._meta, "model", None) is None:
+            meta: Any = getattr(sub, "_meta", None)
+            if issubclass(sub, forms.BaseModelForm) and getattr(meta, "model", None) is None:
                 continue  # a base for model forms (RecordForm)
-            if not sub.base_fields and "__init__" not in vars(sub):
+            if not getattr(sub, "base_fields", None) and "__init__" not in vars(sub):
                 continue  # a button with nothing to fill in, or a base class
             found.append(sub)
     return sorted(found, key=lambda c: f"{c.__module__}.{c.__qualname__}")
@@ -157,6 +159,11 @@ class Builder:
             ],
         }
 
+    def make_training_session(self) -> models.Model:
+        from dueregard.training.tests.factories import session
+
+        return session(self.world.authority)
+
     def make_assurance_strategy(self) -> models.Model:
         from dueregard.assurance.models import Strategy
 
@@ -181,7 +188,7 @@ class Builder:
     def make_governance_meeting(self) -> models.Model:
         from dueregard.governance.models import Board, Meeting
 
-        board = self.model_instance(Board)
+        board = typing.cast(Board, self.model_instance(Board))
         return Meeting.objects.create(
             authority=self.world.authority, board=board, date=datetime.date(2025, 6, 1)
         )
@@ -192,7 +199,7 @@ class Builder:
         field = ReportingCommitment._meta.get_field("frequency")
         return ReportingCommitment.objects.create(
             authority=self.world.authority,
-            board=self.model_instance(Board),
+            board=typing.cast(Board, self.model_instance(Board)),
             title="Prevent update (test)",
             frequency=field.choices[0][0],  # type: ignore[index]
             owner="Prevent lead",
@@ -222,9 +229,6 @@ class Builder:
             return self.world.authority
         if name == "authorities":
             return Authority.objects.all()
-        by_name = self.by_name()
-        if name in by_name:
-            return by_name[name]()
         if origin is QuerySet or (isinstance(origin, type) and issubclass(origin, QuerySet)):
             model = args[0] if args and isinstance(args[0], type) else None
             if model is None or not issubclass(model, models.Model):
@@ -234,6 +238,9 @@ class Builder:
             return False
         if origin is list and args and typing.get_origin(args[0]) is tuple:
             return [("a", "Choice A"), ("b", "Choice B")]
+        by_name = self.by_name()
+        if name in by_name:
+            return by_name[name]()
         if isinstance(hint, type) and issubclass(hint, models.Model):
             from dueregard.accounts.models import User
 
