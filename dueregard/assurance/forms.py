@@ -34,7 +34,7 @@ from .models import (
     long_date,
 )
 
-BLANK = [("", "Choose…")]
+BLANK = [("", "Select one")]
 
 
 class AuthorityChoiceMixin:
@@ -46,7 +46,7 @@ class AuthorityChoiceMixin:
         if authorities is not None and authorities.count() > 1:
             self.fields = {
                 "authority": forms.ModelChoiceField(
-                    queryset=authorities, label="Authority", empty_label="Choose…"
+                    queryset=authorities, label="Authority", empty_label="Select an authority"
                 ),
                 **self.fields,
             }

@@ -13,7 +13,13 @@ from dueregard.accounts.models import Membership, User
 from dueregard.accounts.permissions import Action, Kind, roles_allowed
 from dueregard.areas.models import Authority, Ward
 from dueregard.core import periods
-from dueregard.core.forms import GovUKDateField, GovUKForm, choice_field, model_choice_field
+from dueregard.core.forms import (
+    LONG_TEXT_LIMIT,
+    GovUKDateField,
+    GovUKForm,
+    choice_field,
+    model_choice_field,
+)
 
 from .models import (
     DEFAULT_CONTACT_INTERVAL_DAYS,
@@ -119,7 +125,10 @@ class PersonFieldsMixin(GovUKForm):
     ethnic_group = forms.ChoiceField(
         choices=NOT_KNOWN + list(EthnicGroup.choices), required=False, label="Ethnic group"
     )
-    religion = forms.ChoiceField(choices=NOT_KNOWN + list(Religion.choices), required=False)
+    religion = forms.ChoiceField(
+        choices=NOT_KNOWN + [(value, value) for value in Religion.values],  # "No religion"
+        required=False,
+    )
     health_details = forms.CharField(
         widget=_textarea(3),
         required=False,
@@ -347,7 +356,9 @@ class GatewayForm(GovUKForm):
 
 
 class DecisionForm(GovUKForm):
-    discussion = forms.CharField(widget=_textarea(6), label="Notes of the discussion")
+    discussion = forms.CharField(
+        widget=_textarea(6), max_length=LONG_TEXT_LIMIT, label="Notes of the discussion"
+    )
     decision = forms.ChoiceField(
         choices=PanelDecision.choices, widget=forms.RadioSelect, label="The panel's decision"
     )
@@ -455,6 +466,15 @@ class SupportPlanForm(GovUKForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "interventions").queryset = _enabled(InterventionKind)
+
+    def clean(self) -> dict[str, Any]:
+        # Checked here, beside the other fields' errors, so all come in one round (the
+        # service checks it again).
+        data = super().clean() or {}
+        start, end = data.get("planned_start_on"), data.get("planned_end_on")
+        if start and end and end < start:
+            self.add_error("planned_end_on", "Planned end must be after the planned start")
+        return data
 
 
 class StartSupportForm(GovUKForm):
@@ -772,6 +792,7 @@ class ApproveMinutesForm(GovUKForm):
 class DecisionCorrectionForm(GovUKForm):
     discussion = forms.CharField(
         widget=_textarea(6),
+        max_length=LONG_TEXT_LIMIT,
         label="Notes of the discussion",
         error_messages={"required": "Enter the notes of the discussion"},
     )

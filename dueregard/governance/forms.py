@@ -3,8 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
-from dueregard.core.forms import GovUKDateField, choice_field, model_choice_field
+from dueregard.core.forms import (
+    LONG_TEXT_LIMIT,
+    GovUKDateField,
+    choice_field,
+    model_choice_field,
+)
 from dueregard.pages.kit import RecordForm, govuk_formfield
 
 from .models import (
@@ -68,6 +74,11 @@ class MeetingForm(RecordForm):
             "others_attending": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"date": "Meeting date"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].max_length = LONG_TEXT_LIMIT  # type: ignore[attr-defined]
+        self.fields["minutes"].validators.append(MaxLengthValidator(LONG_TEXT_LIMIT))
 
     def limit_choices(self) -> None:
         choice_field(self, "status").choices = MeetingStatus.choices

@@ -93,11 +93,7 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.parent = parent
-        for form_field in self.fields.values():
-            if isinstance(form_field, forms.ModelChoiceField) and not isinstance(
-                form_field, forms.ModelMultipleChoiceField
-            ):
-                form_field.empty_label = "Choose one" if form_field.required else "None"
+        # An empty choice reads "Select …" (dueregard.core.forms.govuk_messages).
         self.limit_choices()
 
     def limit_choices(self) -> None:

@@ -35,7 +35,7 @@ class AuthorityForm(forms.Form):
         if authorities.count() > 1:
             self.fields = {
                 "authority": forms.ModelChoiceField(
-                    queryset=authorities, label="Authority", empty_label="Choose an authority"
+                    queryset=authorities, label="Authority", empty_label="Select an authority"
                 ),
                 **self.fields,
             }
@@ -101,7 +101,7 @@ class RequirementForm(forms.Form):
     level = forms.ModelChoiceField(
         queryset=TrainingLevel.objects.none(),
         label="Training level",
-        empty_label="Choose a level",
+        empty_label="Select a level",
         error_messages={"required": "Choose the training level"},
     )
     target = _target_field(
@@ -120,7 +120,7 @@ class SnapshotForm(forms.Form):
     level = forms.ModelChoiceField(
         queryset=TrainingLevel.objects.none(),
         label="Training level",
-        empty_label="Choose a level",
+        empty_label="Select a level",
         error_messages={"required": "Choose the training level"},
     )
     as_of = GovUKDateField(label="Date of the headcount", help_text="For example, 30 6 2025")
@@ -186,7 +186,7 @@ class SessionForm(AuthorityForm):
     course = forms.ModelChoiceField(
         queryset=Course.objects.none(),
         label="Course",
-        empty_label="Choose a course",
+        empty_label="Select a course",
         error_messages={"required": "Choose the course"},
     )
     organisation = forms.ModelChoiceField(
