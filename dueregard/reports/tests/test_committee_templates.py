@@ -18,7 +18,7 @@ from docx import Document
 from dueregard.audit.models import AuditAction, AuditEvent
 from dueregard.reports import appendices, codec, disclosure, services, templates_presets
 from dueregard.reports.data import Suppressed
-from dueregard.reports.models import CommitteeReportFinal
+from dueregard.reports.models import CommitteeReportFinal, ReportTemplate
 
 from . import factories as f
 
@@ -449,3 +449,64 @@ def test_an_exempt_appendix_goes_into_its_own_file_never_the_public_one(world, l
     other = f.committee_version(world)
     with pytest.raises(ValidationError):
         services.download_committee_version(other, "pdf", acting_user=lead, part="exempt")
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def test_a_lead_copies_a_preset_writes_sections_clears_and_marks_final_on_the_pages(world, client):
+    from django.urls import reverse
+
+    from conftest import sign_in
+
+    lead = world["coordinator"]
+    sign_in(client, lead)
+    board = f.board(world)
+    response = client.post(
+        reverse("reports:committee_templates"), {"preset": "barking-dagenham", "name": ""}
+    )
+    template = ReportTemplate.objects.get(authority=world.authority)
+    assert response.status_code == 302
+    bad = client.post(
+        reverse("reports:committee_template_edit", args=[template.pk]),
+        {
+            "name": "Cabinet",
+            "sections": "narrative | | Summary\nrecords | nope | X",
+            "clearance_roles": "Legal",
+        },
+    )
+    assert bad.status_code == 400 and "Line 2: an appendix must name one of" in bad.content.decode()
+    report = templated_report(world, template, lead)
+    assert report.board == board
+    page = client.get(reverse("reports:committee", args=[report.pk])).content.decode()
+    assert "9.2 Staffing issues" in page  # listed as empty
+    response = client.post(
+        reverse("reports:committee_sections", args=[report.pk]),
+        {"n_staffing": "No staffing implications.", "x_appendix_risk_register": "3"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.narrative["staffing"] == "No staffing implications."
+    assert report.exempt == {"appendix_risk_register": "3"}
+    data = {}
+    for n in range(len(template.clearance_roles)):
+        data |= {
+            f"name_{n}": f"Fictional {n}",
+            f"date_{n}_day": "2",
+            f"date_{n}_month": "5",
+            f"date_{n}_year": "2025",
+        }
+    assert (
+        client.post(reverse("reports:committee_clearance", args=[report.pk]), data).status_code
+        == 302
+    )
+    client.post(reverse("reports:committee_generate", args=[report.pk]))
+    client.post(reverse("reports:committee_mark_final", args=[report.pk, 1]))
+    page = client.get(reverse("reports:committee_version", args=[report.pk, 1])).content.decode()
+    assert "Final version" in page and "Fictional 0" in page
+    exempt = client.get(
+        reverse("reports:committee_version_download_exempt", args=[report.pk, 1, "docx"])
+    )
+    assert exempt.status_code == 200 and b"".join(exempt) == bytes(
+        report.versions.get().exempt_docx
+    )
