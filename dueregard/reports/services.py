@@ -761,7 +761,7 @@ def copy_template(
     if template is not None:
         if template.authority_id != authority.pk:
             raise PermissionDenied("You cannot copy another authority's template.")
-        source = {
+        source: dict[str, Any] = {
             "name": template.name,
             "sections": [dict(s) for s in template.sections],
             "clearance_roles": list(template.clearance_roles),
@@ -775,7 +775,7 @@ def copy_template(
     user = _user(acting_user)
     copied = ReportTemplate.objects.create(
         authority=authority,
-        name=name.strip() or source["name"],
+        name=name.strip() or str(source["name"]),
         based_on=based_on,
         sections=source["sections"],
         clearance_roles=source["clearance_roles"],
