@@ -128,6 +128,7 @@ class Narrative:
     key_decision: bool = False
     enclosures: str = "None"
     officer_contact: str = ""
+    accountable_directors: str = ""
     summary: str = ""
     recommendations: str = ""
     context: str = ""
@@ -225,6 +226,8 @@ def _cover(narrative: Narrative) -> Table:
         ("Enclosures", narrative.enclosures or "None"),
         ("Officer contact details", " ".join(lines(narrative.officer_contact)) or NO_ENTRY),
     ]
+    if narrative.accountable_directors:
+        rows.append(("Accountable directors", narrative.accountable_directors))
     return Table(
         id="cover",
         title="Cover",
@@ -363,6 +366,170 @@ def _unique_ids(sections: list[Section]) -> None:
             walk(section.subsections)
 
     walk(sections)
+
+
+# --- reports built on a template (reports.templates_presets) ------------------------------
+
+SCHEDULE_12A = {
+    "1": "Information relating to any individual.",
+    "2": "Information which is likely to reveal the identity of an individual.",
+    "3": (
+        "Information relating to the financial or business affairs of any particular person "
+        "(including the authority holding that information)."
+    ),
+    "4": (
+        "Information relating to any consultations or negotiations, or contemplated "
+        "consultations or negotiations, in connection with any labour relations matter."
+    ),
+    "5": (
+        "Information in respect of which a claim to legal professional privilege could be "
+        "maintained in legal proceedings."
+    ),
+    "6": (
+        "Information which reveals that the authority proposes to give a notice or to make an "
+        "order or direction under any enactment."
+    ),
+    "7": (
+        "Information relating to any action taken or to be taken in connection with the "
+        "prevention, investigation or prosecution of crime."
+    ),
+}
+
+
+def exempt_note(title: str, paragraph: str) -> str:
+    return (
+        f"{title} is exempt under paragraph {paragraph} of Part 1 of Schedule 12A to the Local "
+        "Government Act 1972 and is not published; it is circulated separately."
+    )
+
+
+def build_templated(
+    authority: Any,
+    start: datetime.date,
+    end: datetime.date,
+    narrative: Narrative,
+    template_sections: list[dict[str, Any]],
+    texts: dict[str, str],
+    exempt: dict[str, str],
+) -> tuple[Report, Report | None]:
+    """A report built on a template: the cover, then each section in the template's order.
+    Returns the public report and, when any appendix is exempt, the exempt appendices as a
+    report of their own (never part of the public one). Both have exact figures."""
+    from . import appendices
+
+    figures = {f[0]: f for f in FIGURES}
+    sources: dict[str, Report | None] = {}
+
+    def source(report_id: str) -> Report | None:
+        if report_id not in sources:
+            sources[report_id] = _built(report_id, authority, start, end)
+        return sources[report_id]
+
+    heading = narrative.board_name + (
+        f", {_day(narrative.meeting_date)}" if narrative.meeting_date else ""
+    )
+    public = [
+        Section(
+            id="cover", title="Report details", paragraphs=[heading], tables=[_cover(narrative)]
+        )
+    ]
+    withheld: list[Section] = []
+    missing: list[str] = []
+    letter = 0
+    for spec in template_sections:
+        key, kind, title = spec["key"], spec["kind"], spec["title"]
+        if kind == "narrative":
+            written = texts.get(key, "")
+            public.append(
+                Section(id=key, title=title, paragraphs=paragraphs(written or spec.get("text", "")))
+            )
+        elif kind == "figures" and spec.get("source") == "equalities":
+            section = _take(source("equality-monitoring"), EQUALITY_TABLES, [])
+            section.id, section.title = "equalities", title
+            section.paragraphs = [equality_monitoring.NO_SCORING]
+            public.append(section)
+        elif kind == "figures":
+            _, _, source_id, table_ids, chart_ids = figures[spec["source"]]
+            section = _take(source(source_id), table_ids, chart_ids)
+            section.id, section.title = spec["source"], title
+            section.tables = [
+                latest_compliance(t) if t.id == "compliance" else t for t in section.tables
+            ]
+            if sources[source_id] is None:
+                missing.append(SOURCE_TITLES[source_id])
+                section.paragraphs.append("These figures are not available in this installation.")
+            public.append(section)
+        else:
+            letter += 1
+            section = appendices.build(spec["source"], authority, start, end)
+            section.id, section.title = key, title
+            for table in section.tables:
+                table.title = f"{title}: {table.title}"
+            if key in exempt:
+                withheld.append(section)
+                public.append(
+                    Section(id=key, title=title, paragraphs=[exempt_note(title, exempt[key])])
+                )
+            else:
+                public.append(section)
+    _unique_ids(public)
+    notes = [
+        (
+            "Figures are counted from the records held in Due Regard; each table says what "
+            "it counts. Percentages are rounded half up to one decimal place."
+        ),
+        *(f"{t}: not available, so its figures are left out." for t in dict.fromkeys(missing)),
+    ]
+    meta = {"board": narrative.board_name, "kind": "committee-report"}
+    report = exact_report(
+        REPORT_ID, narrative.title, authority, start, end, sections=public, notes=notes, meta=meta
+    )
+    report.marking = disclosure.marking_by_content(report)
+    report.meta["equalities_text"] = texts.get("equalities", "")
+    exempt_report = None
+    if withheld:
+        _unique_ids(withheld)
+        exempt_report = exact_report(
+            REPORT_ID,
+            f"{narrative.title}: exempt appendices",
+            authority,
+            start,
+            end,
+            sections=[
+                Section(
+                    id="exempt-notice",
+                    title="Not for publication",
+                    paragraphs=[exempt_note(s.title, exempt[s.id]) for s in withheld],
+                ),
+                *withheld,
+            ],
+            notes=notes[:1],
+            meta={**meta, "kind": "committee-report-exempt"},
+        )
+        exempt_report.marking = disclosure.marking_by_content(exempt_report)
+    return report, exempt_report
+
+
+def produce_templated(
+    authority: Any,
+    start: datetime.date,
+    end: datetime.date,
+    narrative: Narrative,
+    template_sections: list[dict[str, Any]],
+    texts: dict[str, str],
+    exempt: dict[str, str],
+    audience: str,
+) -> tuple[Report, Report | None]:
+    """The templated report and its exempt appendices for `audience`: protected, then
+    worded."""
+    report, withheld = build_templated(
+        authority, start, end, narrative, template_sections, texts, exempt
+    )
+    report = disclosure.apply(report, audience)
+    finish(report)
+    if withheld is not None:
+        withheld = disclosure.apply(withheld, audience)
+    return report, withheld
 
 
 # --- sentences from the published tables -------------------------------------------------

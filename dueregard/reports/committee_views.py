@@ -9,6 +9,7 @@ reports.services.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -21,9 +22,17 @@ from dueregard.accounts.access import SignedInRequest, requires
 from dueregard.accounts.permissions import Action, Audience, Kind, audiences_for, can
 from dueregard.core import periods, versions
 
-from . import committee, queries, services
-from .forms import AUDIENCE_LABELS, CommitteeReportForm, NarrativeForm
-from .models import CommitteeReport
+from . import committee, queries, services, templates_presets
+from .forms import (
+    AUDIENCE_LABELS,
+    ClearanceForm,
+    CommitteeReportForm,
+    CopyTemplateForm,
+    NarrativeForm,
+    SectionsForm,
+    TemplateForm,
+)
+from .models import CommitteeReport, CommitteeReportFinal, ReportTemplate
 from .renderers import FORMATS
 from .renderers.html import period_text, render_fragment
 
@@ -77,6 +86,7 @@ def committee_create(request: SignedInRequest) -> HttpResponse:
                     end=data["date_to"],
                     audience=data["audience"],
                     acting_user=request.user,
+                    template=data.get("template"),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -136,8 +146,11 @@ def committee_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "audience_label": AUDIENCE_LABELS[audience],
             "fragment": render_fragment(built, prefix="preview-"),
             "versions": _versions(request, report),
-            "may_write": may_write(request.user, report),
+            "may_write": may_write(request.user, report) and not is_final(report),
             "preview_differs": audience.value != report.audience,
+            "empty_sections": services.empty_narrative_sections(report),
+            "clearance_missing": services.clearance_missing(report),
+            "final": is_final(report),
         },
     )
 
@@ -210,6 +223,11 @@ def committee_version(request: SignedInRequest, pk: int, number: int) -> HttpRes
             if may_export
             else [],
             "latest": report.versions.aggregate(n=Max("number"))["n"],
+            "final": CommitteeReportFinal.objects.filter(version=version).first(),
+            "may_mark_final": may_write(request.user, report)
+            and report.template_id is not None
+            and not is_final(report),
+            "clearance_missing": services.clearance_missing(report),
         },
     )
 
@@ -222,13 +240,180 @@ def committee_version_download(
     if format_id not in services.COMMITTEE_FORMATS:
         raise Http404
     version = queries.get_version_for_user(request, report, number, Action.EXPORT)
-    content = services.download_committee_version(version, format_id, acting_user=request.user)
+    part = (
+        "exempt"
+        if request.resolver_match and "exempt" in (request.resolver_match.url_name or "")
+        else "public"
+    )
+    if part == "exempt" and not version.has_exempt:
+        raise Http404
+    content = services.download_committee_version(
+        version, format_id, acting_user=request.user, part=part
+    )
     spec = FORMATS[format_id]
     response = HttpResponse(content, content_type=spec.content_type)
+    suffix = "-exempt-appendices" if part == "exempt" else ""
     filename = (
         f"committee-report-{report.authority.ons_code}-{report.period_start:%Y%m%d}-"
-        f"{report.period_end:%Y%m%d}-v{version.number}.{spec.extension}"
+        f"{report.period_end:%Y%m%d}-v{version.number}{suffix}.{spec.extension}"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def is_final(report: CommitteeReport) -> bool:
+    return report.versions.filter(final__isnull=False).exists()
+
+
+# --- templates, sections, clearance and marking final ------------------------------------------
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE)
+def committee_templates(request: SignedInRequest) -> HttpResponse:
+    authorities = queries.committee_authorities(request.user, Action.CHANGE)
+    form = CopyTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        authority = authorities.first()
+        if authority is None:
+            raise Http404
+        try:
+            template = services.copy_template(
+                authority,
+                preset=form.cleaned_data["preset"],
+                name=form.cleaned_data["name"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{template.name} copied: edit its sections")
+            return redirect("reports:committee_template_edit", pk=template.pk)
+    return render(
+        request,
+        "reports/committee/templates.html",
+        {
+            "form": form,
+            "templates": ReportTemplate.objects.filter(authority__in=authorities, archived=False),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
+def committee_template_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    template = queries.get_template_for_user(request, pk)
+    initial = {
+        "name": template.name,
+        "sections": templates_presets.sections_text(template.sections),
+        "clearance_roles": "\n".join(template.clearance_roles),
+    }
+    form = TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_template(
+                template,
+                name=data["name"],
+                sections=services.parse_sections(data["sections"]),
+                clearance_roles=data["clearance_roles"].splitlines(),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Template saved")
+            return redirect("reports:committee_templates")
+    return render(
+        request,
+        "reports/committee/template_edit.html",
+        {
+            "form": form,
+            "template": template,
+            "kinds": templates_presets.KIND_LABELS,
+            "figures": [(f[0], f[1]) for f in committee.FIGURES] + [("equalities", "Equalities")],
+            "appendices": [(k, v[0]) for k, v in appendices_list()],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def appendices_list() -> list[tuple[str, tuple[str, Any]]]:
+    from .appendices import APPENDICES
+
+    return list(APPENDICES.items())
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
+def committee_sections(request: SignedInRequest, pk: int) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk, write=True)
+    if report.template is None:
+        return redirect("reports:committee_edit", pk=report.pk)
+    initial = {f"n_{k}": v for k, v in report.narrative.items()}
+    initial |= {f"x_{k}": v for k, v in report.exempt.items()}
+    form = SectionsForm(
+        request.POST or None, template_sections=report.template.sections, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_committee_report(
+                report,
+                {"narrative": form.narrative(), "exempt": form.exempt()},
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Sections saved")
+            return redirect("reports:committee", pk=report.pk)
+    return render(
+        request,
+        "reports/committee/sections.html",
+        {"form": form, "report": report},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True)
+def committee_clearance(request: SignedInRequest, pk: int) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk, write=True)
+    if report.template is None:
+        raise Http404
+    roles = list(report.template.clearance_roles)
+    initial: dict[str, Any] = {}
+    for n, role in enumerate(roles):
+        entry = report.clearance.get(role, {})
+        initial[f"name_{n}"] = entry.get("name", "")
+        if entry.get("date"):
+            initial[f"date_{n}"] = datetime.date.fromisoformat(entry["date"])
+    form = ClearanceForm(request.POST or None, roles=roles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_committee_report(
+                report, {"clearance": form.clearance()}, acting_user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Clearance saved")
+            return redirect("reports:committee", pk=report.pk)
+    return render(
+        request,
+        "reports/committee/clearance.html",
+        {"form": form, "report": report},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Kind.GOVERNANCE, Action.CHANGE, object_scoped=True, methods=("POST",))
+def committee_mark_final(request: SignedInRequest, pk: int, number: int) -> HttpResponse:
+    report = queries.get_committee_report_for_user(request, pk, write=True)
+    version = queries.get_version_for_user(request, report, number)
+    try:
+        services.mark_committee_final(version, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Version {version.number} is final: it cannot change")
+    return redirect("reports:committee_version", pk=report.pk, number=version.number)

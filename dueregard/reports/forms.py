@@ -16,6 +16,8 @@ from dueregard.core.forms import GovUKDateField
 from dueregard.core.periods import last_complete_financial_year
 from dueregard.governance.models import Board
 
+from .models import ReportTemplate
+
 AUDIENCE_LABELS = {
     Audience.EXACT: "Exact figures (for case-level roles and analysts)",
     Audience.BOARD: "Board (small numbers hidden)",
@@ -136,10 +138,21 @@ class CommitteeReportForm(forms.Form):
         ),
     )
 
+    template = forms.ModelChoiceField(
+        label="Which template is it built on?",
+        queryset=ReportTemplate.objects.none(),
+        required=False,
+        empty_label="The standard committee report (no template)",
+        help_text="Copy a preset on the templates page to build on it.",
+    )
+
     def __init__(self, data: Any = None, *, user: Any, boards: QuerySet[Board], **kwargs: Any):
         super().__init__(data, **kwargs)
         self.user = user
         self.fields["board"].queryset = boards  # type: ignore[attr-defined]
+        self.fields["template"].queryset = ReportTemplate.objects.filter(  # type: ignore[attr-defined]
+            authority__in={b.authority_id for b in boards}, archived=False
+        )
         authorities = list({b.authority_id: b.authority for b in boards}.values())
         self.fields["audience"].choices = _audience_choices(user, authorities)  # type: ignore[attr-defined]
 
@@ -155,7 +168,100 @@ class CommitteeReportForm(forms.Form):
             and Audience(audience) not in audiences_for(self.user, board.authority)
         ):
             self.add_error("audience", f"You cannot produce reports for the {audience} audience")
+        template = data.get("template")
+        if board and template and template.authority_id != board.authority_id:
+            self.add_error("template", "Choose a template of the board's authority")
         return data
+
+
+# --- committee report templates, sections and clearance ------------------------------------
+
+
+class CopyTemplateForm(forms.Form):
+    """Copy a preset as the authority's own template."""
+
+    preset = forms.ChoiceField(label="Preset", widget=forms.RadioSelect)
+    name = forms.CharField(label="Name of your copy", max_length=200, required=False)
+
+    def __init__(self, data: Any = None, **kwargs: Any):
+        from .templates_presets import PRESETS
+
+        super().__init__(data, **kwargs)
+        self.fields["preset"].choices = [(k, p["name"]) for k, p in PRESETS.items()]  # type: ignore[attr-defined]
+
+
+class TemplateForm(forms.Form):
+    """A template's name, its sections (one a line) and its clearance roles."""
+
+    name = forms.CharField(label="Name", max_length=200)
+    sections = forms.CharField(
+        label="Sections, in order",
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+        help_text=(
+            "One section a line: kind | source | title. The kind is narrative, figures or "
+            "records (an appendix). Move a line to reorder, delete it to remove, change the "
+            "title to rename, add a line to add a section."
+        ),
+    )
+    clearance_roles = forms.CharField(
+        label="Clearance roles",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One role a line, for example Legal. Each gives a name and date before a version is final.",
+    )
+
+
+class SectionsForm(forms.Form):
+    """The narrative of each narrative section, and whether each appendix is exempt."""
+
+    def __init__(self, data: Any = None, *, template_sections: list[dict[str, Any]], **kwargs: Any):
+        from .committee import SCHEDULE_12A
+
+        super().__init__(data, **kwargs)
+        for spec in template_sections:
+            if spec["kind"] == "narrative":
+                self.fields[f"n_{spec['key']}"] = forms.CharField(
+                    label=spec["title"],
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text="Separate paragraphs with a blank line.",
+                )
+            elif spec["kind"] == "records":
+                self.fields[f"x_{spec['key']}"] = forms.ChoiceField(
+                    label=f"{spec['title']}: exempt from publication?",
+                    required=False,
+                    choices=[("", "No, publish it with the report")]
+                    + [(n, f"Exempt: paragraph {n}, {text}") for n, text in SCHEDULE_12A.items()],
+                )
+
+    def narrative(self) -> dict[str, str]:
+        return {k[2:]: v for k, v in self.cleaned_data.items() if k.startswith("n_")}
+
+    def exempt(self) -> dict[str, str]:
+        return {k[2:]: v for k, v in self.cleaned_data.items() if k.startswith("x_") and v}
+
+
+class ClearanceForm(forms.Form):
+    """The clearance checklist: each role's name and date."""
+
+    def __init__(self, data: Any = None, *, roles: list[str], **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.roles = roles
+        for n, role in enumerate(roles):
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=f"{role}: name", max_length=200, required=False
+            )
+            self.fields[f"date_{n}"] = GovUKDateField(
+                label=f"{role}: date cleared", required=False, help_text="For example, 1 7 2026"
+            )
+
+    def clearance(self) -> dict[str, dict[str, Any]]:
+        return {
+            role: {
+                "name": self.cleaned_data.get(f"name_{n}", ""),
+                "date": self.cleaned_data.get(f"date_{n}") or "",
+            }
+            for n, role in enumerate(self.roles)
+        }
 
 
 def _text(
@@ -189,6 +295,9 @@ class NarrativeForm(forms.Form):
     enclosures = forms.CharField(label="Enclosures", max_length=300, required=False)
     officer_contact = _text(
         "Officer contact details", "Name, role, email address and telephone number", rows=3
+    )
+    accountable_directors = forms.CharField(
+        label="Accountable directors", max_length=300, required=False
     )
     audience = forms.ChoiceField(
         label="Who will read it?",

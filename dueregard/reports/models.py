@@ -33,6 +33,24 @@ from dueregard.governance.models import Board
 AUDIENCE_CHOICES = [(a.value, a.value.capitalize()) for a in Audience]
 
 
+class ReportTemplate(AuthoredModel, ArchivableModel):
+    """An authority's committee report template: an ordered list of sections (see
+    reports.templates_presets for their shape) and the clearance roles. Copied from a
+    preset and edited by the Prevent lead; archived, never deleted."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    based_on = models.CharField("copied from preset", max_length=40, blank=True)
+    sections = models.JSONField(default=list)
+    clearance_roles = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CommitteeReport(AuthoredModel, ArchivableModel):
     """The draft of a report to a board for a period: cover details and narrative."""
 
@@ -67,6 +85,16 @@ class CommitteeReport(AuthoredModel, ArchivableModel):
     implications = models.TextField("implications of decision", blank=True)
     equalities = models.TextField("equalities and diversity", blank=True)
     background_papers = models.TextField("background papers", blank=True)
+    # Reports built on a template: its sections, the narrative by section key, the
+    # clearance checklist (role -> {"name", "date"}) and the exempt appendices
+    # (appendix section key -> the Schedule 12A paragraph it relies on).
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    accountable_directors = models.CharField(max_length=300, blank=True)
+    narrative = models.JSONField(default=dict, blank=True)
+    clearance = models.JSONField(default=dict, blank=True)
+    exempt = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-period_end", "-created_at", "-pk"]
@@ -107,6 +135,11 @@ class CommitteeReportVersion(models.Model):
     pdf = models.BinaryField()
     html = models.BinaryField()
     sha256 = models.JSONField(default=dict, help_text="The digest of each file, by format.")
+    # The exempt appendices, kept apart from the public files (empty when there are none).
+    exempt_docx = models.BinaryField(default=b"")
+    exempt_pdf = models.BinaryField(default=b"")
+    exempt_html = models.BinaryField(default=b"")
+    exempt_content = models.JSONField(null=True, blank=True)
 
     objects = ImmutableQuerySet.as_manager()
 
@@ -127,8 +160,41 @@ class CommitteeReportVersion(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("generated versions cannot be deleted")
 
-    def file(self, format_id: str) -> bytes:
-        return bytes(getattr(self, format_id))
+    def file(self, format_id: str, part: str = "public") -> bytes:
+        return bytes(getattr(self, format_id if part == "public" else f"exempt_{format_id}"))
+
+    @property
+    def has_exempt(self) -> bool:
+        return self.exempt_content is not None
+
+
+class CommitteeReportFinal(models.Model):
+    """A version marked final, with the clearance record it passed: each role's name and
+    date as they were when it was marked. Kept with the version, never changed; the
+    checklist is not in the published files."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    version = models.OneToOneField(
+        CommitteeReportVersion, on_delete=models.PROTECT, related_name="final"
+    )
+    clearance = models.JSONField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ImmutableQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Clearance of {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("a final version's clearance record cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("a final version's clearance record cannot be deleted")
 
 
 class GrantReturnStatus(models.TextChoices):

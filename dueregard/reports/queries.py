@@ -19,7 +19,13 @@ from dueregard.areas.models import Authority
 from dueregard.governance.models import Board
 
 from . import registry
-from .models import CommitteeReport, CommitteeReportVersion, GrantBudgetLine, GrantReturn
+from .models import (
+    CommitteeReport,
+    CommitteeReportVersion,
+    GrantBudgetLine,
+    GrantReturn,
+    ReportTemplate,
+)
 from .registry import ReportType
 from .scope import Scope
 
@@ -105,6 +111,17 @@ def get_committee_report_for_user(
 ) -> CommitteeReport:
     """404 outside the user's authorities; 403 when they may read but not write it."""
     return get_visible(request, committee_reports_visible_to, pk, kind=Kind.STATISTICS, write=write)
+
+
+def templates_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[ReportTemplate]:
+    """Committee report templates of the authorities whose reports `user` may write (a
+    template is the Prevent lead's: reading and changing it both need CHANGE)."""
+    return _committee_scoped(ReportTemplate, user, Action.CHANGE).filter(archived=False)
+
+
+def get_template_for_user(request: HttpRequest, pk: Any) -> ReportTemplate:
+    """404 outside the authorities whose reports the user may write."""
+    return get_visible(request, templates_visible_to, pk, kind=Kind.GOVERNANCE, write=True)
 
 
 def get_version_for_user(

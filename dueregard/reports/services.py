@@ -41,10 +41,12 @@ from . import codec, committee, disclosure, grant_returns, renderers
 from .data import Report
 from .models import (
     CommitteeReport,
+    CommitteeReportFinal,
     CommitteeReportVersion,
     GrantBudgetLine,
     GrantReturn,
     GrantReturnStatus,
+    ReportTemplate,
 )
 from .queries import authorities_for_report
 from .registry import ReportType
@@ -197,6 +199,7 @@ NARRATIVE_FIELDS = [
     "key_decision",
     "enclosures",
     "officer_contact",
+    "accountable_directors",
     "summary",
     "recommendations",
     "context",
@@ -287,10 +290,14 @@ def create_committee_report(
     end: datetime.date,
     audience: Audience | str = Audience.BOARD,
     acting_user: User | None,
+    template: ReportTemplate | None = None,
 ) -> CommitteeReport:
-    """A new committee report for `board` and the period, with a first draft to edit."""
+    """A new committee report for `board` and the period, with a first draft to edit;
+    built on `template` if one is given (its sections, narrative and clearance)."""
     audience = Audience(audience)
     _may_write(acting_user, authority)
+    if template is not None and (template.authority_id != authority.pk or template.archived):
+        raise ValidationError({"template": "Choose one of the authority's current templates"})
     if board.authority_id != authority.pk or board.archived:
         raise ValidationError({"board": "Choose one of the authority's current boards"})
     if end < start:
@@ -307,10 +314,43 @@ def create_committee_report(
         audience=audience.value,
         created_by=user,
         modified_by=user,
+        template=template,
         **default_narrative(authority, board, start, end, officer),
     )
-    record(AuditAction.CREATE, actor=acting_user, obj=report, detail={"board": str(board.pk)})
+    if template is not None:
+        report.narrative = templated_narrative(report)
+        report.save(update_fields=["narrative"])
+    detail = {"board": str(board.pk)}
+    if template is not None:
+        detail["template"] = str(template.pk)
+    record(AuditAction.CREATE, actor=acting_user, obj=report, detail=detail)
     return report
+
+
+# The first draft's words for a templated report's narrative sections, by section key.
+DRAFT_KEYS = {
+    "summary": "summary",
+    "recommendations": "recommendations",
+    "why": "context",
+    "introduction": "context",
+    "reasons": "reasons",
+    "alternatives": "alternatives",
+    "implementation": "implementation",
+    "background": "background_papers",
+}
+
+
+def templated_narrative(report: CommitteeReport) -> dict[str, str]:
+    """A first draft for each narrative section: the default words where the seeds' headings
+    match, else the section's standard text, else empty (the page lists empty sections)."""
+    assert report.template is not None
+    texts = {}
+    for spec in report.template.sections:
+        if spec["kind"] != "narrative":
+            continue
+        field = DRAFT_KEYS.get(spec["key"])
+        texts[spec["key"]] = getattr(report, field) if field else spec.get("text", "")
+    return texts
 
 
 @transaction.atomic
@@ -320,6 +360,14 @@ def update_committee_report(
     """Save the cover details, narrative and audience. Versions already generated keep
     what they were generated with."""
     _may_write(acting_user, report.authority)
+    check_not_final(report)
+    data = dict(data)
+    if "narrative" in data:
+        data["narrative"] = _narrative(report, data["narrative"])
+    if "clearance" in data:
+        data["clearance"] = _clearance(report, data["clearance"])
+    if "exempt" in data:
+        data["exempt"] = _exempt(report, data["exempt"])
     if "audience" in data:
         audience = Audience(data["audience"])
         if acting_user is not None and audience not in audiences_for(acting_user, report.authority):
@@ -329,7 +377,7 @@ def update_committee_report(
         raise ValidationError({"title": "Enter the report's title"})
     changed = []
     for name, value in data.items():
-        if name not in [*NARRATIVE_FIELDS, "audience"]:
+        if name not in [*NARRATIVE_FIELDS, *TEMPLATED_FIELDS, "audience"]:
             raise ValueError(f"{name} is not a committee report field")
         if getattr(report, name) != value:
             setattr(report, name, value)
@@ -341,7 +389,120 @@ def update_committee_report(
     return report
 
 
+TEMPLATED_FIELDS = ["narrative", "clearance", "exempt"]
+
+
+class ReportFinal(PermissionDenied):
+    """A committee report with a final version is frozen."""
+
+
+def check_not_final(report: CommitteeReport) -> None:
+    if CommitteeReportFinal.objects.filter(version__report=report).exists():
+        raise ReportFinal("This report has a final version: it cannot be changed.")
+
+
+def _template_sections(report: CommitteeReport, kind: str) -> dict[str, dict[str, Any]]:
+    if report.template is None:
+        return {}
+    return {s["key"]: s for s in report.template.sections if s["kind"] == kind}
+
+
+def _narrative(report: CommitteeReport, texts: dict[str, Any]) -> dict[str, str]:
+    known = _template_sections(report, "narrative")
+    unknown = [k for k in texts if k not in known]
+    if unknown:
+        raise ValidationError(
+            {"narrative": f"The template has no narrative section {', '.join(unknown)}"}
+        )
+    return {**report.narrative, **{k: str(v or "") for k, v in texts.items()}}
+
+
+def _clearance(report: CommitteeReport, entries: dict[str, Any]) -> dict[str, dict[str, str]]:
+    roles = report.template.clearance_roles if report.template else []
+    cleaned: dict[str, dict[str, str]] = {}
+    errors = []
+    for role, entry in entries.items():
+        if role not in roles:
+            errors.append(f"{role} is not a clearance role of the template")
+            continue
+        name = str(entry.get("name") or "").strip()
+        day = entry.get("date") or ""
+        if isinstance(day, datetime.date):
+            day = day.isoformat()
+        if day:
+            try:
+                datetime.date.fromisoformat(str(day))
+            except ValueError:
+                errors.append(f"{role}: enter the date as a real date")
+                continue
+        cleaned[role] = {"name": name, "date": str(day)}
+    if errors:
+        raise ValidationError({"clearance": errors})
+    return {**report.clearance, **cleaned}
+
+
+def _exempt(report: CommitteeReport, exempt: dict[str, Any]) -> dict[str, str]:
+    appendices = _template_sections(report, "records")
+    errors = []
+    cleaned = {}
+    for key, paragraph in exempt.items():
+        paragraph = str(paragraph or "").strip()
+        if not paragraph:
+            continue
+        if key not in appendices:
+            errors.append(f"{key} is not an appendix of the template")
+        elif paragraph not in committee.SCHEDULE_12A:
+            errors.append(
+                f"{appendices[key]['title']}: choose a paragraph of Schedule 12A from 1 to 7"
+            )
+        else:
+            cleaned[key] = paragraph
+    if errors:
+        raise ValidationError({"exempt": errors})
+    return cleaned
+
+
+def empty_narrative_sections(report: CommitteeReport) -> list[dict[str, str]]:
+    """The template's narrative sections with no words yet, in the template's order."""
+    return [
+        {"key": key, "title": spec["title"]}
+        for key, spec in _template_sections(report, "narrative").items()
+        if not str(report.narrative.get(key, "")).strip()
+    ]
+
+
+def clearance_missing(report: CommitteeReport) -> list[str]:
+    """The template's clearance roles still without a name and a date."""
+    roles = report.template.clearance_roles if report.template else []
+    return [
+        role
+        for role in roles
+        if not (
+            report.clearance.get(role, {}).get("name")
+            and report.clearance.get(role, {}).get("date")
+        )
+    ]
+
+
+def _committee_reports(report: CommitteeReport, audience: Audience) -> tuple[Report, Report | None]:
+    """The public report and, if any appendix is exempt, the exempt appendices."""
+    if report.template is None:
+        return _committee_report(report, audience), None
+    return committee.produce_templated(
+        report.authority,
+        report.period_start,
+        report.period_end,
+        committee.Narrative.of(report),
+        report.template.sections,
+        report.narrative,
+        report.exempt,
+        audience.value,
+    )
+
+
 def _committee_report(report: CommitteeReport, audience: Audience) -> Report:
+    if report.template is not None:
+        return _committee_reports(report, audience)[0]
     return committee.produce(
         report.authority,
         report.period_start,
@@ -380,10 +541,18 @@ def generate_committee_version(
     """Build the report for its audience now and keep it, with its DOCX, PDF and HTML
     files, as the next numbered version. Earlier versions are never changed."""
     _may_write(acting_user, report.authority)
+    check_not_final(report)
     audience = Audience(report.audience)
     _check_audience(acting_user, report.authority, audience)
-    built = _committee_report(report, audience)
+    built, withheld = _committee_reports(report, audience)
     files = {format_id: renderers.render(built, format_id) for format_id in COMMITTEE_FORMATS}
+    exempt_files: dict[str, Any] = {}
+    if withheld is not None:
+        exempt_files = {
+            f"exempt_{format_id}": renderers.render(withheld, format_id)
+            for format_id in COMMITTEE_FORMATS
+        }
+        exempt_files["exempt_content"] = codec.to_data(withheld)
     locked = CommitteeReport.objects.select_for_update().get(pk=report.pk)
     number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = CommitteeReportVersion.objects.create(
@@ -394,8 +563,13 @@ def generate_committee_version(
         audience=audience.value,
         marking=built.marking,
         content=codec.to_data(built),
-        sha256={f: hashlib.sha256(content).hexdigest() for f, content in files.items()},
+        sha256={
+            f: hashlib.sha256(content).hexdigest()
+            for f, content in [*files.items(), *exempt_files.items()]
+            if isinstance(content, bytes)
+        },
         **files,
+        **exempt_files,
     )
     record(
         AuditAction.CREATE,
@@ -437,8 +611,12 @@ def download_committee_version(
     *,
     acting_user: User | None,
     via: str = "download",
+    part: str = "public",
 ) -> bytes:
-    """The file as it was generated; audited as an EXPORT."""
+    """The file as it was generated; audited as an EXPORT. `part` "exempt" is the file of
+    exempt appendices, kept apart from the public one."""
+    if part not in ("public", "exempt") or (part == "exempt" and not version.has_exempt):
+        raise ValidationError("This version has no exempt appendices.")
     if format_id not in COMMITTEE_FORMATS:
         raise ValidationError(
             f"Committee reports are kept as {', '.join(COMMITTEE_FORMATS)}, not {format_id}."
@@ -457,9 +635,190 @@ def download_committee_version(
             "format": format_id,
             "audience": version.audience,
             "via": via,
+            "part": part,
         },
     )
-    return version.file(format_id)
+    return version.file(format_id, part)
+
+
+@transaction.atomic
+def mark_committee_final(
+    version: CommitteeReportVersion, *, acting_user: User | None
+) -> CommitteeReportFinal:
+    """Mark the latest version final: every clearance role of the template has a name and
+    a date. The clearance record is kept with the version; the report is frozen."""
+    report = CommitteeReport.objects.select_for_update().get(pk=version.report_id)
+    _may_write(acting_user, report.authority)
+    check_not_final(report)
+    latest = report.versions.aggregate(n=Max("number"))["n"]
+    if version.number != latest:
+        raise ValidationError(
+            f"Only the latest version (version {latest}) can be marked final: it has the "
+            "report as it stands."
+        )
+    if report.template is None:
+        raise ValidationError("Only a report built on a template has a clearance checklist.")
+    missing = clearance_missing(report)
+    if missing:
+        raise ValidationError(
+            {"clearance": [f"{role}: enter the name and the date of clearance" for role in missing]}
+        )
+    final = CommitteeReportFinal.objects.create(
+        authority=report.authority,
+        version=version,
+        clearance={role: report.clearance[role] for role in report.template.clearance_roles},
+        marked_by=_user(acting_user),
+    )
+    record(
+        AuditAction.CHANGE,
+        actor=acting_user,
+        obj=version,
+        detail={"report": str(report.pk), "number": str(version.number), "final": "yes"},
+    )
+    return final
+
+
+# --- committee report templates ---------------------------------------------------------
+
+
+def parse_sections(text: str) -> list[dict[str, str]]:
+    """Sections from the edit page's text: one a line, "kind | source | title". A bad line
+    is named with its number; nothing is saved unless every line is good."""
+    from . import appendices
+    from .templates_presets import KINDS
+
+    figures = {f[0] for f in committee.FIGURES} | {"equalities"}
+    sections: list[dict[str, str]] = []
+    errors = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.replace("\r\n", "\n").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3:
+            errors.append(f"Line {number}: write kind | source | title")
+            continue
+        kind, source, title = parts
+        if kind not in KINDS:
+            errors.append(f"Line {number}: the kind must be one of {', '.join(KINDS)}")
+            continue
+        if not title:
+            errors.append(f"Line {number}: enter the section's title")
+            continue
+        if kind == "figures" and source not in figures:
+            errors.append(f"Line {number}: figures must name one of {', '.join(sorted(figures))}")
+            continue
+        if kind == "records" and source not in appendices.APPENDICES:
+            errors.append(
+                f"Line {number}: an appendix must name one of {', '.join(appendices.APPENDICES)}"
+            )
+            continue
+        if kind == "records":
+            key = f"appendix_{source}"
+        elif kind == "figures":
+            key = source
+        else:
+            key = _slug(source or title)
+        if key in seen:
+            errors.append(f"Line {number}: {source or title} is already in the template")
+            continue
+        seen.add(key)
+        sections.append(
+            {
+                "key": key,
+                "kind": kind,
+                "title": title,
+                "source": source if kind != "narrative" else "",
+                "text": "",
+            }
+        )
+    if errors:
+        raise ValidationError({"sections": errors})
+    if not sections:
+        raise ValidationError({"sections": "A template needs at least one section"})
+    return sections
+
+
+def _slug(title: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", title.casefold()).strip("_")[:60] or "section"
+
+
+@transaction.atomic
+def copy_template(
+    authority: Authority,
+    *,
+    preset: str | None = None,
+    template: ReportTemplate | None = None,
+    name: str = "",
+    acting_user: User | None,
+) -> ReportTemplate:
+    """The authority's own copy of a preset (or of one of its templates), to edit."""
+    from . import templates_presets
+
+    _may_write(acting_user, authority)
+    if template is not None:
+        if template.authority_id != authority.pk:
+            raise PermissionDenied("You cannot copy another authority's template.")
+        source: dict[str, Any] = {
+            "name": template.name,
+            "sections": [dict(s) for s in template.sections],
+            "clearance_roles": list(template.clearance_roles),
+        }
+        based_on = template.based_on
+    elif preset in templates_presets.PRESETS:
+        source = templates_presets.preset(preset)
+        based_on = preset
+    else:
+        raise ValidationError({"preset": "Choose one of the presets"})
+    user = _user(acting_user)
+    copied = ReportTemplate.objects.create(
+        authority=authority,
+        name=name.strip() or str(source["name"]),
+        based_on=based_on,
+        sections=source["sections"],
+        clearance_roles=source["clearance_roles"],
+        created_by=user,
+        modified_by=user,
+    )
+    record(AuditAction.CREATE, actor=acting_user, obj=copied, detail={"based_on": based_on or ""})
+    return copied
+
+
+@transaction.atomic
+def update_template(
+    template: ReportTemplate,
+    *,
+    name: str,
+    sections: list[dict[str, str]],
+    clearance_roles: list[str],
+    acting_user: User | None,
+) -> ReportTemplate:
+    """Rename, add, remove and reorder sections and set the clearance roles. Standard text
+    kept for a section that stays; reports already generated keep their versions."""
+    _may_write(acting_user, template.authority)
+    if not name.strip():
+        raise ValidationError({"name": "Enter the template's name"})
+    roles = [r.strip() for r in clearance_roles if r.strip()]
+    if len(set(roles)) != len(roles):
+        raise ValidationError({"clearance_roles": "Each clearance role once"})
+    old = {s["key"]: s for s in template.sections}
+    merged = [
+        {**s, "text": s.get("text") or old.get(s["key"], {}).get("text", "")} for s in sections
+    ]
+    template.name = name.strip()
+    template.sections = merged
+    template.clearance_roles = roles
+    template.modified_by = _user(acting_user)
+    template.save()
+    record(
+        AuditAction.CHANGE,
+        actor=acting_user,
+        obj=template,
+        detail={"sections": str(len(merged)), "roles": str(len(roles))},
+    )
+    return template
 
 
 # --- quarterly grant returns ----------------------------------------------------------------

@@ -11,6 +11,32 @@ urlpatterns = [
     path("committee/new/", committee_views.committee_create, name="committee_create"),
     path("committee/<int:pk>/", committee_views.committee_detail, name="committee"),
     path("committee/<int:pk>/edit/", committee_views.committee_edit, name="committee_edit"),
+    path("committee/templates/", committee_views.committee_templates, name="committee_templates"),
+    path(
+        "committee/templates/<int:pk>/",
+        committee_views.committee_template_edit,
+        name="committee_template_edit",
+    ),
+    path(
+        "committee/<int:pk>/sections/",
+        committee_views.committee_sections,
+        name="committee_sections",
+    ),
+    path(
+        "committee/<int:pk>/clearance/",
+        committee_views.committee_clearance,
+        name="committee_clearance",
+    ),
+    path(
+        "committee/<int:pk>/versions/<int:number>/final/",
+        committee_views.committee_mark_final,
+        name="committee_mark_final",
+    ),
+    path(
+        "committee/<int:pk>/versions/<int:number>/exempt/<slug:format_id>",
+        committee_views.committee_version_download,
+        name="committee_version_download_exempt",
+    ),
     path(
         "committee/<int:pk>/generate/",
         committee_views.committee_generate,

@@ -16,7 +16,7 @@ from dueregard.core.periods import financial_quarter_of, last_complete_financial
 from dueregard.demo.context import DemoContext
 from dueregard.governance.models import Board
 from dueregard.reports import services
-from dueregard.reports.models import CommitteeReport, GrantReturn
+from dueregard.reports.models import CommitteeReport, GrantReturn, ReportTemplate
 
 ORDER = 90
 BOARD = "Kingsmere Safer Communities Partnership Board"
@@ -65,6 +65,77 @@ def _committee_report(ctx: DemoContext, user: User, today: datetime.date) -> Non
     services.generate_committee_version(report, acting_user=user, via="demo")
 
 
+# preset, the words of two narrative sections, the exempt appendix and its Schedule 12A paragraph
+STYLES = [
+    (
+        "barnet",
+        {
+            "social_value": (
+                "The funded projects are delivered by local voluntary groups, and the training "
+                "is delivered by the council's own trained facilitators (demo)."
+            ),
+            "risk_management": (
+                "The partnership's Prevent risk register is reviewed at each board meeting; "
+                "the exempt appendix sets out the risks with their owners (demo)."
+            ),
+        },
+        "appendix_risk_register",
+        "7",
+    ),
+    (
+        "barking-dagenham",
+        {
+            "staffing": "There are no staffing implications arising from this report (demo).",
+            "safeguarding": (
+                "Prevent is part of safeguarding: referrals about children are considered with "
+                "the children's safeguarding partnership (demo)."
+            ),
+        },
+        "appendix_action_plan",
+        "3",
+    ),
+]
+
+
+def _templated_reports(ctx: DemoContext, user: User, today: datetime.date) -> None:
+    """One final report of each preset's style, with clearance complete and an exempt
+    appendix."""
+    board = Board.objects.filter(authority=ctx.authority, name=BOARD).first()
+    if board is None:
+        return
+    year = last_complete_financial_year(today)
+    for preset, words, exempt, paragraph in STYLES:
+        if ReportTemplate.objects.filter(authority=ctx.authority, based_on=preset).exists():
+            continue
+        template = services.copy_template(ctx.authority, preset=preset, acting_user=user)
+        report = services.create_committee_report(
+            ctx.authority,
+            board=board,
+            start=year.start,
+            end=year.end,
+            acting_user=user,
+            template=template,
+        )
+        cleared_on = year.end + datetime.timedelta(days=50)
+        services.update_committee_report(
+            report,
+            {
+                "title": f"Prevent duty annual report ({template.name})",
+                "meeting_date": year.end + datetime.timedelta(days=70),
+                "accountable_directors": "Director of Community Safety (demo)",
+                "narrative": words,
+                "exempt": {exempt: paragraph},
+                "clearance": {
+                    role: {"name": f"{role} (demo officer)", "date": cleared_on}
+                    for role in template.clearance_roles
+                },
+            },
+            acting_user=user,
+        )
+        version = services.generate_committee_version(report, acting_user=user, via="demo")
+        services.mark_committee_final(version, acting_user=user)
+
+
 def _grant_return(ctx: DemoContext, user: User, day: datetime.date, *, sign_off: bool) -> None:
     quarter = financial_quarter_of(day)
     if GrantReturn.objects.filter(authority=ctx.authority, quarter_start=quarter.start).exists():
@@ -92,6 +163,7 @@ def run(ctx: DemoContext) -> None:
     user = ctx.users["coordinator"]
     today = min(ctx.today, periods.today())
     _committee_report(ctx, user, today)
+    _templated_reports(ctx, user, today)
     this_quarter = financial_quarter_of(today)
     _grant_return(ctx, user, this_quarter.start - datetime.timedelta(days=1), sign_off=True)
     _grant_return(ctx, user, today, sign_off=False)

@@ -18,12 +18,22 @@ def test_demo_reporting_is_made_through_the_services_once() -> None:
     for step in (areas, users, governance, reports):
         step.run(ctx)
 
-    report = CommitteeReport.objects.get(authority=ctx.authority)
+    report = CommitteeReport.objects.get(authority=ctx.authority, template__isnull=True)
     assert report.board.name == reports.BOARD
     version = report.versions.get()
     assert version.number == 1
     assert version.file("docx")[:2] == b"PK"  # a real Word document
     assert version.file("pdf")[:5] == b"%PDF-"
+
+    # One final report of each preset's style, clearance complete, with an exempt appendix.
+    styled = CommitteeReport.objects.filter(authority=ctx.authority, template__isnull=False)
+    assert sorted(r.template.based_on for r in styled) == ["barking-dagenham", "barnet"]
+    for templated in styled:
+        final = templated.versions.get().final
+        assert set(final.clearance) == set(templated.template.clearance_roles)
+        assert all(e["name"] and e["date"] for e in final.clearance.values())
+        assert templated.exempt and final.version.has_exempt
+        assert final.version.exempt_pdf[:5] == b"%PDF-"
 
     returns = GrantReturn.objects.filter(authority=ctx.authority).order_by("quarter_start")
     signed, draft = returns
@@ -38,5 +48,5 @@ def test_demo_reporting_is_made_through_the_services_once() -> None:
 
     events = AuditEvent.objects.count()
     reports.run(ctx)
-    assert CommitteeReport.objects.count() == 1 and GrantReturn.objects.count() == 2
+    assert CommitteeReport.objects.count() == 3 and GrantReturn.objects.count() == 2
     assert AuditEvent.objects.count() == events
