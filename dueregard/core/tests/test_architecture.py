@@ -40,7 +40,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "engagement": SPINE,
     "governance": SPINE,
     "privacy": SPINE | {"casework"},
-    "reports": SPINE | DOMAINS,
+    "reports": SPINE | DOMAINS | {"privacy.models"},
     "demo": SPINE | DOMAINS | {"privacy", "reports"},
     "notifications": SPINE | DOMAINS,
 }

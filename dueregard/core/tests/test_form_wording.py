@@ -138,6 +138,7 @@ class Builder:
         from dueregard.assurance.models import CTLP, Strategy
         from dueregard.casework.models import PanelMeeting, PanelMember, Referral
         from dueregard.governance.models import Board
+        from dueregard.reports.templates_presets import BARNET
         from dueregard.training.models import Session
 
         return {
@@ -154,6 +155,9 @@ class Builder:
             "audiences": lambda: list(Audience),
             "questions": list,
             "boards": lambda: Board.objects.all(),
+            # A committee report template's sections and its clearance roles (the presets').
+            "template_sections": lambda: list(BARNET["sections"]),
+            "roles": lambda: list(BARNET["clearance_roles"]),
             "quarters": lambda: [
                 types.SimpleNamespace(start=datetime.date(2025, 4, 1), label="April to June 2025")
             ],
