@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -382,6 +382,61 @@ CLEARED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _rows_of(person: Person) -> dict[str, QuerySet[Any]]:
+    """The rows about `person` that retention clears, by model label (as CLEARED_FIELDS)."""
+    referral_ids = list(Referral.objects.filter(person=person).values_list("pk", flat=True))
+    item_ids = list(
+        AgendaItem.objects.filter(referral_id__in=referral_ids).values_list("pk", flat=True)
+    )
+    action_ids = list(
+        PanelAction.objects.filter(referral_id__in=referral_ids).values_list("pk", flat=True)
+    )
+    of_referrals = {"referral_id__in": referral_ids}
+    return {
+        "casework.person": Person.objects.filter(pk=person.pk),
+        "casework.referral": Referral.objects.filter(pk__in=referral_ids),
+        "casework.stageevent": StageEvent.objects.filter(person=person),
+        "casework.consent": Consent.objects.filter(**of_referrals),
+        "casework.supportplan": SupportPlan.objects.filter(**of_referrals),
+        "casework.supportsession": SupportSession.objects.filter(
+            plan__referral_id__in=referral_ids
+        ),
+        "casework.review": Review.objects.filter(**of_referrals),
+        "casework.onwardreferral": OnwardReferral.objects.filter(**of_referrals),
+        "casework.agendaitem": AgendaItem.objects.filter(pk__in=item_ids),
+        "casework.meetingevent": MeetingEvent.objects.filter(
+            Q(agenda_item_id__in=item_ids) | Q(action_id__in=action_ids)
+        ),
+        "casework.vulnerabilityassessment": VulnerabilityAssessment.objects.filter(**of_referrals),
+        "casework.panelaction": PanelAction.objects.filter(pk__in=action_ids),
+        "privacy.sharingrecord": SharingRecord.objects.filter(**of_referrals),
+        "privacy.subjectaccessrequest": SubjectAccessRequest.objects.filter(person=person),
+    }
+
+
+def _holding_data(name: str, model: type[models.Model]) -> Q:
+    """Rows whose field `name` holds something (not empty, not null, not an empty list)."""
+    field = model._meta.get_field(name)
+    held = Q(**{f"{name}__isnull": False})
+    if isinstance(field, models.JSONField):
+        return held & ~Q(**{name: []})
+    if isinstance(field, models.CharField | models.TextField):
+        return held & ~Q(**{name: ""})
+    return held
+
+
+def fields_holding_data(person: Person) -> list[str]:
+    """The cleared fields (`model.field`, in CLEARED_FIELDS' order) that hold something about
+    `person` now: what a destruction record lists as removed. One query per model."""
+    rows = _rows_of(person)
+    held: list[str] = []
+    for label, names in CLEARED_FIELDS.items():
+        qs = rows[label]
+        counts = qs.aggregate(**{n: Count("pk", filter=_holding_data(n, qs.model)) for n in names})
+        held += [f"{label}.{n}" for n in names if counts[n]]
+    return held
+
+
 def _clear_person(person: Person, acting_user: User) -> None:
     # The ids are read first and every UPDATE filters on a plain list of them. An UPDATE
     # through a join (`plan__referral__in=...`) becomes `id IN (SELECT ... JOIN ...)`,
@@ -475,6 +530,7 @@ def destroy_personal_details(due: RetentionDue, *, acting_user: User) -> Destruc
         raise ValidationError(f"Person {person.pk} is on legal hold: their records are kept.")
     if Referral.objects.filter(person=person).exclude(stage=Stage.CLOSED).exists():
         raise ValidationError(f"Person {person.pk} has an open referral: nothing is removed.")
+    removed = fields_holding_data(person)
     _clear_person(person, acting_user)
     destruction = DestructionRecord.objects.create(
         authority_id=person.authority_id,
@@ -484,7 +540,7 @@ def destroy_personal_details(due: RetentionDue, *, acting_user: User) -> Destruc
         rule=due.rule[:200],
         due_on=due.due_on,
         destroyed_by=acting_user,
-        removed=[f"{model}.{name}" for model, names in CLEARED_FIELDS.items() for name in names],
+        removed=removed,
     )
     record(
         AuditAction.DESTROY,

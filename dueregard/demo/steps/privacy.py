@@ -94,6 +94,13 @@ def run(ctx: DemoContext) -> None:
             reason="Complaint about the referral open with the council (fictional).",
             acting_user=lead,
         )
+    if len(schedule) >= 3:  # one person's records linked to child protection: kept longer
+        services.link_child_protection(
+            schedule[-1].person,
+            noted_on=last_run - datetime.timedelta(days=30),
+            reason="A sibling is subject to a child protection plan (fictional).",
+            acting_user=lead,
+        )
     applied = services.apply_retention(ctx.authority, on=last_run, dry_run=False, acting_user=lead)
     ctx.say(
         f"Privacy: retention schedule applied as at {last_run.day} {last_run:%B %Y} "

@@ -40,7 +40,7 @@ from dueregard.demo.steps import casework as casework_step
 from dueregard.demo.steps import privacy as privacy_step
 from dueregard.demo.steps import users as users_step
 from dueregard.privacy import services
-from dueregard.privacy.models import DestructionRecord, RecordClass
+from dueregard.privacy.models import ChildProtectionLink, DestructionRecord, RecordClass
 
 pytestmark = pytest.mark.django_db
 
@@ -284,6 +284,8 @@ def test_retention_on_the_demo_borough(monkeypatch) -> None:
     already = DestructionRecord.objects.filter(authority=authority).count()
     assert already > 0, "the demo's earlier run removed someone's details"
     assert Person.objects.filter(authority=authority, legal_hold=True).count() == 1
+    linked = ChildProtectionLink.objects.get(authority=authority, unlinked_on=None)
+    assert linked.reason and not DestructionRecord.objects.filter(person_id=linked.person_id)
     assert not services.retention_schedule(authority, on=last_run) or all(
         d.held for d in services.retention_schedule(authority, on=last_run)
     ), "nothing was left due at the demo's run but the held person"

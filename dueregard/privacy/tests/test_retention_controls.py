@@ -190,3 +190,34 @@ def test_a_legal_hold_form_without_its_change_is_refused(world: Any, as_user: An
     assert "Choose to place or lift the legal hold" in response.content.decode()
     person.refresh_from_db()
     assert not person.legal_hold
+
+
+def test_a_destruction_record_lists_only_the_fields_that_held_data(world: Any) -> None:
+    referral = closed_nfa(world, received_days_ago=4 * 365)
+    [due] = services.retention_schedule(world.authority, on=periods.today())
+
+    destruction = services.destroy_personal_details(due, acting_user=world["coordinator"])
+
+    removed = set(destruction.removed)
+    # What this person had: a name, a date of birth, the referrer, the concern, the
+    # triage reason and the closure reason.
+    assert {
+        "casework.person.given_name",
+        "casework.person.family_name",
+        "casework.person.date_of_birth",
+        "casework.referral.referrer_name",
+        "casework.referral.concern_description",
+        "casework.referral.closure_reason",
+        "casework.stageevent.reason",
+    } <= removed
+    # What they never had: no address, health details, support plan, panel or sharing.
+    assert not removed & {
+        "casework.person.address",
+        "casework.person.health_details",
+        "casework.supportplan.other_support",
+        "casework.panelaction.description",
+        "casework.agendaitem.discussion",
+        "privacy.sharingrecord.purpose",
+        "privacy.subjectaccessrequest.phrases",
+    }
+    assert Person.objects.get(pk=referral.person_id).given_name == ""
