@@ -144,10 +144,16 @@ def world(db: Any) -> World:
 
 
 def sign_in(client: Client, user: User) -> Client:
-    """Sign `user` in as if through both factors."""
+    """Sign `user` in as if through both factors. The session is stamped as renewed now,
+    as the sign-in page's own save stamps it (core.middleware_sessions)."""
+    import time
+
+    from dueregard.core.middleware_sessions import RENEWED_KEY
+
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session[RENEWED_KEY] = int(time.time())
     session.save()
     return client
 

@@ -36,7 +36,8 @@ def test_the_prevent_lead_runs_a_board_and_its_reporting(
     page.get_by_role("button", name="Save").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
-    expect(summary).to_contain_text("This field is required")
+    expect(summary).to_contain_text("Enter name")  # GOV.UK wording, never Django's default
+    expect(summary).not_to_contain_text("This field is required")
     assert_accessible(page)
 
     page.get_by_label("Name").fill("Testborough Prevent Delivery Group")

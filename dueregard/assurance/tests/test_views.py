@@ -74,7 +74,8 @@ def test_form_errors_name_the_field_and_nothing_is_written(world, as_user):
     assert "There is a problem" in html
     assert "End of the period must be a real date" in html
     assert 'href="#id_period_end_day"' in html
-    assert "This field is required" in html
+    assert "Enter overriding objective" in html  # GOV.UK wording, never Django's default
+    assert "This field is required" not in html
     assert not Strategy.objects.exists()
 
 
