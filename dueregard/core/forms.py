@@ -136,10 +136,18 @@ def govuk_messages(field: forms.Field, name: str) -> None:
             messages["max_length"] = f"{label} must be {_number(max_length)} characters or less"
         if min_length is not None:
             messages["min_length"] = f"{label} must be {_number(min_length)} characters or more"
+    # A number field with no limit of its own can still be refused by its model field's
+    # database range (PostgreSQL's integer: 2147483647); that message takes the limit
+    # from the refusal itself.
+    numeric = isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField)
     if max_value is not None:
         messages["max_value"] = f"{label} must be {_number(max_value)} or less"
+    elif numeric:
+        messages["max_value"] = f"{label} must be %(limit_value)s or less"
     if min_value is not None:
         messages["min_value"] = f"{label} must be {_number(min_value)} or more"
+    elif numeric:
+        messages["min_value"] = f"{label} must be %(limit_value)s or more"
     messages["step_size"] = f"{label} must be a multiple of %(limit_value)s"
     messages["max_digits"] = f"{label} must be %(max)s digits or fewer"
     messages["max_decimal_places"] = f"{label} must have %(max)s decimal places or fewer"
