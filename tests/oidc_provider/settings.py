@@ -4,6 +4,7 @@ Its state lives in the folder OIDC_PROVIDER_DIR: a SQLite database and the RSA k
 signs ID tokens, generated when the folder has none."""
 
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -21,7 +22,8 @@ if not _KEY.exists():
         )
     )
 
-SECRET_KEY = "test-identity-provider-only"  # a throwaway provider on 127.0.0.1
+# A throwaway provider on 127.0.0.1: a new key each time it starts, like its RSA key.
+SECRET_KEY = os.environ.get("OIDC_PROVIDER_SECRET_KEY") or secrets.token_urlsafe(50)
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [
